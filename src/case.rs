@@ -1,0 +1,378 @@
+//! The case: one applicant's package. Its portable form is a folder with `case.toml`
+//! (shared/spec/case-file.md); this module reads that form and defines the model.
+
+use std::fmt;
+use std::path::{Component, Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::error::{Error, Result};
+use crate::i18n::Text;
+
+macro_rules! kebab_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum $name { $(#[serde(rename = $text)] $variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+kebab_enum!(Vendor {
+    Aliyun = "aliyun",
+    Tencent = "tencent",
+    Huawei = "huawei",
+    Volcengine = "volcengine",
+    Baidu = "baidu",
+});
+
+kebab_enum!(ApplicantKind { Enterprise = "enterprise", Individual = "individual" });
+
+kebab_enum!(CompanyStatus { Normal = "normal", AbnormalList = "abnormal-list", Revoked = "revoked" });
+
+kebab_enum!(SignatureSource { Company = "company", App = "app", Trademark = "trademark", Website = "website" });
+
+kebab_enum!(SignatureUse { SelfUse = "self", ThirdParty = "third-party" });
+
+kebab_enum!(TemplateType { Verification = "verification", Notification = "notification", Marketing = "marketing" });
+
+kebab_enum!(LandingKind { Website = "website", App = "app", MiniProgram = "mini-program" });
+
+kebab_enum!(
+    /// What a material file is; the table in shared/spec/case-file.md.
+    Role {
+        BusinessLicense = "business-license",
+        OwnerBusinessLicense = "owner-business-license",
+        LegalRepIdFront = "legal-rep-id-front",
+        LegalRepIdBack = "legal-rep-id-back",
+        HandlerIdFront = "handler-id-front",
+        HandlerIdBack = "handler-id-back",
+        HandlerIdHandheld = "handler-id-handheld",
+        ResponsibleIdFront = "responsible-id-front",
+        ResponsibleIdBack = "responsible-id-back",
+        CommitmentLetter = "commitment-letter",
+        AuthorizationLetter = "authorization-letter",
+        TrademarkCertificate = "trademark-certificate",
+        IcpRecord = "icp-record",
+        AppListing = "app-listing",
+        LegalRepVideo = "legal-rep-video",
+        Other = "other",
+    }
+);
+
+impl Role {
+    pub fn label(self) -> Text {
+        let (zh, en) = match self {
+            Role::BusinessLicense => ("营业执照", "business licence"),
+            Role::OwnerBusinessLicense => ("签名归属方营业执照", "signature owner's business licence"),
+            Role::LegalRepIdFront => ("法定代表人身份证人像面", "legal representative's ID (photo side)"),
+            Role::LegalRepIdBack => ("法定代表人身份证国徽面", "legal representative's ID (emblem side)"),
+            Role::HandlerIdFront => ("经办人身份证人像面", "handler's ID (photo side)"),
+            Role::HandlerIdBack => ("经办人身份证国徽面", "handler's ID (emblem side)"),
+            Role::HandlerIdHandheld => ("经办人手持身份证照片", "handler holding the ID card"),
+            Role::ResponsibleIdFront => ("责任人身份证人像面", "responsible person's ID (photo side)"),
+            Role::ResponsibleIdBack => ("责任人身份证国徽面", "responsible person's ID (emblem side)"),
+            Role::CommitmentLetter => ("合规使用承诺函", "compliance commitment letter"),
+            Role::AuthorizationLetter => ("授权委托书", "authorization letter"),
+            Role::TrademarkCertificate => ("商标注册证", "trademark registration certificate"),
+            Role::IcpRecord => ("ICP 备案查询截图", "ICP filing record screenshot"),
+            Role::AppListing => ("应用商店截图", "app store listing screenshot"),
+            Role::LegalRepVideo => ("法定代表人手持营业执照视频", "video of the legal representative holding the licence"),
+            Role::Other => ("其他材料", "other material"),
+        };
+        Text::new(zh, en)
+    }
+}
+
+/// Everything a case declares. Stored as JSON in the database; materials live in their own table.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaseData {
+    #[serde(default)]
+    pub vendors: Vec<Vendor>,
+    pub applicant: Applicant,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handler: Option<Person>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<Signature>,
+    #[serde(default)]
+    pub templates: Vec<Template>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub landing: Option<Landing>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Applicant {
+    pub kind: ApplicantKind,
+    /// Exactly as on the licence (or ID card); compared character for character.
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uscc: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_rep: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_rep_id_number: Option<String>,
+    /// Individuals: the applicant's own ID number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, deserialize_with = "date_opt", skip_serializing_if = "Option::is_none")]
+    pub established: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<CompanyStatus>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Person {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signature {
+    pub name: String,
+    pub source: SignatureSource,
+    #[serde(rename = "use", default = "self_use")]
+    pub usage: SignatureUse,
+    /// Third-party use: the company the signature belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_uscc: Option<String>,
+}
+
+fn self_use() -> SignatureUse {
+    SignatureUse::SelfUse
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Template {
+    #[serde(rename = "type")]
+    pub kind: TemplateType,
+    /// Written once with named `${var}` variables; each vendor's syntax is rendered from it.
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Landing {
+    pub kind: LandingKind,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icp_number: Option<String>,
+    /// The application description reviewers read (seed 000 §5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<String>,
+    /// How a reviewer reaches the send-code button (seed 000 §5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_account: Option<String>,
+    /// Who operates the application, when it differs from what the ICP record names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<String>,
+}
+
+/// `case.toml` as written on disk: the case data plus the material files it names.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CaseFileToml {
+    #[serde(default)]
+    vendors: Vec<Vendor>,
+    applicant: Applicant,
+    #[serde(default)]
+    handler: Option<Person>,
+    #[serde(default)]
+    signature: Option<Signature>,
+    #[serde(default)]
+    templates: Vec<Template>,
+    #[serde(default)]
+    landing: Option<Landing>,
+    #[serde(default)]
+    materials: Vec<MaterialEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MaterialEntry {
+    role: Role,
+    file: toml::Spanned<String>,
+}
+
+/// A material file named by `case.toml`, resolved inside the case folder.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MaterialFile {
+    pub role: Role,
+    pub path: PathBuf,
+    /// The name as written in `case.toml`, kept as the material's original name.
+    pub name: String,
+}
+
+/// A parsed case folder: what it declares and the files it brings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CaseFolder {
+    pub data: CaseData,
+    pub materials: Vec<MaterialFile>,
+}
+
+pub const CASE_FILE_NAME: &str = "case.toml";
+
+/// Reads `DIR/case.toml` and checks that every material it names is a readable file inside DIR.
+pub fn read_case_folder(dir: &Path) -> Result<CaseFolder> {
+    let path = dir.join(CASE_FILE_NAME);
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+    let parsed: CaseFileToml = toml::from_str(&text).map_err(|e| case_file_error(&path, &text, &e))?;
+
+    let mut materials = Vec::with_capacity(parsed.materials.len());
+    for entry in parsed.materials {
+        let line = line_of(&text, entry.file.span().start);
+        let name = entry.file.into_inner();
+        let at = |detail: Text| Error::CaseFile { path: path.clone(), line, detail };
+        let relative = Path::new(&name);
+        let escapes = relative.is_absolute()
+            || relative.components().any(|c| !matches!(c, Component::Normal(_) | Component::CurDir));
+        if name.trim().is_empty() || escapes {
+            return Err(at(Text::new(
+                format!("键 `file` 的值 `{name}` 必须是案卷目录内的相对路径（不能是绝对路径，不能含 ..）"),
+                format!("key `file`: `{name}` must be a relative path inside the case folder (not absolute, no ..)"),
+            )));
+        }
+        let full = dir.join(relative);
+        match std::fs::metadata(&full) {
+            Ok(m) if m.is_file() => {}
+            Ok(_) => {
+                return Err(at(Text::new(
+                    format!("键 `file`：`{name}` 不是文件"),
+                    format!("key `file`: `{name}` is not a file"),
+                )));
+            }
+            Err(_) => {
+                return Err(at(Text::new(
+                    format!("键 `file`：案卷目录中找不到文件 `{name}`"),
+                    format!("key `file`: no file `{name}` in the case folder"),
+                )));
+            }
+        }
+        materials.push(MaterialFile { role: entry.role, path: full, name });
+    }
+
+    let data = CaseData {
+        vendors: parsed.vendors,
+        applicant: parsed.applicant,
+        handler: parsed.handler,
+        signature: parsed.signature,
+        templates: parsed.templates,
+        landing: parsed.landing,
+    };
+    Ok(CaseFolder { data, materials })
+}
+
+/// Turns a TOML/serde error into one that names the line and key, in both languages.
+fn case_file_error(path: &Path, text: &str, e: &toml::de::Error) -> Error {
+    let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(1);
+    let message = e.message().trim().to_string();
+    let key = backticked_after(&message, "unknown field")
+        .or_else(|| key_on_line(text, line))
+        .unwrap_or_default();
+    let detail = if message.starts_with("unknown field") {
+        Text::new(
+            format!("未知的键 `{key}`（是否拼写错误？可用的键见 shared/spec/case-file.md）"),
+            format!("unknown key `{key}` (a typo? see the keys in the case-file format): {message}"),
+        )
+    } else if let Some(missing) = backticked_after(&message, "missing field") {
+        Text::new(format!("缺少必填的键 `{missing}`"), format!("missing required key `{missing}`"))
+    } else if message.starts_with("unknown variant") {
+        let value = backticked_after(&message, "unknown variant").unwrap_or_default();
+        let choices = message.split_once("expected").map(|(_, c)| c.trim()).unwrap_or_default();
+        Text::new(
+            format!("键 `{key}` 的取值 `{value}` 无效，可选：{choices}"),
+            format!("key `{key}`: `{value}` is not allowed, expected {choices}"),
+        )
+    } else if message.starts_with("invalid type") {
+        Text::new(format!("键 `{key}` 的类型不对：{message}"), format!("key `{key}` has the wrong type: {message}"))
+    } else {
+        Text::new(format!("TOML 格式错误：{message}"), format!("TOML syntax error: {message}"))
+    };
+    Error::CaseFile { path: path.to_path_buf(), line, detail }
+}
+
+fn line_of(text: &str, byte: usize) -> usize {
+    text.get(..byte).map(|t| t.matches('\n').count() + 1).unwrap_or(1)
+}
+
+fn backticked_after(message: &str, prefix: &str) -> Option<String> {
+    let rest = message.strip_prefix(prefix)?;
+    let start = rest.find('`')? + 1;
+    let end = start + rest.get(start..)?.find('`')?;
+    rest.get(start..end).map(str::to_string)
+}
+
+/// The key assigned on `line` (`key = value`), for errors whose message does not name it.
+fn key_on_line(text: &str, line: usize) -> Option<String> {
+    let source_line = text.lines().nth(line.checked_sub(1)?)?;
+    let (key, _) = source_line.split_once('=')?;
+    Some(key.trim().trim_matches('"').to_string())
+}
+
+/// Accepts `established = 2019-03-12` (a TOML date) as well as `"2019-03-12"`.
+fn date_opt<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Option<NaiveDate>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Text(String),
+        Date(toml::value::Datetime),
+    }
+    let raw = Option::<Raw>::deserialize(deserializer)?;
+    let text = match raw {
+        None => return Ok(None),
+        Some(Raw::Text(s)) => s,
+        Some(Raw::Date(d)) => d.to_string(),
+    };
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| serde::de::Error::custom(format!("invalid type: `{text}`, expected a date written YYYY-MM-DD")))
+}
+
+/// Writes the case back into its portable form (the inverse of [`read_case_folder`] for data).
+pub fn to_toml(data: &CaseData, materials: &[(Role, String)]) -> Result<String> {
+    #[derive(Serialize)]
+    struct Out<'a> {
+        #[serde(flatten)]
+        data: &'a CaseData,
+        materials: Vec<MaterialOut<'a>>,
+    }
+    #[derive(Serialize)]
+    struct MaterialOut<'a> {
+        role: Role,
+        file: &'a str,
+    }
+    let out = Out { data, materials: materials.iter().map(|(role, file)| MaterialOut { role: *role, file }).collect() };
+    toml::to_string_pretty(&out).map_err(|e| Error::input(format!("无法写出 case.toml：{e}"), format!("cannot write case.toml: {e}")))
+}

@@ -1,0 +1,56 @@
+//! qualkit (资质助手): prepares and checks SMS qualification packages for Chinese cloud SMS
+//! vendors, offline.
+//!
+//! Stages, each a module: read (`case` folder, `store`) → check (`ident`, `requirements`,
+//! against the vendor `profile`s) → plan (`icp` verification SMS). The `qualkit` binary and the
+//! desktop shell are thin layers over this API.
+
+pub mod case;
+pub mod error;
+pub mod i18n;
+pub mod icp;
+pub mod ident;
+pub mod profile;
+pub mod requirements;
+pub mod store;
+
+use std::path::PathBuf;
+
+pub use error::{Error, Result};
+pub use i18n::{Lang, Text};
+pub use store::Store;
+
+use case::Vendor;
+use profile::VendorProfile;
+use requirements::{CheckReport, VendorReport};
+
+/// Environment variable that overrides the data directory (shared/spec/cli.md).
+pub const DATA_DIR_ENV: &str = "QUALKIT_DATA_DIR";
+
+/// The platform data directory shared by the CLI and the desktop app
+/// (`~/.local/share/qualkit` on Linux), unless `QUALKIT_DATA_DIR` says otherwise.
+pub fn default_data_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("qualkit")
+}
+
+/// Checks a stored case against each vendor: the case's own vendors, or all five when it
+/// names none, or just `only` when given.
+pub fn check_case(store: &Store, id: &str, only: Option<Vendor>) -> Result<CheckReport> {
+    let case = store.case(id)?;
+    let vendors: Vec<Vendor> = match only {
+        Some(v) => vec![v],
+        None if case.data.vendors.is_empty() => Vendor::ALL.to_vec(),
+        None => case.data.vendors.clone(),
+    };
+    let today = chrono::Local::now().date_naive();
+    let mut report = CheckReport { id: case.id.clone(), vendors: Default::default() };
+    for vendor in vendors {
+        let profile = VendorProfile::load(vendor)?;
+        let checklist = requirements::checklist(&case, &profile, today);
+        report.vendors.insert(vendor, VendorReport::new(&profile, checklist, Vec::new()));
+    }
+    Ok(report)
+}

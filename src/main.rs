@@ -1,0 +1,423 @@
+//! The `qualkit` command line: a thin layer over the library. The contract it keeps is
+//! shared/spec/cli.md: `--json` gives one JSON document on stdout, reports are in `--lang`,
+//! logs go to stderr, and the exit code is 0 (fine), 1 (something invalid or blocking) or
+//! 2 (usage error or unreadable input, nothing written).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde::Serialize;
+use serde_json::json;
+
+use qualkit::case::{Role, Vendor};
+use qualkit::i18n::{localize, mask};
+use qualkit::icp::{FilingType, IcpEvent, IcpPlan, IcpTracker, MessageStatus, Responsible};
+use qualkit::ident::{self, IdKind, Validation};
+use qualkit::requirements::{CheckReport, Status};
+use qualkit::store::{Case, CaseSummary};
+use qualkit::{Error, Lang, Store, Text};
+
+#[derive(Parser)]
+#[command(name = "qualkit", version, about = "资质助手 — 短信资质材料的整理与核对（离线）\nqualkit — prepares and checks SMS qualification packages, offline")]
+struct Cli {
+    /// One JSON document on stdout instead of a readable report.
+    #[arg(long, global = true)]
+    json: bool,
+    /// Language of reports and errors.
+    #[arg(long, global = true, value_enum, default_value = "zh")]
+    lang: LangArg,
+    /// Where cases, materials and the database live (default: the platform data directory,
+    /// or $QUALKIT_DATA_DIR).
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LangArg {
+    Zh,
+    En,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check identifiers: unified social credit codes, ID numbers, ICP numbers, trademark numbers.
+    Validate {
+        #[arg(value_enum)]
+        kind: KindArg,
+        #[arg(required = true)]
+        values: Vec<String>,
+    },
+    /// The MIIT filing verification SMS: who receives it, and its state for a case.
+    #[command(subcommand)]
+    Icp(IcpCommand),
+    /// A client's package: import, list, show, add materials, delete, check.
+    #[command(subcommand)]
+    Case(CaseCommand),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum KindArg {
+    Uscc,
+    Ric,
+    Icp,
+    Trademark,
+}
+
+#[derive(Subcommand)]
+enum IcpCommand {
+    /// Who receives the verification SMS for a filing type.
+    Plan(PlanArgs),
+    /// The stored plan of a case with each message's state and countdown.
+    Status { id: String },
+    /// Record that a message was sent, resent or verified.
+    Mark {
+        id: String,
+        #[arg(long, value_parser = ["subject", "site"])]
+        role: String,
+        #[arg(long, value_parser = ["sent", "resent", "verified"])]
+        event: String,
+    },
+}
+
+#[derive(Args)]
+struct PlanArgs {
+    #[arg(long = "type", value_parser = FilingType::ALL.map(FilingType::as_str))]
+    filing_type: String,
+    #[arg(long)]
+    subject_phone: Option<String>,
+    #[arg(long)]
+    site_phone: Option<String>,
+    /// Store the plan in this case so its messages can be tracked.
+    #[arg(long, value_name = "ID")]
+    case: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum CaseCommand {
+    /// Import a case folder (case.toml and the files it names).
+    Import { dir: PathBuf },
+    /// List the cases.
+    List,
+    /// Show one case.
+    Show { id: String },
+    /// Add a material file to a case.
+    Add {
+        id: String,
+        #[arg(long, value_parser = Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>())]
+        role: String,
+        file: PathBuf,
+    },
+    /// Delete a case and the material files only it used.
+    Delete { id: String },
+    /// The checklist (and findings) per vendor.
+    Check {
+        id: String,
+        #[arg(long, value_parser = Vendor::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>())]
+        vendor: Option<String>,
+    },
+}
+
+/// What a command produced: a value to print and whether it means exit 1.
+struct Output {
+    json: serde_json::Value,
+    text: String,
+    failed: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let lang = match cli.lang {
+        LangArg::Zh => Lang::Zh,
+        LangArg::En => Lang::En,
+    };
+    match run(&cli, lang) {
+        Ok(output) => {
+            if cli.json {
+                let mut value = output.json;
+                localize(&mut value, lang);
+                match serde_json::to_string_pretty(&value) {
+                    Ok(text) => println!("{text}"),
+                    Err(e) => {
+                        eprintln!("qualkit: {e}");
+                        return ExitCode::from(2);
+                    }
+                }
+            } else if !output.text.is_empty() {
+                print!("{}", output.text);
+            }
+            if output.failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+        }
+        Err(e) => {
+            let prefix = if lang == Lang::Zh { "错误" } else { "error" };
+            eprintln!("qualkit: {prefix}: {}", e.message(lang).replace('\n', " "));
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: &Cli, lang: Lang) -> qualkit::Result<Output> {
+    let open_store = || -> qualkit::Result<Store> {
+        let dir = cli.data_dir.clone().unwrap_or_else(qualkit::default_data_dir);
+        Store::open(&dir)
+    };
+    match &cli.command {
+        Command::Validate { kind, values } => {
+            let kind = match kind {
+                KindArg::Uscc => IdKind::Uscc,
+                KindArg::Ric => IdKind::Ric,
+                KindArg::Icp => IdKind::Icp,
+                KindArg::Trademark => IdKind::Trademark,
+            };
+            let results: Vec<Validation> = values.iter().map(|v| ident::validate(kind, v)).collect();
+            let failed = results.iter().any(|r| !r.valid);
+            let text = results.iter().map(|r| validation_text(r, lang)).collect();
+            Ok(Output { json: to_json(&results)?, text, failed })
+        }
+        Command::Icp(IcpCommand::Plan(args)) => {
+            let filing_type = FilingType::parse(&args.filing_type)
+                .ok_or_else(|| Error::input("未知的备案类型", "unknown filing type"))?;
+            let plan = IcpPlan::new(filing_type, args.subject_phone.as_deref(), args.site_phone.as_deref())?;
+            if let Some(id) = &args.case {
+                open_store()?.set_icp_plan(id, &plan)?;
+            }
+            Ok(Output { json: to_json(&plan)?, text: plan_text(&plan, lang), failed: false })
+        }
+        Command::Icp(IcpCommand::Status { id }) => {
+            let tracker = open_store()?.icp_tracker(id)?.ok_or_else(|| no_plan(id))?;
+            Ok(Output { json: to_json(&tracker)?, text: tracker_text(&tracker, lang), failed: false })
+        }
+        Command::Icp(IcpCommand::Mark { id, role, event }) => {
+            let mut store = open_store()?;
+            let mut tracker = store.icp_tracker(id)?.ok_or_else(|| no_plan(id))?;
+            let role = Responsible::parse(role).ok_or_else(|| Error::input("未知的角色", "unknown role"))?;
+            let event = IcpEvent::parse(event).ok_or_else(|| Error::input("未知的事件", "unknown event"))?;
+            let state = tracker.record(role, event, chrono::Utc::now())?;
+            store.save_icp_message(id, &state)?;
+            let tracker = store.icp_tracker(id)?.ok_or_else(|| no_plan(id))?;
+            Ok(Output { json: to_json(&tracker)?, text: tracker_text(&tracker, lang), failed: false })
+        }
+        Command::Case(command) => case_command(command, open_store()?, lang),
+    }
+}
+
+fn case_command(command: &CaseCommand, mut store: Store, lang: Lang) -> qualkit::Result<Output> {
+    match command {
+        CaseCommand::Import { dir } => {
+            let id = store.import_folder(dir)?;
+            eprintln!("{}", pick(lang, &format!("已导入案卷 {id}"), &format!("imported case {id}")));
+            Ok(Output { json: json!({ "id": id }), text: format!("{id}\n"), failed: false })
+        }
+        CaseCommand::List => {
+            let cases = store.list_cases()?;
+            Ok(Output { json: to_json(&cases)?, text: list_text(&cases, lang), failed: false })
+        }
+        CaseCommand::Show { id } => {
+            let case = store.case(id)?;
+            Ok(Output { json: to_json(&case)?, text: case_text(&case, lang), failed: false })
+        }
+        CaseCommand::Add { id, role, file } => {
+            let role = Role::parse(role).ok_or_else(|| Error::input("未知的材料角色", "unknown material role"))?;
+            let material = store.add_material(id, role, file)?;
+            let text = pick(
+                lang,
+                &format!("已添加 {}：{}（{} 字节）\n", role.label().zh, material.original_name, material.size),
+                &format!("added {}: {} ({} bytes)\n", role.label().en, material.original_name, material.size),
+            );
+            Ok(Output { json: to_json(&material)?, text, failed: false })
+        }
+        CaseCommand::Delete { id } => {
+            store.delete_case(id)?;
+            let text = pick(lang, &format!("已删除案卷 {id}\n"), &format!("deleted case {id}\n"));
+            Ok(Output { json: json!({ "id": id, "deleted": true }), text, failed: false })
+        }
+        CaseCommand::Check { id, vendor } => {
+            let vendor = vendor.as_deref().and_then(Vendor::parse);
+            let report = qualkit::check_case(&store, id, vendor)?;
+            Ok(Output { json: to_json(&report)?, text: check_text(&report, lang), failed: !report.all_ready() })
+        }
+    }
+}
+
+fn no_plan(id: &str) -> Error {
+    Error::input(
+        format!("案卷 {id} 还没有核验计划：先运行 qualkit icp plan --case {id} …"),
+        format!("case {id} has no verification plan: run qualkit icp plan --case {id} … first"),
+    )
+}
+
+fn to_json<T: Serialize>(value: &T) -> qualkit::Result<serde_json::Value> {
+    serde_json::to_value(value).map_err(|e| Error::input(e.to_string(), e.to_string()))
+}
+
+fn pick(lang: Lang, zh: &str, en: &str) -> String {
+    Text::new(zh, en).get(lang).to_string()
+}
+
+// --- readable reports --------------------------------------------------------------------
+
+fn validation_text(r: &Validation, lang: Lang) -> String {
+    let mut out = String::new();
+    let verdict = match (r.valid, r.warnings.is_empty()) {
+        (true, true) => pick(lang, "有效", "valid"),
+        (true, false) => pick(lang, "有效（有提示）", "valid, with warnings"),
+        (false, _) => pick(lang, "无效", "invalid"),
+    };
+    out.push_str(&format!("{}  {verdict}\n", r.input));
+    if let Some(error) = &r.error {
+        out.push_str(&format!("  ✗ {}\n", error.get(lang)));
+    }
+    for warning in &r.warnings {
+        out.push_str(&format!("  ! {}\n", warning.get(lang)));
+    }
+    let mut details = serde_json::to_value(&r.details).unwrap_or_default();
+    localize(&mut details, lang);
+    if let Some(map) = details.as_object() {
+        for (key, value) in map {
+            out.push_str(&format!("  {key}: {}\n", compact(value)));
+        }
+    }
+    out
+}
+
+/// A detail value on one line: objects as `k=v` pairs, strings without quotes.
+fn compact(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Object(map) => {
+            map.iter().map(|(k, v)| format!("{k}={}", compact(v))).collect::<Vec<_>>().join(" ")
+        }
+        other => other.to_string(),
+    }
+}
+
+fn role_name(role: Responsible, lang: Lang) -> String {
+    role.label().get(lang).to_string()
+}
+
+fn plan_text(plan: &IcpPlan, lang: Lang) -> String {
+    let mut out = pick(
+        lang,
+        &format!("备案类型 {}：共 {} 条核验短信\n", plan.filing_type.as_str(), plan.sms_count),
+        &format!("filing type {}: {} verification SMS\n", plan.filing_type.as_str(), plan.sms_count),
+    );
+    for message in &plan.messages {
+        let roles: Vec<String> = message.roles.iter().map(|r| role_name(*r, lang)).collect();
+        out.push_str(&format!("  {}  {}\n", mask(&message.phone), roles.join(" + ")));
+    }
+    for note in &plan.notes {
+        out.push_str(&format!("  · {}\n", note.get(lang)));
+    }
+    out
+}
+
+fn tracker_text(tracker: &IcpTracker, lang: Lang) -> String {
+    let mut out = plan_text(&tracker.plan, lang);
+    for m in &tracker.messages {
+        let status = match m.status {
+            MessageStatus::Waiting => pick(lang, "待发送", "waiting"),
+            MessageStatus::Sent => {
+                let left = m.seconds_left.unwrap_or(0);
+                pick(
+                    lang,
+                    &format!("已发送，剩余 {} 小时 {} 分", left / 3600, left % 3600 / 60),
+                    &format!("sent, {} h {} min left", left / 3600, left % 3600 / 60),
+                )
+            }
+            MessageStatus::Verified => pick(lang, "已核验", "verified"),
+            MessageStatus::Expired => pick(lang, "已超时，备案将被退回", "expired, the filing will be returned"),
+        };
+        out.push_str(&format!(
+            "  {}: {status}; {}\n",
+            mask(&m.state.phone),
+            pick(lang, &format!("可重发 {} 次", m.resends_left), &format!("{} resends left", m.resends_left))
+        ));
+    }
+    out
+}
+
+fn list_text(cases: &[CaseSummary], lang: Lang) -> String {
+    if cases.is_empty() {
+        return pick(lang, "还没有案卷。用 qualkit case import DIR 导入。\n", "No cases yet. Import one with qualkit case import DIR.\n");
+    }
+    cases
+        .iter()
+        .map(|c| {
+            let vendors: Vec<&str> = c.vendors.iter().map(|v| v.as_str()).collect();
+            format!(
+                "{}  {}  {}  [{}]  {} {}  {}\n",
+                c.id,
+                c.applicant_kind,
+                c.applicant_name,
+                vendors.join(","),
+                c.material_count,
+                pick(lang, "份材料", "materials"),
+                c.updated_at.format("%Y-%m-%d %H:%M")
+            )
+        })
+        .collect()
+}
+
+fn case_text(case: &Case, lang: Lang) -> String {
+    let d = &case.data;
+    let a = &d.applicant;
+    let mut out = format!("{}  {} ({})\n", case.id, a.name, a.kind);
+    let mut line = |zh: &str, en: &str, value: Option<String>| {
+        if let Some(v) = value {
+            out.push_str(&format!("  {}: {v}\n", pick(lang, zh, en)));
+        }
+    };
+    line("统一社会信用代码", "credit code", a.uscc.clone());
+    line("法定代表人", "legal representative", a.legal_rep.clone());
+    line("身份证号码", "ID number", a.id_number.as_deref().map(mask));
+    line("成立日期", "established", a.established.map(|d| d.to_string()));
+    line("厂商", "vendors", Some(d.vendors.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")));
+    if let Some(h) = &d.handler {
+        let phone = h.phone.as_deref().map(mask).unwrap_or_default();
+        let id = h.id_number.as_deref().map(mask).unwrap_or_default();
+        line("经办人", "handler", Some(format!("{} {id} {phone}", h.name)));
+    }
+    if let Some(s) = &d.signature {
+        let owner = s.owner.clone().map(|o| format!(" ← {o}")).unwrap_or_default();
+        line("签名", "signature", Some(format!("【{}】 {} {}{owner}", s.name, s.source, s.usage)));
+    }
+    for t in &d.templates {
+        line("模板", "template", Some(format!("[{}] {}", t.kind, t.text)));
+    }
+    if let Some(l) = &d.landing {
+        let icp = l.icp_number.clone().unwrap_or_default();
+        let domain = l.domain.clone().unwrap_or_default();
+        line("落地应用", "landing", Some(format!("{} {} {domain} {icp}", l.kind, l.name)));
+    }
+    for m in &case.materials {
+        line(
+            "材料",
+            "material",
+            Some(format!("#{} {} — {} ({} B, {}, {})", m.id, m.role.label().get(lang), m.original_name, m.size, m.mime, m.sha256.get(..12).unwrap_or_default())),
+        );
+    }
+    out
+}
+
+fn check_text(report: &CheckReport, lang: Lang) -> String {
+    let mut out = String::new();
+    for (vendor, r) in &report.vendors {
+        let verdict = if r.ready { pick(lang, "可以提交", "ready") } else { pick(lang, "尚不能提交", "not ready") };
+        out.push_str(&format!("== {vendor}: {verdict}\n"));
+        for item in &r.checklist {
+            let mark = match item.status {
+                Status::Ok => "✓",
+                Status::Warn => "!",
+                Status::Missing => "○",
+                Status::Invalid => "✗",
+            };
+            out.push_str(&format!("  {mark} {} — {}\n", item.label.get(lang), item.why.get(lang)));
+        }
+        for f in &r.findings {
+            out.push_str(&format!("  [{:?}] {} — {}\n", f.severity, f.message.get(lang), f.fix.get(lang)));
+        }
+    }
+    out
+}

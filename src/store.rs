@@ -1,0 +1,507 @@
+//! The case store: one SQLite database plus a content-addressed folder of material files.
+//!
+//! Layout of the data directory:
+//! - `qualkit.db` — cases, materials (role, original name, size, type, SHA-256), ICP tracking;
+//! - `blobs/ab/cdef…` — each material's bytes, named by SHA-256, written to `blobs/tmp/` first
+//!   and renamed into place, so a crash never leaves a half-written file under a real name.
+//!
+//! Every change is one transaction; a failed import removes the blobs it wrote.
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite_migration::{M, Migrations};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::case::{ApplicantKind, CaseData, Role, Vendor, read_case_folder};
+use crate::error::{Error, Result};
+use crate::icp::{FilingType, IcpPlan, IcpTracker, MessageState};
+
+const DB_FILE: &str = "qualkit.db";
+/// A material larger than this is refused: no vendor accepts anything near it, and it is more
+/// likely a wrong file than a real scan (the legal representative's video is the largest).
+pub const MAX_MATERIAL_BYTES: u64 = 1 << 30;
+
+fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(
+        "CREATE TABLE cases (
+            id TEXT PRIMARY KEY,
+            applicant_kind TEXT NOT NULL,
+            applicant_name TEXT NOT NULL,
+            data TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        ) STRICT;
+        CREATE TABLE materials (
+            id INTEGER PRIMARY KEY,
+            case_id TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            role TEXT NOT NULL,
+            original_name TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            mime TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            added_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX materials_by_case ON materials(case_id);
+        CREATE INDEX materials_by_hash ON materials(sha256);
+        CREATE TABLE icp_plans (
+            case_id TEXT PRIMARY KEY REFERENCES cases(id) ON DELETE CASCADE,
+            filing_type TEXT NOT NULL,
+            subject_phone TEXT,
+            site_phone TEXT,
+            created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE TABLE icp_messages (
+            case_id TEXT NOT NULL REFERENCES icp_plans(case_id) ON DELETE CASCADE,
+            phone TEXT NOT NULL,
+            first_sent_at TEXT,
+            verified_at TEXT,
+            resends_used INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (case_id, phone)
+        ) STRICT;",
+    )])
+}
+
+/// A material as the store keeps it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Material {
+    pub id: i64,
+    pub role: Role,
+    pub original_name: String,
+    pub size: u64,
+    pub mime: String,
+    pub sha256: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Case {
+    pub id: String,
+    pub data: CaseData,
+    pub materials: Vec<Material>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Case {
+    pub fn materials_with_role(&self, role: Role) -> impl Iterator<Item = &Material> {
+        self.materials.iter().filter(move |m| m.role == role)
+    }
+
+    pub fn has_material(&self, role: Role) -> bool {
+        self.materials_with_role(role).next().is_some()
+    }
+}
+
+/// One row of the case list.
+#[derive(Clone, Debug, Serialize)]
+pub struct CaseSummary {
+    pub id: String,
+    pub applicant_kind: ApplicantKind,
+    pub applicant_name: String,
+    pub vendors: Vec<Vendor>,
+    pub material_count: u64,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub struct Store {
+    conn: Connection,
+    root: PathBuf,
+}
+
+struct Blob {
+    sha256: String,
+    size: u64,
+    mime: String,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store in `root`, bringing the schema up to date.
+    pub fn open(root: &Path) -> Result<Store> {
+        std::fs::create_dir_all(root.join("blobs").join("tmp")).map_err(|e| Error::io(root, e))?;
+        let path = root.join(DB_FILE);
+        let mut conn = Connection::open(&path)?;
+        // WAL is set outside the migrations, as rusqlite_migration's docs ask.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        migrations().to_latest(&mut conn)?;
+        Ok(Store { conn, root: root.to_path_buf() })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Where a material's bytes live.
+    pub fn blob_path(&self, sha256: &str) -> PathBuf {
+        let (dir, rest) = sha256.split_at(sha256.len().min(2));
+        self.root.join("blobs").join(dir).join(rest)
+    }
+
+    /// Imports a case folder (case.toml + files). All or nothing: on any error no case row
+    /// exists and the blobs this import created are removed again.
+    pub fn import_folder(&mut self, dir: &Path) -> Result<String> {
+        let folder = read_case_folder(dir)?;
+        let mut created = Vec::new();
+        let result = (|| {
+            let mut blobs = Vec::with_capacity(folder.materials.len());
+            for file in &folder.materials {
+                let (blob, new) = self.put_blob(&file.path)?;
+                if new {
+                    created.push(blob.sha256.clone());
+                }
+                blobs.push(blob);
+            }
+            let tx = self.conn.transaction()?;
+            let id = insert_case(&tx, &folder.data)?;
+            for (file, blob) in folder.materials.iter().zip(&blobs) {
+                insert_material(&tx, &id, file.role, &file.name, blob)?;
+            }
+            tx.commit()?;
+            Ok(id)
+        })();
+        if result.is_err() {
+            for sha in created {
+                let _ = std::fs::remove_file(self.blob_path(&sha));
+            }
+        }
+        result
+    }
+
+    pub fn create_case(&mut self, data: &CaseData) -> Result<String> {
+        let tx = self.conn.transaction()?;
+        let id = insert_case(&tx, data)?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    pub fn update_case(&mut self, id: &str, data: &CaseData) -> Result<()> {
+        let json = serde_json::to_string(data).map_err(|e| Error::input(e.to_string(), e.to_string()))?;
+        let changed = self.conn.execute(
+            "UPDATE cases SET applicant_kind = ?2, applicant_name = ?3, data = ?4, updated_at = ?5 WHERE id = ?1",
+            params![id, data.applicant.kind.as_str(), data.applicant.name, json, now()],
+        )?;
+        if changed == 0 {
+            return Err(Error::CaseNotFound(id.to_string()));
+        }
+        Ok(())
+    }
+
+    pub fn list_cases(&self) -> Result<Vec<CaseSummary>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT c.id, c.data, c.updated_at, (SELECT count(*) FROM materials m WHERE m.case_id = c.id)
+             FROM cases c ORDER BY c.updated_at DESC, c.id",
+        )?;
+        let rows = stmt.query_map([], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?, row.get::<_, i64>(3)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, data, updated, count) = row?;
+            let data = parse_data(&id, &data)?;
+            out.push(CaseSummary {
+                id,
+                applicant_kind: data.applicant.kind,
+                applicant_name: data.applicant.name,
+                vendors: data.vendors,
+                material_count: u64::try_from(count).unwrap_or(0),
+                updated_at: parse_time(&updated),
+            });
+        }
+        Ok(out)
+    }
+
+    pub fn case(&self, id: &str) -> Result<Case> {
+        let row = self
+            .conn
+            .query_row("SELECT data, created_at, updated_at FROM cases WHERE id = ?1", [id], |row| {
+                Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?))
+            })
+            .optional()?;
+        let Some((data, created, updated)) = row else {
+            return Err(Error::CaseNotFound(id.to_string()));
+        };
+        let mut stmt = self.conn.prepare(
+            "SELECT id, role, original_name, size, mime, sha256 FROM materials WHERE case_id = ?1 ORDER BY id",
+        )?;
+        let materials = stmt
+            .query_map([id], |row| {
+                let role: String = row.get(1)?;
+                Ok(Material {
+                    id: row.get(0)?,
+                    role: Role::parse(&role).unwrap_or(Role::Other),
+                    original_name: row.get(2)?,
+                    size: u64::try_from(row.get::<_, i64>(3)?).unwrap_or(0),
+                    mime: row.get(4)?,
+                    sha256: row.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(Case {
+            id: id.to_string(),
+            data: parse_data(id, &data)?,
+            materials,
+            created_at: parse_time(&created),
+            updated_at: parse_time(&updated),
+        })
+    }
+
+    /// Adds one material file to a case.
+    pub fn add_material(&mut self, id: &str, role: Role, file: &Path) -> Result<Material> {
+        self.case_exists(id)?;
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .ok_or_else(|| Error::input(format!("{} 不是文件", file.display()), format!("{} is not a file", file.display())))?;
+        let (blob, new) = self.put_blob(file)?;
+        let result = (|| {
+            let tx = self.conn.transaction()?;
+            let material_id = insert_material(&tx, id, role, &name, &blob)?;
+            tx.execute("UPDATE cases SET updated_at = ?2 WHERE id = ?1", params![id, now()])?;
+            tx.commit()?;
+            Ok(material_id)
+        })();
+        match result {
+            Ok(material_id) => Ok(Material {
+                id: material_id,
+                role,
+                original_name: name,
+                size: blob.size,
+                mime: blob.mime,
+                sha256: blob.sha256,
+            }),
+            Err(e) => {
+                if new {
+                    let _ = std::fs::remove_file(self.blob_path(&blob.sha256));
+                }
+                Err(e)
+            }
+        }
+    }
+
+    pub fn remove_material(&mut self, id: &str, material_id: i64) -> Result<()> {
+        let sha: Option<String> = self
+            .conn
+            .query_row("SELECT sha256 FROM materials WHERE id = ?1 AND case_id = ?2", params![material_id, id], |r| r.get(0))
+            .optional()?;
+        let Some(sha) = sha else {
+            return Err(Error::input(
+                format!("案卷 {id} 中没有编号为 {material_id} 的材料"),
+                format!("case {id} has no material {material_id}"),
+            ));
+        };
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM materials WHERE id = ?1", [material_id])?;
+        tx.execute("UPDATE cases SET updated_at = ?2 WHERE id = ?1", params![id, now()])?;
+        tx.commit()?;
+        self.collect_garbage(&[sha])
+    }
+
+    pub fn delete_case(&mut self, id: &str) -> Result<()> {
+        let case = self.case(id)?;
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM cases WHERE id = ?1", [id])?;
+        tx.commit()?;
+        let hashes: Vec<String> = case.materials.into_iter().map(|m| m.sha256).collect();
+        self.collect_garbage(&hashes)
+    }
+
+    /// Removes blob files that no material references any more.
+    fn collect_garbage(&self, hashes: &[String]) -> Result<()> {
+        for sha in hashes {
+            let used: i64 = self.conn.query_row("SELECT count(*) FROM materials WHERE sha256 = ?1", [sha], |r| r.get(0))?;
+            if used == 0 {
+                match std::fs::remove_file(self.blob_path(sha)) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(Error::io(self.blob_path(sha), e)),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn case_exists(&self, id: &str) -> Result<()> {
+        let found: Option<i64> = self.conn.query_row("SELECT 1 FROM cases WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+        found.map(|_| ()).ok_or_else(|| Error::CaseNotFound(id.to_string()))
+    }
+
+    /// Copies `source` into the blob folder, hashing as it goes. Returns whether the blob is new.
+    fn put_blob(&self, source: &Path) -> Result<(Blob, bool)> {
+        let mut input = File::open(source).map_err(|e| Error::io(source, e))?;
+        let meta = input.metadata().map_err(|e| Error::io(source, e))?;
+        if !meta.is_file() {
+            return Err(Error::input(
+                format!("{} 不是普通文件", source.display()),
+                format!("{} is not a regular file", source.display()),
+            ));
+        }
+        if meta.len() == 0 {
+            return Err(Error::input(
+                format!("{} 是空文件", source.display()),
+                format!("{} is empty", source.display()),
+            ));
+        }
+        if meta.len() > MAX_MATERIAL_BYTES {
+            return Err(Error::input(
+                format!("{} 超过 1 GiB，不像是一份材料", source.display()),
+                format!("{} is larger than 1 GiB, which no material should be", source.display()),
+            ));
+        }
+        let tmp_dir = self.root.join("blobs").join("tmp");
+        let mut tmp = tempfile::NamedTempFile::new_in(&tmp_dir).map_err(|e| Error::io(&tmp_dir, e))?;
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; 256 * 1024];
+        let mut size = 0u64;
+        let mut head = Vec::new();
+        loop {
+            let n = input.read(&mut buf).map_err(|e| Error::io(source, e))?;
+            if n == 0 {
+                break;
+            }
+            let chunk = buf.get(..n).unwrap_or_default();
+            if head.len() < 8192 {
+                head.extend_from_slice(chunk.get(..chunk.len().min(8192 - head.len())).unwrap_or_default());
+            }
+            hasher.update(chunk);
+            tmp.write_all(chunk).map_err(|e| Error::io(tmp.path(), e))?;
+            size += n as u64;
+        }
+        tmp.as_file().sync_all().map_err(|e| Error::io(tmp.path(), e))?;
+        let sha256 = hex(&hasher.finalize());
+        let mime = infer::get(&head).map(|t| t.mime_type().to_string()).unwrap_or_else(|| "application/octet-stream".into());
+        let final_path = self.blob_path(&sha256);
+        let new = !final_path.exists();
+        if new {
+            if let Some(parent) = final_path.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            }
+            tmp.persist(&final_path).map_err(|e| Error::io(&final_path, e.error))?;
+        }
+        Ok((Blob { sha256, size, mime }, new))
+    }
+
+    // --- MIIT filing verification SMS ------------------------------------------------------
+
+    /// Stores (replacing any earlier one) the verification plan of the case's filing.
+    pub fn set_icp_plan(&mut self, id: &str, plan: &IcpPlan) -> Result<()> {
+        self.case_exists(id)?;
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM icp_plans WHERE case_id = ?1", [id])?;
+        tx.execute(
+            "INSERT INTO icp_plans (case_id, filing_type, subject_phone, site_phone, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id, plan.filing_type.as_str(), plan.subject_phone, plan.site_phone, now()],
+        )?;
+        for message in &plan.messages {
+            tx.execute("INSERT INTO icp_messages (case_id, phone) VALUES (?1, ?2)", params![id, message.phone])?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The stored plan with each message's state, or `None` when the case has no plan.
+    pub fn icp_tracker(&self, id: &str) -> Result<Option<IcpTracker>> {
+        self.case_exists(id)?;
+        let plan = self
+            .conn
+            .query_row("SELECT filing_type, subject_phone, site_phone FROM icp_plans WHERE case_id = ?1", [id], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, Option<String>>(2)?))
+            })
+            .optional()?;
+        let Some((filing_type, subject_phone, site_phone)) = plan else { return Ok(None) };
+        let filing_type = FilingType::parse(&filing_type).ok_or_else(|| Error::Asset {
+            name: DB_FILE.into(),
+            detail: format!("unknown filing type {filing_type}"),
+        })?;
+        let plan = IcpPlan::new(filing_type, subject_phone.as_deref(), site_phone.as_deref())?;
+        let mut stmt = self.conn.prepare(
+            "SELECT phone, first_sent_at, verified_at, resends_used FROM icp_messages WHERE case_id = ?1",
+        )?;
+        let states = stmt
+            .query_map([id], |r| {
+                Ok(MessageState {
+                    phone: r.get(0)?,
+                    first_sent_at: r.get::<_, Option<String>>(1)?.map(|t| parse_time(&t)),
+                    verified_at: r.get::<_, Option<String>>(2)?.map(|t| parse_time(&t)),
+                    resends_used: u32::try_from(r.get::<_, i64>(3)?).unwrap_or(0),
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(Some(IcpTracker::new(plan, states, Utc::now())))
+    }
+
+    /// Saves a message's new state after [`IcpTracker::record`] accepted an event.
+    pub fn save_icp_message(&mut self, id: &str, state: &MessageState) -> Result<()> {
+        let changed = self.conn.execute(
+            "UPDATE icp_messages SET first_sent_at = ?3, verified_at = ?4, resends_used = ?5 WHERE case_id = ?1 AND phone = ?2",
+            params![
+                id,
+                state.phone,
+                state.first_sent_at.map(|t| t.to_rfc3339()),
+                state.verified_at.map(|t| t.to_rfc3339()),
+                i64::from(state.resends_used)
+            ],
+        )?;
+        if changed == 0 {
+            return Err(Error::input(
+                "该号码不在案卷的核验计划中",
+                "that phone number is not in the case's verification plan",
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn insert_case(tx: &rusqlite::Transaction<'_>, data: &CaseData) -> Result<String> {
+    let json = serde_json::to_string(data).map_err(|e| Error::input(e.to_string(), e.to_string()))?;
+    let time = now();
+    loop {
+        let id = new_case_id()?;
+        let inserted = tx.execute(
+            "INSERT OR IGNORE INTO cases (id, applicant_kind, applicant_name, data, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+            params![id, data.applicant.kind.as_str(), data.applicant.name, json, time],
+        )?;
+        if inserted == 1 {
+            return Ok(id);
+        }
+    }
+}
+
+fn insert_material(tx: &rusqlite::Transaction<'_>, case_id: &str, role: Role, name: &str, blob: &Blob) -> Result<i64> {
+    tx.execute(
+        "INSERT INTO materials (case_id, role, original_name, size, mime, sha256, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![case_id, role.as_str(), name, i64::try_from(blob.size).unwrap_or(i64::MAX), blob.mime, blob.sha256, now()],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+fn parse_data(id: &str, json: &str) -> Result<CaseData> {
+    serde_json::from_str(json).map_err(|e| Error::Asset { name: format!("case {id}"), detail: e.to_string() })
+}
+
+fn now() -> String {
+    Utc::now().to_rfc3339()
+}
+
+fn parse_time(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).unwrap_or_default()
+}
+
+/// Eight lower-case characters from an alphabet without look-alikes (no 0/o, 1/l/i): short
+/// enough to type in a terminal, random enough for one user's cases.
+fn new_case_id() -> Result<String> {
+    const ALPHABET: &[u8] = b"23456789abcdefghjkmnpqrstuvwxyz";
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).map_err(|e| Error::input(format!("无法取得随机数：{e}"), format!("no randomness: {e}")))?;
+    Ok(bytes.iter().map(|b| char::from(ALPHABET.get(usize::from(*b) % ALPHABET.len()).copied().unwrap_or(b'a'))).collect())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
