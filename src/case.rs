@@ -303,8 +303,8 @@ fn case_file_error(path: &Path, text: &str, e: &toml::de::Error) -> Error {
         .unwrap_or_default();
     let detail = if message.starts_with("unknown field") {
         Text::new(
-            format!("未知的键 `{key}`（是否拼写错误？可用的键见 shared/spec/case-file.md）"),
-            format!("unknown key `{key}` (a typo? see the keys in the case-file format): {message}"),
+            format!("未知的键 `{key}`（是否拼写错误？可用的键见 README 的“案卷格式”一节）"),
+            format!("unknown key `{key}` (a typo? README's \"Case folder\" section lists the keys): {message}"),
         )
     } else if let Some(missing) = backticked_after(&message, "missing field") {
         Text::new(format!("缺少必填的键 `{missing}`"), format!("missing required key `{missing}`"))

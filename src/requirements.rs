@@ -138,6 +138,9 @@ impl Checklist<'_> {
         let (status, why) = match (&validation.error, validation.warnings.first()) {
             (Some(error), _) => (Status::Invalid, error.clone()),
             (None, Some(warning)) => (Status::Warn, warning.clone()),
+            (None, None) if validation.kind == ident::IdKind::Icp || validation.kind == ident::IdKind::Trademark => {
+                (Status::Ok, Text::new("格式正确", "well-formed"))
+            }
             (None, None) => (Status::Ok, Text::new("格式与校验位正确", "format and check character are correct")),
         };
         self.push(item, label, status, why, source);
