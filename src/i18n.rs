@@ -15,7 +15,10 @@ pub struct Text {
 
 impl Text {
     pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Text { zh: zh.into(), en: en.into() }
+        Text {
+            zh: zh.into(),
+            en: en.into(),
+        }
     }
 
     pub fn get(&self, lang: Lang) -> &str {
@@ -71,7 +74,13 @@ pub fn mask(value: &str) -> String {
     chars
         .iter()
         .enumerate()
-        .map(|(i, c)| if i < 3 || i >= chars.len() - 4 { *c } else { '*' })
+        .map(|(i, c)| {
+            if i < 3 || i >= chars.len() - 4 {
+                *c
+            } else {
+                '*'
+            }
+        })
         .collect()
 }
 
@@ -84,7 +93,10 @@ mod tests {
         let mut v = serde_json::json!({"a": {"zh": "中", "en": "en"}, "b": [{"zh": "x", "en": "y"}],
                                        "c": {"zh": "only one key"}});
         localize(&mut v, Lang::En);
-        assert_eq!(v, serde_json::json!({"a": "en", "b": ["y"], "c": {"zh": "only one key"}}));
+        assert_eq!(
+            v,
+            serde_json::json!({"a": "en", "b": ["y"], "c": {"zh": "only one key"}})
+        );
     }
 
     #[test]

@@ -50,6 +50,8 @@ pub struct VendorProfile {
 pub struct Applicants {
     pub enterprise: ApplicantRule,
     pub individual: ApplicantRule,
+    /// Whether the qualification names a handler (经办人 / administrator) with ID and mobile.
+    pub handler: Sourced<bool>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -158,9 +160,15 @@ pub struct MaterialRule {
 
 const PROFILES: [(&str, &str); 5] = [
     ("aliyun.toml", include_str!("../assets/vendors/aliyun.toml")),
-    ("tencent.toml", include_str!("../assets/vendors/tencent.toml")),
+    (
+        "tencent.toml",
+        include_str!("../assets/vendors/tencent.toml"),
+    ),
     ("huawei.toml", include_str!("../assets/vendors/huawei.toml")),
-    ("volcengine.toml", include_str!("../assets/vendors/volcengine.toml")),
+    (
+        "volcengine.toml",
+        include_str!("../assets/vendors/volcengine.toml"),
+    ),
     ("baidu.toml", include_str!("../assets/vendors/baidu.toml")),
 ];
 
@@ -168,21 +176,35 @@ impl VendorProfile {
     /// The bundled profile of `vendor`.
     pub fn load(vendor: Vendor) -> Result<VendorProfile> {
         let file = format!("{vendor}.toml");
-        let (_, text) = PROFILES.iter().find(|(name, _)| *name == file).ok_or_else(|| Error::Asset {
+        let (_, text) = PROFILES
+            .iter()
+            .find(|(name, _)| *name == file)
+            .ok_or_else(|| Error::Asset {
+                name: file.clone(),
+                detail: "no such profile".into(),
+            })?;
+        let profile: VendorProfile = toml::from_str(text).map_err(|e| Error::Asset {
             name: file.clone(),
-            detail: "no such profile".into(),
+            detail: e.to_string(),
         })?;
-        let profile: VendorProfile =
-            toml::from_str(text).map_err(|e| Error::Asset { name: file.clone(), detail: e.to_string() })?;
         if profile.vendor != vendor {
-            return Err(Error::Asset { name: file, detail: format!("declares vendor {}", profile.vendor) });
+            return Err(Error::Asset {
+                name: file,
+                detail: format!("declares vendor {}", profile.vendor),
+            });
         }
-        profile.check_sources().map_err(|detail| Error::Asset { name: format!("{vendor}.toml"), detail })?;
+        profile.check_sources().map_err(|detail| Error::Asset {
+            name: format!("{vendor}.toml"),
+            detail,
+        })?;
         Ok(profile)
     }
 
     pub fn load_all() -> Result<Vec<VendorProfile>> {
-        Vendor::ALL.iter().map(|v| VendorProfile::load(*v)).collect()
+        Vendor::ALL
+            .iter()
+            .map(|v| VendorProfile::load(*v))
+            .collect()
     }
 
     /// Every `source` in the profile must name ids defined in `[sources]`.
@@ -190,6 +212,7 @@ impl VendorProfile {
         let mut used: Vec<&str> = vec![
             &self.applicants.enterprise.source,
             &self.applicants.individual.source,
+            &self.applicants.handler.source,
             &self.signature.length.source,
             &self.signature.charset.source,
             &self.signature.traditional_allowed.source,
@@ -208,9 +231,24 @@ impl VendorProfile {
         used.extend(self.materials.iter().map(|m| m.source.as_str()));
         used.extend(self.files.max_name_chars.iter().map(|s| s.source.as_str()));
         used.extend(self.files.letter_formats.iter().map(|s| s.source.as_str()));
-        used.extend(self.templates.max_variables.iter().map(|s| s.source.as_str()));
-        used.extend(self.templates.variable_value_max.iter().map(|s| s.source.as_str()));
-        used.extend(self.templates.verification_code_length.iter().map(|s| s.source.as_str()));
+        used.extend(
+            self.templates
+                .max_variables
+                .iter()
+                .map(|s| s.source.as_str()),
+        );
+        used.extend(
+            self.templates
+                .variable_value_max
+                .iter()
+                .map(|s| s.source.as_str()),
+        );
+        used.extend(
+            self.templates
+                .verification_code_length
+                .iter()
+                .map(|s| s.source.as_str()),
+        );
         for source in used {
             let ids = source_ids(source);
             if ids.is_empty() {
@@ -244,5 +282,9 @@ impl VendorProfile {
 }
 
 fn source_ids(source: &str) -> Vec<&str> {
-    source.split([',', ' ']).map(str::trim).filter(|s| !s.is_empty()).collect()
+    source
+        .split([',', ' '])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect()
 }

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# qualkit's two entry points (README, Quick start):
+#   ./dev.sh run    install whatever is missing, build, launch the desktop app
+#   ./dev.sh test   install whatever is missing, build once, run every test
+#                   (Rust unit + integration, UI unit, end-to-end under xvfb-run)
+# Works on a fresh Debian 12 / Ubuntu 22.04+ machine as root or with sudo.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+# Tauri/WebKitGTK (build-facts.md §1), Tesseract with Chinese data, a CJK font, the X server
+# and WebDriver for end-to-end tests, and the PDF tools the document tests read back with.
+APT_PACKAGES=(
+  build-essential pkg-config curl file
+  libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev librsvg2-dev
+  libayatana-appindicator3-dev libxdo-dev libssl-dev
+  libtesseract-dev libleptonica-dev clang libclang-dev
+  tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng
+  fonts-noto-cjk
+  xvfb xauth dbus webkit2gtk-driver
+  poppler-utils qpdf
+)
+MIN_RUST="1.90"
+MIN_NODE="20.19"
+
+log() { printf '\033[1;31m==>\033[0m %s\n' "$*" >&2; }
+
+version_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]; }
+
+install_apt_packages() {
+  local missing=()
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "apt: installing ${missing[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+ensure_rust() {
+  if ! command -v cargo >/dev/null 2>&1 && [ -x "$HOME/.cargo/bin/cargo" ]; then
+    export PATH="$HOME/.cargo/bin:$PATH"
+  fi
+  local v
+  v=$(rustc --version 2>/dev/null | awk '{print $2}') || true
+  if [ -z "$v" ] || ! version_ge "$v" "$MIN_RUST"; then
+    log "Rust $MIN_RUST or newer is needed (found: ${v:-none}). Install it with rustup: https://rustup.rs"
+    exit 2
+  fi
+}
+
+ensure_node() {
+  local v
+  v=$(node --version 2>/dev/null | tr -d v) || true
+  if [ -z "$v" ] || ! version_ge "$v" "$MIN_NODE"; then
+    log "Node.js $MIN_NODE+ needed (found: ${v:-none}); installing"
+    command -v npm >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm >/dev/null
+    # The `node` package on the npm registry ships the Node binary itself.
+    $SUDO npm install -g --no-audit --no-fund node@22 >/dev/null
+    hash -r
+  fi
+}
+
+ensure_tauri_driver() {
+  export PATH="$HOME/.cargo/bin:$PATH"
+  if ! command -v tauri-driver >/dev/null 2>&1; then
+    log "cargo: installing tauri-driver"
+    cargo install tauri-driver --locked --version '^2' --quiet
+  fi
+}
+
+build_ui() {
+  log "ui: npm ci && vite build"
+  (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build >/dev/null)
+}
+
+setup() {
+  install_apt_packages
+  ensure_rust
+  ensure_node
+  ensure_tauri_driver
+  build_ui
+}
+
+# Tesseract is about twice as fast with one OpenMP thread (engineering/ocr.md §1).
+export OMP_THREAD_LIMIT=1
+
+case "${1:-}" in
+  run)
+    setup
+    log "cargo build -p qualkit-app"
+    cargo build -p qualkit-app
+    if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+      log "no display: starting the app under xvfb-run (close it with Ctrl-C)"
+      exec xvfb-run -a -s "-screen 0 1280x800x24" target/debug/qualkit-app
+    fi
+    exec target/debug/qualkit-app
+    ;;
+  test)
+    setup
+    log "cargo build --workspace --all-targets"
+    cargo build --workspace --all-targets
+    log "ui: svelte-check and unit tests (vitest)"
+    (cd ui && npm run --silent check && npm test --silent)
+    log "cargo test --workspace (end-to-end tests under xvfb-run)"
+    # Start Xvfb outside the D-Bus session so the display is inherited (desktop.md §2).
+    xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \
+      env QUALKIT_E2E=1 NO_AT_BRIDGE=1 WEBKIT_DISABLE_COMPOSITING_MODE=1 \
+      cargo test --workspace
+    ;;
+  *)
+    echo "usage: ./dev.sh run | test" >&2
+    exit 2
+    ;;
+esac

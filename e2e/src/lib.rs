@@ -1,0 +1,165 @@
+//! Harness for driving the real desktop app: starts `tauri-driver` (which starts
+//! WebKitWebDriver, which starts the app) against a private data directory, and opens a
+//! WebDriver session. Facts behind the set-up: shared/engineering/build-facts.md §5.
+
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+/// Where screenshots of each step go; CI keeps the folder as test artifacts.
+pub fn artifacts_dir() -> PathBuf {
+    let dir = workspace_root().join("test-artifacts").join("e2e");
+    let _ = std::fs::create_dir_all(&dir);
+    dir
+}
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+/// Why the end-to-end tests cannot run here, if they cannot. With `QUALKIT_E2E=1` (set by
+/// `./dev.sh test`) a missing prerequisite is a failure rather than a skip.
+pub fn unavailable() -> Option<String> {
+    let app = app_binary();
+    let reason = if std::env::var_os("DISPLAY").is_none() {
+        Some("no DISPLAY (run under xvfb-run)".to_string())
+    } else if !app.is_file() {
+        Some(format!("{} is not built", app.display()))
+    } else if which("tauri-driver").is_none() {
+        Some("tauri-driver is not installed (cargo install tauri-driver --locked)".to_string())
+    } else {
+        None
+    };
+    if let Some(reason) = &reason {
+        if std::env::var("QUALKIT_E2E").is_ok_and(|v| v == "1") {
+            panic!("end-to-end tests required but cannot run: {reason}");
+        }
+        eprintln!("skipping end-to-end test: {reason}");
+    }
+    reason
+}
+
+pub fn app_binary() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"));
+    target.join("debug").join("qualkit-app")
+}
+
+fn which(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    let mut dirs: Vec<PathBuf> = std::env::split_paths(&path).collect();
+    if let Some(home) = std::env::var_os("HOME") {
+        dirs.push(PathBuf::from(home).join(".cargo/bin"));
+    }
+    dirs.into_iter().map(|d| d.join(name)).find(|p| p.is_file())
+}
+
+/// A running app with its own data directory. Dropping it ends the session and the driver.
+pub struct App {
+    pub client: Client,
+    pub data_dir: tempfile::TempDir,
+    driver: Child,
+}
+
+impl App {
+    /// Starts the app on a data directory prepared by `prepare` (e.g. cases imported through
+    /// the core library, exactly as a user's earlier work would have left them).
+    pub async fn start(port: u16, prepare: impl FnOnce(&Path)) -> App {
+        let data_dir = tempfile::tempdir().expect("temp data dir");
+        prepare(data_dir.path());
+        let driver_bin = which("tauri-driver").expect("tauri-driver");
+        let driver = Command::new(driver_bin)
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &(port + 1).to_string(),
+            ])
+            .env("QUALKIT_DATA_DIR", data_dir.path())
+            .env("NO_AT_BRIDGE", "1")
+            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start tauri-driver");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "tauri-driver did not listen on {port}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": app_binary().display().to_string() }),
+        );
+        let client = ClientBuilder::native()
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("WebDriver session");
+        App {
+            client,
+            data_dir,
+            driver,
+        }
+    }
+
+    /// Waits for `css` to match an element whose text contains `text`.
+    pub async fn wait_text(&self, css: &str, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Ok(elements) = self.client.find_all(Locator::Css(css)).await {
+                for e in elements {
+                    if let Ok(t) = e.text().await {
+                        if t.contains(text) {
+                            return t;
+                        }
+                    }
+                }
+            }
+            if Instant::now() > deadline {
+                let _ = self.screenshot("timeout").await;
+                panic!("no `{css}` containing {text:?} within 20 s");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let path = artifacts_dir().join(format!("{name}.png"));
+        let png = self.client.screenshot().await.expect("screenshot");
+        std::fs::write(&path, png).expect("write screenshot");
+        path
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        self.stop_driver();
+    }
+
+    fn stop_driver(&mut self) {
+        // SIGTERM lets tauri-driver stop WebKitWebDriver too; SIGKILL would orphan it.
+        let _ = Command::new("kill")
+            .arg(self.driver.id().to_string())
+            .status();
+        let _ = self.driver.wait();
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        if matches!(self.driver.try_wait(), Ok(None)) {
+            self.stop_driver();
+        }
+    }
+}

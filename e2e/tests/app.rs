@@ -1,0 +1,168 @@
+//! The real desktop app, driven over WebDriver: it shows the cases the core stored, their
+//! per-vendor checklist, checks an identifier, switches language and deletes a case.
+
+use fantoccini::Locator;
+use qualkit_e2e::App;
+
+const PNG_1X1: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53,
+    0xDE, 0x00, 0x00, 0x00, 0x0C, 0x49, 0x44, 0x41, 0x54, 0x08, 0xD7, 0x63, 0xF8, 0xCF, 0xC0, 0x00,
+    0x00, 0x03, 0x01, 0x01, 0x00, 0x18, 0xDD, 0x8D, 0xB0, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E,
+    0x44, 0xAE, 0x42, 0x60, 0x82,
+];
+
+fn write_case_folder(dir: &std::path::Path, name: &str, uscc: &str) {
+    std::fs::create_dir_all(dir).expect("mkdir");
+    std::fs::write(dir.join("license.png"), PNG_1X1).expect("png");
+    std::fs::write(
+        dir.join("case.toml"),
+        format!(
+            r#"vendors = ["aliyun", "huawei"]
+[applicant]
+kind = "enterprise"
+name = "{name}"
+uscc = "{uscc}"
+legal_rep = "王伟"
+[signature]
+name = "云帆网络"
+source = "company"
+[[materials]]
+role = "business-license"
+file = "license.png"
+"#
+        ),
+    )
+    .expect("case.toml");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn case_list_checklist_validator_language_and_delete() {
+    if qualkit_e2e::unavailable().is_some() {
+        return;
+    }
+    let folders = tempfile::tempdir().expect("tmp");
+    let first = folders.path().join("yunfan");
+    write_case_folder(
+        &first,
+        "厦门市海沧区云帆网络科技有限公司",
+        "91350205MA2Y0LQ12U",
+    );
+    let second = folders.path().join("bad-code");
+    write_case_folder(&second, "北京某某科技有限公司", "91350205MA2Y0LQ12A");
+
+    let app = App::start(4461, |data| {
+        let mut store = qualkit::Store::open(data).expect("store");
+        store.import_folder(&first).expect("import");
+    })
+    .await;
+
+    // The case stored by the core is listed, with its per-vendor readiness.
+    let row = app.wait_text("#case-list .case", "云帆网络科技").await;
+    assert!(row.contains("aliyun") && row.contains("huawei"), "{row}");
+    app.screenshot("01-case-list").await;
+
+    // Import a second case through the UI.
+    let input = app
+        .client
+        .find(Locator::Css("#import-path"))
+        .await
+        .expect("import input");
+    input
+        .send_keys(second.to_str().expect("path"))
+        .await
+        .expect("type path");
+    app.client
+        .find(Locator::Css("#import-button"))
+        .await
+        .expect("button")
+        .click()
+        .await
+        .expect("click");
+    app.wait_text("#message", "已导入案卷").await;
+    app.wait_text("#case-title", "北京某某科技有限公司").await;
+    // Its wrong credit code is reported with the expected check character.
+    let uscc = app
+        .wait_text("tr[data-item='applicant.uscc']", "有误")
+        .await;
+    assert!(uscc.contains("应为 U"), "{uscc}");
+    app.screenshot("02-imported-checklist").await;
+
+    // Open the first case: the checklist shows what each vendor still needs.
+    app.client
+        .find(Locator::Css(".case[data-case-id]"))
+        .await
+        .expect("case")
+        .click()
+        .await
+        .expect("click");
+    let handheld = app
+        .wait_text(
+            "article[data-vendor='huawei'] tr[data-item='material.handler-id-handheld']",
+            "缺少",
+        )
+        .await;
+    assert!(handheld.contains("手持"), "{handheld}");
+    app.wait_text(
+        "article[data-vendor='aliyun'] tr[data-item='material.business-license']",
+        "已具备",
+    )
+    .await;
+
+    // The identifier check runs in the core.
+    app.client
+        .find(Locator::Css("#id-value"))
+        .await
+        .expect("id input")
+        .send_keys("91440300MA00000820")
+        .await
+        .expect("type");
+    app.client
+        .find(Locator::Css("#id-check"))
+        .await
+        .expect("check")
+        .click()
+        .await
+        .expect("click");
+    app.wait_text("#id-result", "有效").await;
+
+    // English switch.
+    app.client
+        .find(Locator::Css("#lang-en"))
+        .await
+        .expect("lang")
+        .click()
+        .await
+        .expect("click");
+    app.wait_text(
+        "article[data-vendor='huawei'] tr[data-item='material.handler-id-handheld']",
+        "Missing",
+    )
+    .await;
+    app.screenshot("03-english").await;
+
+    // Delete with confirmation.
+    app.client
+        .find(Locator::Css("#delete-case"))
+        .await
+        .expect("delete")
+        .click()
+        .await
+        .expect("click");
+    app.client
+        .find(Locator::Css("#delete-confirm"))
+        .await
+        .expect("confirm")
+        .click()
+        .await
+        .expect("click");
+    app.wait_text("#detail .empty", "Select a case").await;
+    let store = qualkit::Store::open(app.data_dir.path()).expect("store");
+    assert_eq!(
+        store.list_cases().expect("list").len(),
+        1,
+        "one case deleted in the database"
+    );
+    app.screenshot("04-after-delete").await;
+    app.close().await;
+}

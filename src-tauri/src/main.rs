@@ -1,0 +1,123 @@
+//! The desktop shell. It lists commands that call the qualkit core and nothing else: no rules,
+//! no file formats, no SQL. Long work runs off the main thread (`spawn_blocking`) so the window
+//! never freezes.
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+use std::path::PathBuf;
+
+use qualkit::case::Vendor;
+use qualkit::ident::{IdKind, Validation};
+use qualkit::requirements::CheckReport;
+use qualkit::store::Case;
+use qualkit::{CaseOverview, Store, Text};
+use serde::Serialize;
+
+/// What a failed command returns to the UI: a stable code and the message in both languages.
+#[derive(Debug, Serialize)]
+struct CommandError {
+    code: &'static str,
+    message: Text,
+}
+
+impl From<qualkit::Error> for CommandError {
+    fn from(e: qualkit::Error) -> Self {
+        let code = if e.is_user_input() {
+            "input"
+        } else {
+            "internal"
+        };
+        CommandError {
+            code,
+            message: Text::new(e.message(qualkit::Lang::Zh), e.message(qualkit::Lang::En)),
+        }
+    }
+}
+
+type CommandResult<T> = Result<T, CommandError>;
+
+fn data_dir() -> PathBuf {
+    qualkit::default_data_dir()
+}
+
+/// Runs core work on a blocking thread with a freshly opened store (SQLite in WAL mode lets
+/// the CLI and the app use the same database at once).
+async fn with_store<T: Send + 'static>(
+    work: impl FnOnce(&mut Store) -> qualkit::Result<T> + Send + 'static,
+) -> CommandResult<T> {
+    tauri::async_runtime::spawn_blocking(move || {
+        let mut store = Store::open(&data_dir())?;
+        work(&mut store)
+    })
+    .await
+    .map_err(|e| CommandError {
+        code: "internal",
+        message: Text::new(
+            format!("后台任务失败：{e}"),
+            format!("background task failed: {e}"),
+        ),
+    })?
+    .map_err(CommandError::from)
+}
+
+#[derive(Serialize)]
+struct AppInfo {
+    version: &'static str,
+    data_dir: String,
+}
+
+#[tauri::command]
+fn app_info() -> AppInfo {
+    AppInfo {
+        version: env!("CARGO_PKG_VERSION"),
+        data_dir: data_dir().display().to_string(),
+    }
+}
+
+#[tauri::command]
+async fn list_cases() -> CommandResult<Vec<CaseOverview>> {
+    with_store(|store| qualkit::case_overview(store)).await
+}
+
+#[tauri::command]
+async fn get_case(id: String) -> CommandResult<Case> {
+    with_store(move |store| store.case(&id)).await
+}
+
+#[tauri::command]
+async fn import_case(dir: String) -> CommandResult<String> {
+    with_store(move |store| store.import_folder(&PathBuf::from(dir))).await
+}
+
+#[tauri::command]
+async fn delete_case(id: String) -> CommandResult<()> {
+    with_store(move |store| store.delete_case(&id)).await
+}
+
+#[tauri::command]
+async fn check_case(id: String, vendor: Option<Vendor>) -> CommandResult<CheckReport> {
+    with_store(move |store| qualkit::check_case(store, &id, vendor)).await
+}
+
+#[tauri::command]
+fn validate_identifier(kind: IdKind, value: String) -> Validation {
+    qualkit::ident::validate(kind, &value)
+}
+
+fn main() {
+    let result = tauri::Builder::default()
+        .invoke_handler(tauri::generate_handler![
+            app_info,
+            list_cases,
+            get_case,
+            import_case,
+            delete_case,
+            check_case,
+            validate_identifier
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("qualkit-app: {e}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,115 @@
+// The one module that talks to the Rust backend. Every command is a typed function here;
+// components never call `invoke` with a raw string.
+import { invoke } from "@tauri-apps/api/core";
+
+export type Vendor = "aliyun" | "tencent" | "huawei" | "volcengine" | "baidu";
+export const VENDORS: Vendor[] = ["aliyun", "tencent", "huawei", "volcengine", "baidu"];
+export type ApplicantKind = "enterprise" | "individual";
+export type IdKind = "uscc" | "ric" | "icp" | "trademark";
+
+/** A user-facing string in both languages, as the core sends it. */
+export interface Text {
+  zh: string;
+  en: string;
+}
+
+export interface CaseOverview {
+  id: string;
+  applicant_kind: ApplicantKind;
+  applicant_name: string;
+  vendors: Vendor[];
+  material_count: number;
+  updated_at: string;
+  ready: Partial<Record<Vendor, boolean>>;
+}
+
+export interface Material {
+  id: number;
+  role: string;
+  original_name: string;
+  size: number;
+  mime: string;
+  sha256: string;
+}
+
+export interface CaseData {
+  vendors: Vendor[];
+  applicant: { kind: ApplicantKind; name: string; uscc?: string; legal_rep?: string; established?: string };
+  handler?: { name: string; id_number?: string; phone?: string };
+  signature?: { name: string; source: string; use: string; owner?: string };
+  templates: { type: string; text: string; name?: string }[];
+  landing?: { kind: string; name: string; domain?: string; icp_number?: string; scenario?: string; test_account?: string };
+}
+
+export interface Case {
+  id: string;
+  data: CaseData;
+  materials: Material[];
+  created_at: string;
+  updated_at: string;
+}
+
+export type ItemStatus = "ok" | "missing" | "invalid" | "warn";
+
+export interface ChecklistItem {
+  item: string;
+  label: Text;
+  status: ItemStatus;
+  why: Text;
+  source: string;
+}
+
+export interface Finding {
+  rule: string;
+  severity: "block" | "warn" | "info";
+  message: Text;
+  fix: Text;
+  source: string;
+}
+
+export interface VendorReport {
+  ready: boolean;
+  profile_version: string;
+  checklist: ChecklistItem[];
+  findings: Finding[];
+}
+
+export interface CheckReport {
+  id: string;
+  vendors: Partial<Record<Vendor, VendorReport>>;
+}
+
+export interface Validation {
+  kind: IdKind;
+  input: string;
+  normalized: string;
+  valid: boolean;
+  warnings: Text[];
+  error: Text | null;
+  details: Record<string, unknown>;
+}
+
+export interface AppInfo {
+  version: string;
+  data_dir: string;
+}
+
+/** What a failed command rejects with. */
+export interface CommandError {
+  code: "input" | "internal";
+  message: Text;
+}
+
+export function isCommandError(e: unknown): e is CommandError {
+  return typeof e === "object" && e !== null && "message" in e && "code" in e;
+}
+
+export const api = {
+  appInfo: () => invoke<AppInfo>("app_info"),
+  listCases: () => invoke<CaseOverview[]>("list_cases"),
+  getCase: (id: string) => invoke<Case>("get_case", { id }),
+  importCase: (dir: string) => invoke<string>("import_case", { dir }),
+  deleteCase: (id: string) => invoke<void>("delete_case", { id }),
+  checkCase: (id: string, vendor?: Vendor) => invoke<CheckReport>("check_case", { id, vendor: vendor ?? null }),
+  validateIdentifier: (kind: IdKind, value: string) => invoke<Validation>("validate_identifier", { kind, value }),
+};

@@ -1,0 +1,53 @@
+// Every UI string in Chinese (default) and English.
+import type { Text } from "./api";
+
+export type Lang = "zh" | "en";
+
+const strings = {
+  appTitle: { zh: "资质助手", en: "qualkit" },
+  tagline: { zh: "短信签名资质材料的整理与核对，全程离线", en: "Prepare and check SMS qualification packages, offline" },
+  cases: { zh: "案卷", en: "Cases" },
+  search: { zh: "搜索名称或编号", en: "Search by name or id" },
+  noCases: { zh: "还没有案卷。输入案卷目录（含 case.toml）导入。", en: "No cases yet. Import a case folder (with case.toml)." },
+  noMatch: { zh: "没有匹配的案卷", en: "No matching case" },
+  importPlaceholder: { zh: "案卷目录的完整路径", en: "Full path of a case folder" },
+  importButton: { zh: "导入案卷", en: "Import case" },
+  imported: { zh: "已导入案卷", en: "Imported case" },
+  applicant: { zh: "申请主体", en: "Applicant" },
+  enterprise: { zh: "企业", en: "Enterprise" },
+  individual: { zh: "个人", en: "Individual" },
+  readiness: { zh: "各厂商就绪情况", en: "Readiness per vendor" },
+  materials: { zh: "材料", en: "Materials" },
+  updated: { zh: "最后修改", en: "Last change" },
+  ready: { zh: "可提交", en: "ready" },
+  notReady: { zh: "未就绪", en: "not ready" },
+  checklist: { zh: "核对清单", en: "Checklist" },
+  source: { zh: "依据", en: "Source" },
+  delete: { zh: "删除案卷", en: "Delete case" },
+  confirmDelete: { zh: "确定删除该案卷及其材料？此操作不能撤销。", en: "Delete this case and its materials? This cannot be undone." },
+  cancel: { zh: "取消", en: "Cancel" },
+  selectCase: { zh: "在左侧选择一个案卷查看核对清单", en: "Select a case on the left to see its checklist" },
+  validator: { zh: "证照号码核验", en: "Identifier check" },
+  validate: { zh: "核验", en: "Check" },
+  valid: { zh: "有效", en: "valid" },
+  invalid: { zh: "无效", en: "invalid" },
+  uscc: { zh: "统一社会信用代码", en: "Credit code" },
+  ric: { zh: "身份证号码", en: "ID number" },
+  icp: { zh: "ICP 备案/许可证号", en: "ICP number" },
+  trademark: { zh: "商标注册号", en: "Trademark number" },
+  dataDir: { zh: "数据目录", en: "Data folder" },
+  ok: { zh: "已具备", en: "OK" },
+  missing: { zh: "缺少", en: "Missing" },
+  invalidStatus: { zh: "有误", en: "Invalid" },
+  warn: { zh: "注意", en: "Check" },
+} satisfies Record<string, Text>;
+
+export type Key = keyof typeof strings;
+
+export function t(key: Key, lang: Lang): string {
+  return strings[key][lang];
+}
+
+export function pick(text: Text, lang: Lang): string {
+  return text[lang];
+}
