@@ -82,36 +82,22 @@ impl Role {
     pub fn label(self) -> Text {
         let (zh, en) = match self {
             Role::BusinessLicense => ("营业执照", "business licence"),
-            Role::OwnerBusinessLicense => {
-                ("签名归属方营业执照", "signature owner's business licence")
-            }
-            Role::LegalRepIdFront => (
-                "法定代表人身份证人像面",
-                "legal representative's ID (photo side)",
-            ),
-            Role::LegalRepIdBack => (
-                "法定代表人身份证国徽面",
-                "legal representative's ID (emblem side)",
-            ),
+            Role::OwnerBusinessLicense => ("签名归属方营业执照", "signature owner's business licence"),
+            Role::LegalRepIdFront => ("法定代表人身份证人像面", "legal representative's ID (photo side)"),
+            Role::LegalRepIdBack => ("法定代表人身份证国徽面", "legal representative's ID (emblem side)"),
             Role::HandlerIdFront => ("经办人身份证人像面", "handler's ID (photo side)"),
             Role::HandlerIdBack => ("经办人身份证国徽面", "handler's ID (emblem side)"),
             Role::HandlerIdHandheld => ("经办人手持身份证照片", "handler holding the ID card"),
-            Role::ResponsibleIdFront => {
-                ("责任人身份证人像面", "responsible person's ID (photo side)")
-            }
-            Role::ResponsibleIdBack => (
-                "责任人身份证国徽面",
-                "responsible person's ID (emblem side)",
-            ),
+            Role::ResponsibleIdFront => ("责任人身份证人像面", "responsible person's ID (photo side)"),
+            Role::ResponsibleIdBack => ("责任人身份证国徽面", "responsible person's ID (emblem side)"),
             Role::CommitmentLetter => ("合规使用承诺函", "compliance commitment letter"),
             Role::AuthorizationLetter => ("授权委托书", "authorization letter"),
             Role::TrademarkCertificate => ("商标注册证", "trademark registration certificate"),
             Role::IcpRecord => ("ICP 备案查询截图", "ICP filing record screenshot"),
             Role::AppListing => ("应用商店截图", "app store listing screenshot"),
-            Role::LegalRepVideo => (
-                "法定代表人手持营业执照视频",
-                "video of the legal representative holding the licence",
-            ),
+            Role::LegalRepVideo => {
+                ("法定代表人手持营业执照视频", "video of the legal representative holding the licence")
+            }
             Role::Other => ("其他材料", "other material"),
         };
         Text::new(zh, en)
@@ -151,11 +137,7 @@ pub struct Applicant {
     pub id_number: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "date_opt",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "date_opt", skip_serializing_if = "Option::is_none")]
     pub established: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CompanyStatus>,
@@ -268,31 +250,20 @@ pub const CASE_FILE_NAME: &str = "case.toml";
 pub fn read_case_folder(dir: &Path) -> Result<CaseFolder> {
     let path = dir.join(CASE_FILE_NAME);
     let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-    let parsed: CaseFileToml =
-        toml::from_str(&text).map_err(|e| case_file_error(&path, &text, &e))?;
+    let parsed: CaseFileToml = toml::from_str(&text).map_err(|e| case_file_error(&path, &text, &e))?;
 
     let mut materials = Vec::with_capacity(parsed.materials.len());
     for entry in parsed.materials {
         let line = line_of(&text, entry.file.span().start);
         let name = entry.file.into_inner();
-        let at = |detail: Text| Error::CaseFile {
-            path: path.clone(),
-            line,
-            detail,
-        };
+        let at = |detail: Text| Error::CaseFile { path: path.clone(), line, detail };
         let relative = Path::new(&name);
         let escapes = relative.is_absolute()
-            || relative
-                .components()
-                .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir));
+            || relative.components().any(|c| !matches!(c, Component::Normal(_) | Component::CurDir));
         if name.trim().is_empty() || escapes {
             return Err(at(Text::new(
-                format!(
-                    "键 `file` 的值 `{name}` 必须是案卷目录内的相对路径（不能是绝对路径，不能含 ..）"
-                ),
-                format!(
-                    "key `file`: `{name}` must be a relative path inside the case folder (not absolute, no ..)"
-                ),
+                format!("键 `file` 的值 `{name}` 必须是案卷目录内的相对路径（不能是绝对路径，不能含 ..）"),
+                format!("key `file`: `{name}` must be a relative path inside the case folder (not absolute, no ..)"),
             )));
         }
         let full = dir.join(relative);
@@ -311,11 +282,7 @@ pub fn read_case_folder(dir: &Path) -> Result<CaseFolder> {
                 )));
             }
         }
-        materials.push(MaterialFile {
-            role: entry.role,
-            path: full,
-            name,
-        });
+        materials.push(MaterialFile { role: entry.role, path: full, name });
     }
 
     let data = CaseData {
@@ -333,53 +300,31 @@ pub fn read_case_folder(dir: &Path) -> Result<CaseFolder> {
 fn case_file_error(path: &Path, text: &str, e: &toml::de::Error) -> Error {
     let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(1);
     let message = e.message().trim().to_string();
-    let key = backticked_after(&message, "unknown field")
-        .or_else(|| key_on_line(text, line))
-        .unwrap_or_default();
+    let key = backticked_after(&message, "unknown field").or_else(|| key_on_line(text, line)).unwrap_or_default();
     let detail = if message.starts_with("unknown field") {
         Text::new(
             format!("未知的键 `{key}`（是否拼写错误？可用的键见 README 的“案卷格式”一节）"),
-            format!(
-                "unknown key `{key}` (a typo? README's \"Case folder\" section lists the keys): {message}"
-            ),
+            format!("unknown key `{key}` (a typo? README's \"Case folder\" section lists the keys): {message}"),
         )
     } else if let Some(missing) = backticked_after(&message, "missing field") {
-        Text::new(
-            format!("缺少必填的键 `{missing}`"),
-            format!("missing required key `{missing}`"),
-        )
+        Text::new(format!("缺少必填的键 `{missing}`"), format!("missing required key `{missing}`"))
     } else if message.starts_with("unknown variant") {
         let value = backticked_after(&message, "unknown variant").unwrap_or_default();
-        let choices = message
-            .split_once("expected")
-            .map(|(_, c)| c.trim())
-            .unwrap_or_default();
+        let choices = message.split_once("expected").map(|(_, c)| c.trim()).unwrap_or_default();
         Text::new(
             format!("键 `{key}` 的取值 `{value}` 无效，可选：{choices}"),
             format!("key `{key}`: `{value}` is not allowed, expected {choices}"),
         )
     } else if message.starts_with("invalid type") {
-        Text::new(
-            format!("键 `{key}` 的类型不对：{message}"),
-            format!("key `{key}` has the wrong type: {message}"),
-        )
+        Text::new(format!("键 `{key}` 的类型不对：{message}"), format!("key `{key}` has the wrong type: {message}"))
     } else {
-        Text::new(
-            format!("TOML 格式错误：{message}"),
-            format!("TOML syntax error: {message}"),
-        )
+        Text::new(format!("TOML 格式错误：{message}"), format!("TOML syntax error: {message}"))
     };
-    Error::CaseFile {
-        path: path.to_path_buf(),
-        line,
-        detail,
-    }
+    Error::CaseFile { path: path.to_path_buf(), line, detail }
 }
 
 fn line_of(text: &str, byte: usize) -> usize {
-    text.get(..byte)
-        .map(|t| t.matches('\n').count() + 1)
-        .unwrap_or(1)
+    text.get(..byte).map(|t| t.matches('\n').count() + 1).unwrap_or(1)
 }
 
 fn backticked_after(message: &str, prefix: &str) -> Option<String> {
@@ -397,9 +342,7 @@ fn key_on_line(text: &str, line: usize) -> Option<String> {
 }
 
 /// Accepts `established = 2019-03-12` (a TOML date) as well as `"2019-03-12"`.
-fn date_opt<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> std::result::Result<Option<NaiveDate>, D::Error> {
+fn date_opt<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Option<NaiveDate>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Raw {
@@ -414,11 +357,7 @@ fn date_opt<'de, D: Deserializer<'de>>(
     };
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
         .map(Some)
-        .map_err(|_| {
-            serde::de::Error::custom(format!(
-                "invalid type: `{text}`, expected a date written YYYY-MM-DD"
-            ))
-        })
+        .map_err(|_| serde::de::Error::custom(format!("invalid type: `{text}`, expected a date written YYYY-MM-DD")))
 }
 
 /// Writes the case back into its portable form (the inverse of [`read_case_folder`] for data).
@@ -434,17 +373,7 @@ pub fn to_toml(data: &CaseData, materials: &[(Role, String)]) -> Result<String> 
         role: Role,
         file: &'a str,
     }
-    let out = Out {
-        data,
-        materials: materials
-            .iter()
-            .map(|(role, file)| MaterialOut { role: *role, file })
-            .collect(),
-    };
-    toml::to_string_pretty(&out).map_err(|e| {
-        Error::input(
-            format!("无法写出 case.toml：{e}"),
-            format!("cannot write case.toml: {e}"),
-        )
-    })
+    let out = Out { data, materials: materials.iter().map(|(role, file)| MaterialOut { role: *role, file }).collect() };
+    toml::to_string_pretty(&out)
+        .map_err(|e| Error::input(format!("无法写出 case.toml：{e}"), format!("cannot write case.toml: {e}")))
 }

@@ -14,20 +14,13 @@ pub enum Error {
 
     /// `case.toml` (or a file it names) is wrong at a known place.
     #[error("{}: line {line}: {}", .path.display(), .detail.en)]
-    CaseFile {
-        path: PathBuf,
-        line: usize,
-        detail: Text,
-    },
+    CaseFile { path: PathBuf, line: usize, detail: Text },
 
     #[error("no case with id `{0}`")]
     CaseNotFound(String),
 
     #[error("{}: {source}", .path.display())]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
 
     #[error("database: {0}")]
     Database(#[from] rusqlite::Error),
@@ -42,10 +35,7 @@ pub enum Error {
 
 impl Error {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io {
-            path: path.into(),
-            source,
-        }
+        Error::Io { path: path.into(), source }
     }
 
     pub fn input(zh: impl Into<String>, en: impl Into<String>) -> Self {
@@ -72,10 +62,7 @@ impl Error {
 
     /// True when the fault is in what the user gave us rather than in the machine.
     pub fn is_user_input(&self) -> bool {
-        matches!(
-            self,
-            Error::Input(_) | Error::CaseFile { .. } | Error::CaseNotFound(_)
-        )
+        matches!(self, Error::Input(_) | Error::CaseFile { .. } | Error::CaseNotFound(_))
     }
 }
 

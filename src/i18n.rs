@@ -15,10 +15,7 @@ pub struct Text {
 
 impl Text {
     pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Text {
-            zh: zh.into(),
-            en: en.into(),
-        }
+        Text { zh: zh.into(), en: en.into() }
     }
 
     pub fn get(&self, lang: Lang) -> &str {
@@ -71,17 +68,7 @@ pub fn mask(value: &str) -> String {
     if chars.len() <= 7 {
         return "*".repeat(chars.len());
     }
-    chars
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            if i < 3 || i >= chars.len() - 4 {
-                *c
-            } else {
-                '*'
-            }
-        })
-        .collect()
+    chars.iter().enumerate().map(|(i, c)| if i < 3 || i >= chars.len() - 4 { *c } else { '*' }).collect()
 }
 
 #[cfg(test)]
@@ -93,10 +80,7 @@ mod tests {
         let mut v = serde_json::json!({"a": {"zh": "中", "en": "en"}, "b": [{"zh": "x", "en": "y"}],
                                        "c": {"zh": "only one key"}});
         localize(&mut v, Lang::En);
-        assert_eq!(
-            v,
-            serde_json::json!({"a": "en", "b": ["y"], "c": {"zh": "only one key"}})
-        );
+        assert_eq!(v, serde_json::json!({"a": "en", "b": ["y"], "c": {"zh": "only one key"}}));
     }
 
     #[test]

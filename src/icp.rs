@@ -63,10 +63,7 @@ impl FilingType {
         use Responsible::{Site, Subject};
         match self {
             FilingType::First | FilingType::ChangeBoth => &[Subject, Site],
-            FilingType::NewSite
-            | FilingType::Access
-            | FilingType::ChangeSite
-            | FilingType::DeregisterSite => &[Site],
+            FilingType::NewSite | FilingType::Access | FilingType::ChangeSite | FilingType::DeregisterSite => &[Site],
             FilingType::ChangeSubject | FilingType::DeregisterSubject => &[Subject],
             FilingType::CancelAccess => &[],
         }
@@ -130,44 +127,25 @@ pub struct IcpPlan {
 
 /// A mainland mobile number, folded to its 11 digits (spaces, dashes and +86 removed).
 pub fn normalize_mobile(input: &str) -> Option<String> {
-    let digits: String = input
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .collect();
-    let digits = digits
-        .strip_prefix("+86")
-        .or_else(|| digits.strip_prefix("0086"))
-        .unwrap_or(&digits);
+    let digits: String = input.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+    let digits = digits.strip_prefix("+86").or_else(|| digits.strip_prefix("0086")).unwrap_or(&digits);
     let ok = digits.len() == 11
         && digits.starts_with('1')
-        && digits
-            .chars()
-            .nth(1)
-            .is_some_and(|c| ('3'..='9').contains(&c))
+        && digits.chars().nth(1).is_some_and(|c| ('3'..='9').contains(&c))
         && digits.chars().all(|c| c.is_ascii_digit());
     ok.then(|| digits.to_string())
 }
 
 impl IcpPlan {
-    pub fn new(
-        filing_type: FilingType,
-        subject_phone: Option<&str>,
-        site_phone: Option<&str>,
-    ) -> Result<IcpPlan> {
+    pub fn new(filing_type: FilingType, subject_phone: Option<&str>, site_phone: Option<&str>) -> Result<IcpPlan> {
         let phone_for = |role: Responsible, given: Option<&str>| -> Result<Option<String>> {
             let Some(given) = given.filter(|p| !p.trim().is_empty()) else {
                 return Ok(None);
             };
             normalize_mobile(given).map(Some).ok_or_else(|| {
                 Error::input(
-                    format!(
-                        "{}手机号 `{given}` 不是有效的中国大陆手机号",
-                        role.label().zh
-                    ),
-                    format!(
-                        "the {} phone `{given}` is not a valid mainland mobile number",
-                        role.label().en
-                    ),
+                    format!("{}手机号 `{given}` 不是有效的中国大陆手机号", role.label().zh),
+                    format!("the {} phone `{given}` is not a valid mainland mobile number", role.label().en),
                 )
             })
         };
@@ -186,16 +164,8 @@ impl IcpPlan {
                     Responsible::Site => "--site-phone",
                 };
                 return Err(Error::input(
-                    format!(
-                        "{} 类型的备案需要{}的手机号（{flag}）",
-                        filing_type.as_str(),
-                        role.label().zh
-                    ),
-                    format!(
-                        "a {} filing needs the {} phone ({flag})",
-                        filing_type.as_str(),
-                        role.label().en
-                    ),
+                    format!("{} 类型的备案需要{}的手机号（{flag}）", filing_type.as_str(), role.label().zh),
+                    format!("a {} filing needs the {} phone ({flag})", filing_type.as_str(), role.label().en),
                 ));
             };
             recipients.push(Recipient { role, phone });
@@ -205,10 +175,7 @@ impl IcpPlan {
         for r in &recipients {
             match messages.iter_mut().find(|m| m.phone == r.phone) {
                 Some(m) => m.roles.push(r.role),
-                None => messages.push(Message {
-                    phone: r.phone.clone(),
-                    roles: vec![r.role],
-                }),
+                None => messages.push(Message { phone: r.phone.clone(), roles: vec![r.role] }),
             }
         }
 
@@ -231,10 +198,7 @@ impl IcpPlan {
 
 fn notes(filing_type: FilingType, messages: &[Message]) -> Vec<Text> {
     if filing_type == FilingType::CancelAccess {
-        return vec![Text::new(
-            "取消接入没有短信核验环节。",
-            "Cancelling access has no SMS verification step.",
-        )];
+        return vec![Text::new("取消接入没有短信核验环节。", "Cancelling access has no SMS verification step.")];
     }
     let mut notes = vec![
         Text::new(
@@ -251,9 +215,7 @@ fn notes(filing_type: FilingType, messages: &[Message]) -> Vec<Text> {
         ),
         Text::new(
             format!("收不到短信时最多可重发 {MAX_RESENDS} 次，第 3 次重发不再生效。"),
-            format!(
-                "A missing SMS can be resent at most {MAX_RESENDS} times; a third resend has no effect."
-            ),
+            format!("A missing SMS can be resent at most {MAX_RESENDS} times; a third resend has no effect."),
         ),
         Text::new(
             "每次接入商将备案上报管局，都需要重新完成短信核验。",
@@ -341,40 +303,24 @@ impl IcpTracker {
             .messages
             .iter()
             .map(|m| {
-                let state = states
-                    .iter()
-                    .find(|s| s.phone == m.phone)
-                    .cloned()
-                    .unwrap_or(MessageState {
-                        phone: m.phone.clone(),
-                        first_sent_at: None,
-                        verified_at: None,
-                        resends_used: 0,
-                    });
+                let state = states.iter().find(|s| s.phone == m.phone).cloned().unwrap_or(MessageState {
+                    phone: m.phone.clone(),
+                    first_sent_at: None,
+                    verified_at: None,
+                    resends_used: 0,
+                });
                 track(state, m.roles.clone(), now)
             })
             .collect();
-        IcpTracker {
-            plan,
-            messages,
-            now,
-        }
+        IcpTracker { plan, messages, now }
     }
 
     /// Applies an event to the message that `role` receives; returns the state to store.
-    pub fn record(
-        &mut self,
-        role: Responsible,
-        event: IcpEvent,
-        at: DateTime<Utc>,
-    ) -> Result<MessageState> {
+    pub fn record(&mut self, role: Responsible, event: IcpEvent, at: DateTime<Utc>) -> Result<MessageState> {
         let Some(message) = self.messages.iter_mut().find(|m| m.roles.contains(&role)) else {
             return Err(Error::input(
                 format!("该备案类型不需要{}核验", role.label().zh),
-                format!(
-                    "this filing type needs no verification by the {}",
-                    role.label().en
-                ),
+                format!("this filing type needs no verification by the {}", role.label().en),
             ));
         };
         let mut state = message.state.clone();
@@ -394,19 +340,14 @@ impl IcpTracker {
                 if state.resends_used >= MAX_RESENDS {
                     return Err(Error::input(
                         format!("已重发 {MAX_RESENDS} 次，再重发也不会生效"),
-                        format!(
-                            "already resent {MAX_RESENDS} times; a further resend has no effect"
-                        ),
+                        format!("already resent {MAX_RESENDS} times; a further resend has no effect"),
                     ));
                 }
                 state.resends_used += 1;
             }
             IcpEvent::Verified => {
                 let Some(sent) = state.first_sent_at else {
-                    return Err(Error::input(
-                        "短信还未发送，无法核验",
-                        "the SMS has not been sent yet",
-                    ));
+                    return Err(Error::input("短信还未发送，无法核验", "the SMS has not been sent yet"));
                 };
                 if at > sent + Duration::hours(DEADLINE_HOURS) {
                     return Err(Error::input(
@@ -423,9 +364,7 @@ impl IcpTracker {
 }
 
 fn track(state: MessageState, roles: Vec<Responsible>, now: DateTime<Utc>) -> TrackedMessage {
-    let deadline = state
-        .first_sent_at
-        .map(|t| t + Duration::hours(DEADLINE_HOURS));
+    let deadline = state.first_sent_at.map(|t| t + Duration::hours(DEADLINE_HOURS));
     let status = match (state.verified_at, deadline) {
         (Some(_), _) => MessageStatus::Verified,
         (None, None) => MessageStatus::Waiting,

@@ -79,11 +79,7 @@ pub fn validate(kind: IdKind, input: &str) -> Validation {
 
 /// NFKC (full-width digits, letters and `－` become ASCII), no white space, upper case.
 fn fold_code(input: &str) -> String {
-    input
-        .nfkc()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_uppercase)
-        .collect()
+    input.nfkc().filter(|c| !c.is_whitespace()).flat_map(char::to_uppercase).collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -92,9 +88,7 @@ fn fold_code(input: &str) -> String {
 /// The 31 symbols, each worth its index: digits and capitals without I, O, Z, S, V.
 const USCC_CHARSET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 /// 3^(i−1) mod 31 for positions 1–17.
-const USCC_WEIGHTS: [u32; 17] = [
-    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-];
+const USCC_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 /// GB 11714 organization-code weights over positions 9–16.
 const ORG_WEIGHTS: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
 
@@ -135,21 +129,14 @@ fn uscc_authority(c: char) -> Option<(Text, &'static [(char, &'static str, &'sta
             &[
                 ('1', "机关", "government organ"),
                 ('2', "事业单位", "public institution"),
-                (
-                    '3',
-                    "中央编办直接管理机构编制的群众团体",
-                    "mass organisation under the central establishment office",
-                ),
+                ('3', "中央编办直接管理机构编制的群众团体", "mass organisation under the central establishment office"),
                 ('9', "其他", "other"),
             ],
         ),
         '2' => (
             "外交",
             "foreign affairs",
-            &[
-                ('1', "外国常驻新闻机构", "resident foreign news agency"),
-                ('9', "其他", "other"),
-            ],
+            &[('1', "外国常驻新闻机构", "resident foreign news agency"), ('9', "其他", "other")],
         ),
         '3' => (
             "司法行政",
@@ -166,10 +153,7 @@ fn uscc_authority(c: char) -> Option<(Text, &'static [(char, &'static str, &'sta
         '4' => (
             "文化",
             "culture",
-            &[
-                ('1', "外国在华文化中心", "foreign cultural centre in China"),
-                ('9', "其他", "other"),
-            ],
+            &[('1', "外国在华文化中心", "foreign cultural centre in China"), ('9', "其他", "other")],
         ),
         '5' => (
             "民政",
@@ -185,11 +169,7 @@ fn uscc_authority(c: char) -> Option<(Text, &'static [(char, &'static str, &'sta
             "旅游",
             "tourism",
             &[
-                (
-                    '1',
-                    "外国旅游部门常驻代表机构",
-                    "resident office of a foreign tourism authority",
-                ),
+                ('1', "外国旅游部门常驻代表机构", "resident office of a foreign tourism authority"),
                 (
                     '2',
                     "港澳台地区旅游部门常驻内地（大陆）代表机构",
@@ -207,14 +187,7 @@ fn uscc_authority(c: char) -> Option<(Text, &'static [(char, &'static str, &'sta
                 ('9', "其他", "other"),
             ],
         ),
-        '8' => (
-            "工会",
-            "trade union",
-            &[
-                ('1', "基层工会", "grassroots trade union"),
-                ('9', "其他", "other"),
-            ],
-        ),
+        '8' => ("工会", "trade union", &[('1', "基层工会", "grassroots trade union"), ('9', "其他", "other")]),
         '9' => (
             "工商",
             "industry and commerce",
@@ -227,30 +200,15 @@ fn uscc_authority(c: char) -> Option<(Text, &'static [(char, &'static str, &'sta
         'A' => (
             "中央军委改革和编制办公室",
             "CMC reform and establishment office",
-            &[
-                ('1', "军队事业单位", "military public institution"),
-                ('9', "其他", "other"),
-            ],
+            &[('1', "军队事业单位", "military public institution"), ('9', "其他", "other")],
         ),
         'N' => (
             "农业",
             "agriculture",
             &[
-                (
-                    '1',
-                    "组级集体经济组织",
-                    "group-level collective economic organisation",
-                ),
-                (
-                    '2',
-                    "村级集体经济组织",
-                    "village-level collective economic organisation",
-                ),
-                (
-                    '3',
-                    "乡镇级集体经济组织",
-                    "township-level collective economic organisation",
-                ),
+                ('1', "组级集体经济组织", "group-level collective economic organisation"),
+                ('2', "村级集体经济组织", "village-level collective economic organisation"),
+                ('3', "乡镇级集体经济组织", "township-level collective economic organisation"),
                 ('9', "其他", "other"),
             ],
         ),
@@ -320,17 +278,10 @@ pub fn uscc(input: &str) -> Validation {
     if chars.len() != 18 {
         return v.fail(Text::new(
             format!("统一社会信用代码应为 18 位，实为 {} 位", chars.len()),
-            format!(
-                "a unified social credit code has 18 characters, this one has {}",
-                chars.len()
-            ),
+            format!("a unified social credit code has 18 characters, this one has {}", chars.len()),
         ));
     }
-    if let Some((pos, c)) = chars
-        .iter()
-        .enumerate()
-        .find(|(_, c)| uscc_value(**c).is_none())
-    {
+    if let Some((pos, c)) = chars.iter().enumerate().find(|(_, c)| uscc_value(**c).is_none()) {
         let hint = match c {
             'O' => "（字母 O 不在字符集中，多半是数字 0）",
             'I' => "（字母 I 不在字符集中，多半是数字 1）",
@@ -345,13 +296,9 @@ pub fn uscc(input: &str) -> Validation {
         ));
     }
 
-    let (Some(&c1), Some(&c2), Some(division), Some(org), Some(&check)) = (
-        chars.first(),
-        chars.get(1),
-        chars.get(2..8),
-        chars.get(8..17),
-        chars.get(17),
-    ) else {
+    let (Some(&c1), Some(&c2), Some(division), Some(org), Some(&check)) =
+        (chars.first(), chars.get(1), chars.get(2..8), chars.get(8..17), chars.get(17))
+    else {
         return v.fail(Text::new("代码长度有误", "code has a wrong length"));
     };
 
@@ -369,34 +316,19 @@ pub fn uscc(input: &str) -> Validation {
             format!("position 1: no registration authority has code `{c1}`"),
         ));
     };
-    v.detail(
-        "registration_authority",
-        json!({"code": c1.to_string(), "name": authority}),
-    );
+    v.detail("registration_authority", json!({"code": c1.to_string(), "name": authority}));
     match categories.iter().find(|(code, _, _)| *code == c2) {
-        Some((_, zh, en)) => v.detail(
-            "category",
-            json!({"code": c2.to_string(), "name": Text::new(*zh, *en)}),
-        ),
+        Some((_, zh, en)) => v.detail("category", json!({"code": c2.to_string(), "name": Text::new(*zh, *en)})),
         None => {
             v.detail("category", json!({"code": c2.to_string(), "name": null}));
             v.warnings.push(Text::new(
-                format!(
-                    "第 2 位机构类别代码 `{c2}` 不在 {} 的类别表中",
-                    authority.zh
-                ),
-                format!(
-                    "position 2: category `{c2}` is not in the table of authority {}",
-                    authority.en
-                ),
+                format!("第 2 位机构类别代码 `{c2}` 不在 {} 的类别表中", authority.zh),
+                format!("position 2: category `{c2}` is not in the table of authority {}", authority.en),
             ));
         }
     }
     let province_name = division.get(..2).and_then(province);
-    v.detail(
-        "division",
-        json!({"code": division, "province": province_name}),
-    );
+    v.detail("division", json!({"code": division, "province": province_name}));
     if province_name.is_none() {
         v.warnings.push(Text::new(
             format!("行政区划码 {division} 的省级部分未知"),
@@ -430,8 +362,7 @@ pub fn uscc(input: &str) -> Validation {
         let expected = expected.map(String::from).unwrap_or_else(|| "?".into());
         // Early Fujian/Xiamen pilot codes predate the standard's check character; they are
         // legal and must not be turned away (ids §1, "Non-conforming but real codes").
-        let pilot = (division.starts_with("3501") || division.starts_with("3502"))
-            && org_code.starts_with("M000");
+        let pilot = (division.starts_with("3501") || division.starts_with("3502")) && org_code.starts_with("M000");
         if pilot {
             v.detail("pilot_region_code", true);
             v.warnings.push(Text::new(
@@ -488,16 +419,11 @@ pub fn ric(input: &str) -> Validation {
     if chars.len() != 18 {
         return v.fail(Text::new(
             format!("身份证号码应为 18 位，实为 {} 位", chars.len()),
-            format!(
-                "an ID number has 18 characters, this one has {}",
-                chars.len()
-            ),
+            format!("an ID number has 18 characters, this one has {}", chars.len()),
         ));
     }
     let (body, check) = chars.split_at(17);
-    if !body.iter().all(char::is_ascii_digit)
-        || !check.iter().all(|c| c.is_ascii_digit() || *c == 'X')
-    {
+    if !body.iter().all(char::is_ascii_digit) || !check.iter().all(|c| c.is_ascii_digit() || *c == 'X') {
         return v.fail(Text::new(
             "身份证号码前 17 位必须是数字，末位是数字或 X",
             "the first 17 characters must be digits and the last a digit or X",
@@ -506,65 +432,29 @@ pub fn ric(input: &str) -> Validation {
     let digits: String = body.iter().collect();
     let Some(province_name) = digits.get(..2).and_then(province) else {
         return v.fail(Text::new(
-            format!(
-                "前两位 {} 不是已知的省级行政区划代码",
-                digits.get(..2).unwrap_or_default()
-            ),
-            format!(
-                "the first two digits {} are not a known province code",
-                digits.get(..2).unwrap_or_default()
-            ),
+            format!("前两位 {} 不是已知的省级行政区划代码", digits.get(..2).unwrap_or_default()),
+            format!("the first two digits {} are not a known province code", digits.get(..2).unwrap_or_default()),
         ));
     };
-    v.detail(
-        "province",
-        json!({"code": digits.get(..2), "name": province_name}),
-    );
+    v.detail("province", json!({"code": digits.get(..2), "name": province_name}));
     v.detail("address_code", digits.get(..6));
 
-    let birth = digits
-        .get(6..14)
-        .and_then(|d| NaiveDate::parse_from_str(d, "%Y%m%d").ok());
+    let birth = digits.get(6..14).and_then(|d| NaiveDate::parse_from_str(d, "%Y%m%d").ok());
     let today = chrono::Local::now().date_naive();
     match birth {
-        Some(date) if date <= today && date.year() >= 1880 => {
-            v.detail("birth_date", date.to_string())
-        }
+        Some(date) if date <= today && date.year() >= 1880 => v.detail("birth_date", date.to_string()),
         _ => {
             return v.fail(Text::new(
-                format!(
-                    "第 7–14 位出生日期 {} 不是真实的日期",
-                    digits.get(6..14).unwrap_or_default()
-                ),
-                format!(
-                    "positions 7–14, birth date {}, is not a real date",
-                    digits.get(6..14).unwrap_or_default()
-                ),
+                format!("第 7–14 位出生日期 {} 不是真实的日期", digits.get(6..14).unwrap_or_default()),
+                format!("positions 7–14, birth date {}, is not a real date", digits.get(6..14).unwrap_or_default()),
             ));
         }
     }
-    let sequence_odd = digits
-        .get(16..17)
-        .and_then(|d| d.parse::<u32>().ok())
-        .is_some_and(|d| d % 2 == 1);
-    v.detail(
-        "gender",
-        json!(if sequence_odd {
-            Text::new("男", "male")
-        } else {
-            Text::new("女", "female")
-        }),
-    );
+    let sequence_odd = digits.get(16..17).and_then(|d| d.parse::<u32>().ok()).is_some_and(|d| d % 2 == 1);
+    v.detail("gender", json!(if sequence_odd { Text::new("男", "male") } else { Text::new("女", "female") }));
 
-    let sum: u32 = body
-        .iter()
-        .zip(RIC_WEIGHTS)
-        .filter_map(|(c, w)| Some(c.to_digit(10)? * w))
-        .sum();
-    let expected = RIC_CHECK
-        .get(usize::try_from(sum % 11).unwrap_or(0))
-        .copied()
-        .unwrap_or('?');
+    let sum: u32 = body.iter().zip(RIC_WEIGHTS).filter_map(|(c, w)| Some(c.to_digit(10)? * w)).sum();
+    let expected = RIC_CHECK.get(usize::try_from(sum % 11).unwrap_or(0)).copied().unwrap_or('?');
     let found = check.first().copied().unwrap_or('?');
     if expected != found {
         return v.fail(Text::new(
@@ -619,11 +509,7 @@ const ICP_PROVINCES: &[(char, &str, &str)] = &[
 
 pub fn icp(input: &str) -> Validation {
     // NFKC turns full-width digits, `－` and `（` into ASCII; case-fold only the Latin part.
-    let code: String = input
-        .nfkc()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
+    let code: String = input.nfkc().filter(|c| !c.is_whitespace()).map(|c| c.to_ascii_uppercase()).collect();
     let mut v = Validation::new(IdKind::Icp, input, code.clone());
     let mut rest = code.chars();
     let Some(abbr) = rest.next() else {
@@ -635,10 +521,7 @@ pub fn icp(input: &str) -> Validation {
             format!("`{abbr}` is not a province abbreviation (expected e.g. 京ICP备12345678号-1)"),
         ));
     };
-    v.detail(
-        "province",
-        json!({"abbreviation": abbr.to_string(), "name": Text::new(*zh, *en)}),
-    );
+    v.detail("province", json!({"abbreviation": abbr.to_string(), "name": Text::new(*zh, *en)}));
     let rest: String = rest.collect();
 
     let (is_filing, after) = if let Some(after) = rest.strip_prefix("ICP备") {
@@ -658,22 +541,13 @@ pub fn icp(input: &str) -> Validation {
         return v.fail(Text::new("ICP 编号格式有误", "malformed ICP number"));
     };
     let Some(suffix) = tail.strip_prefix('号') else {
-        return v.fail(Text::new(
-            "数字之后应为 `号`",
-            "the digits must be followed by `号`",
-        ));
+        return v.fail(Text::new("数字之后应为 `号`", "the digits must be followed by `号`"));
     };
     if is_filing {
         if digits.len() != 8 && digits.len() != 10 {
             return v.fail(Text::new(
-                format!(
-                    "备案号数字部分应为 8 位（旧）或 10 位（新），实为 {} 位",
-                    digits.len()
-                ),
-                format!(
-                    "a filing number has 8 (older) or 10 (newer) digits, this one has {}",
-                    digits.len()
-                ),
+                format!("备案号数字部分应为 8 位（旧）或 10 位（新），实为 {} 位", digits.len()),
+                format!("a filing number has 8 (older) or 10 (newer) digits, this one has {}", digits.len()),
             ));
         }
         v.detail("entity_number", format!("{abbr}ICP备{digits}号"));
@@ -683,9 +557,7 @@ pub fn icp(input: &str) -> Validation {
                 "this is the entity number; a website's number carries `-N` (e.g. -1): check you meant the entity",
             ));
         } else {
-            let site = suffix
-                .strip_prefix('-')
-                .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+            let site = suffix.strip_prefix('-').filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
             match site.and_then(|n| n.parse::<u32>().ok()).filter(|n| *n >= 1) {
                 Some(n) => v.detail("site_index", n),
                 None => {
@@ -700,10 +572,7 @@ pub fn icp(input: &str) -> Validation {
         if digits.len() != 6 {
             return v.fail(Text::new(
                 format!("经营许可证号数字部分应为 6 位，实为 {} 位", digits.len()),
-                format!(
-                    "an ICP licence number has 6 digits, this one has {}",
-                    digits.len()
-                ),
+                format!("an ICP licence number has 6 digits, this one has {}", digits.len()),
             ));
         }
         if !suffix.is_empty() {
@@ -732,8 +601,7 @@ pub fn trademark(input: &str) -> Validation {
     };
     let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
     let suffix = rest.get(digits.len()..).unwrap_or_default();
-    let suffix_ok =
-        suffix.is_empty() || (suffix.len() == 1 && suffix.chars().all(|c| c.is_ascii_uppercase()));
+    let suffix_ok = suffix.is_empty() || (suffix.len() == 1 && suffix.chars().all(|c| c.is_ascii_uppercase()));
     if digits.is_empty() || !suffix_ok {
         return v.fail(Text::new(
             "商标注册号应为阿拉伯数字，可带国际注册前缀 G 或分割申请后缀字母（如 A）",

@@ -33,9 +33,7 @@ pub fn default_data_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
         return PathBuf::from(dir);
     }
-    dirs::data_dir()
-        .unwrap_or_else(|| PathBuf::from("."))
-        .join("qualkit")
+    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("qualkit")
 }
 
 /// Checks a stored case against each vendor: the case's own vendors, or all five when it
@@ -48,16 +46,11 @@ pub fn check_case(store: &Store, id: &str, only: Option<Vendor>) -> Result<Check
         None => case.data.vendors.clone(),
     };
     let today = chrono::Local::now().date_naive();
-    let mut report = CheckReport {
-        id: case.id.clone(),
-        vendors: Default::default(),
-    };
+    let mut report = CheckReport { id: case.id.clone(), vendors: Default::default() };
     for vendor in vendors {
         let profile = VendorProfile::load(vendor)?;
         let checklist = requirements::checklist(&case, &profile, today);
-        report
-            .vendors
-            .insert(vendor, VendorReport::new(&profile, checklist, Vec::new()));
+        report.vendors.insert(vendor, VendorReport::new(&profile, checklist, Vec::new()));
     }
     Ok(report)
 }

@@ -152,11 +152,7 @@ fn main() -> ExitCode {
             } else if !output.text.is_empty() {
                 print!("{}", output.text);
             }
-            if output.failed {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            }
+            if output.failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
         }
         Err(e) => {
             let prefix = if lang == Lang::Zh { "错误" } else { "error" };
@@ -168,10 +164,7 @@ fn main() -> ExitCode {
 
 fn run(cli: &Cli, lang: Lang) -> qualkit::Result<Output> {
     let open_store = || -> qualkit::Result<Store> {
-        let dir = cli
-            .data_dir
-            .clone()
-            .unwrap_or_else(qualkit::default_data_dir);
+        let dir = cli.data_dir.clone().unwrap_or_else(qualkit::default_data_dir);
         Store::open(&dir)
     };
     match &cli.command {
@@ -182,56 +175,33 @@ fn run(cli: &Cli, lang: Lang) -> qualkit::Result<Output> {
                 KindArg::Icp => IdKind::Icp,
                 KindArg::Trademark => IdKind::Trademark,
             };
-            let results: Vec<Validation> =
-                values.iter().map(|v| ident::validate(kind, v)).collect();
+            let results: Vec<Validation> = values.iter().map(|v| ident::validate(kind, v)).collect();
             let failed = results.iter().any(|r| !r.valid);
             let text = results.iter().map(|r| validation_text(r, lang)).collect();
-            Ok(Output {
-                json: to_json(&results)?,
-                text,
-                failed,
-            })
+            Ok(Output { json: to_json(&results)?, text, failed })
         }
         Command::Icp(IcpCommand::Plan(args)) => {
             let filing_type = FilingType::parse(&args.filing_type)
                 .ok_or_else(|| Error::input("未知的备案类型", "unknown filing type"))?;
-            let plan = IcpPlan::new(
-                filing_type,
-                args.subject_phone.as_deref(),
-                args.site_phone.as_deref(),
-            )?;
+            let plan = IcpPlan::new(filing_type, args.subject_phone.as_deref(), args.site_phone.as_deref())?;
             if let Some(id) = &args.case {
                 open_store()?.set_icp_plan(id, &plan)?;
             }
-            Ok(Output {
-                json: to_json(&plan)?,
-                text: plan_text(&plan, lang),
-                failed: false,
-            })
+            Ok(Output { json: to_json(&plan)?, text: plan_text(&plan, lang), failed: false })
         }
         Command::Icp(IcpCommand::Status { id }) => {
             let tracker = open_store()?.icp_tracker(id)?.ok_or_else(|| no_plan(id))?;
-            Ok(Output {
-                json: to_json(&tracker)?,
-                text: tracker_text(&tracker, lang),
-                failed: false,
-            })
+            Ok(Output { json: to_json(&tracker)?, text: tracker_text(&tracker, lang), failed: false })
         }
         Command::Icp(IcpCommand::Mark { id, role, event }) => {
             let mut store = open_store()?;
             let mut tracker = store.icp_tracker(id)?.ok_or_else(|| no_plan(id))?;
-            let role = Responsible::parse(role)
-                .ok_or_else(|| Error::input("未知的角色", "unknown role"))?;
-            let event = IcpEvent::parse(event)
-                .ok_or_else(|| Error::input("未知的事件", "unknown event"))?;
+            let role = Responsible::parse(role).ok_or_else(|| Error::input("未知的角色", "unknown role"))?;
+            let event = IcpEvent::parse(event).ok_or_else(|| Error::input("未知的事件", "unknown event"))?;
             let state = tracker.record(role, event, chrono::Utc::now())?;
             store.save_icp_message(id, &state)?;
             let tracker = store.icp_tracker(id)?.ok_or_else(|| no_plan(id))?;
-            Ok(Output {
-                json: to_json(&tracker)?,
-                text: tracker_text(&tracker, lang),
-                failed: false,
-            })
+            Ok(Output { json: to_json(&tracker)?, text: tracker_text(&tracker, lang), failed: false })
         }
         Command::Case(command) => case_command(command, open_store()?, lang),
     }
@@ -241,82 +211,36 @@ fn case_command(command: &CaseCommand, mut store: Store, lang: Lang) -> qualkit:
     match command {
         CaseCommand::Import { dir } => {
             let id = store.import_folder(dir)?;
-            eprintln!(
-                "{}",
-                pick(
-                    lang,
-                    &format!("已导入案卷 {id}"),
-                    &format!("imported case {id}")
-                )
-            );
-            Ok(Output {
-                json: json!({ "id": id }),
-                text: format!("{id}\n"),
-                failed: false,
-            })
+            eprintln!("{}", pick(lang, &format!("已导入案卷 {id}"), &format!("imported case {id}")));
+            Ok(Output { json: json!({ "id": id }), text: format!("{id}\n"), failed: false })
         }
         CaseCommand::List => {
             let cases = store.list_cases()?;
-            Ok(Output {
-                json: to_json(&cases)?,
-                text: list_text(&cases, lang),
-                failed: false,
-            })
+            Ok(Output { json: to_json(&cases)?, text: list_text(&cases, lang), failed: false })
         }
         CaseCommand::Show { id } => {
             let case = store.case(id)?;
-            Ok(Output {
-                json: to_json(&case)?,
-                text: case_text(&case, lang),
-                failed: false,
-            })
+            Ok(Output { json: to_json(&case)?, text: case_text(&case, lang), failed: false })
         }
         CaseCommand::Add { id, role, file } => {
-            let role = Role::parse(role)
-                .ok_or_else(|| Error::input("未知的材料角色", "unknown material role"))?;
+            let role = Role::parse(role).ok_or_else(|| Error::input("未知的材料角色", "unknown material role"))?;
             let material = store.add_material(id, role, file)?;
             let text = pick(
                 lang,
-                &format!(
-                    "已添加 {}：{}（{} 字节）\n",
-                    role.label().zh,
-                    material.original_name,
-                    material.size
-                ),
-                &format!(
-                    "added {}: {} ({} bytes)\n",
-                    role.label().en,
-                    material.original_name,
-                    material.size
-                ),
+                &format!("已添加 {}：{}（{} 字节）\n", role.label().zh, material.original_name, material.size),
+                &format!("added {}: {} ({} bytes)\n", role.label().en, material.original_name, material.size),
             );
-            Ok(Output {
-                json: to_json(&material)?,
-                text,
-                failed: false,
-            })
+            Ok(Output { json: to_json(&material)?, text, failed: false })
         }
         CaseCommand::Delete { id } => {
             store.delete_case(id)?;
-            let text = pick(
-                lang,
-                &format!("已删除案卷 {id}\n"),
-                &format!("deleted case {id}\n"),
-            );
-            Ok(Output {
-                json: json!({ "id": id, "deleted": true }),
-                text,
-                failed: false,
-            })
+            let text = pick(lang, &format!("已删除案卷 {id}\n"), &format!("deleted case {id}\n"));
+            Ok(Output { json: json!({ "id": id, "deleted": true }), text, failed: false })
         }
         CaseCommand::Check { id, vendor } => {
             let vendor = vendor.as_deref().and_then(Vendor::parse);
             let report = qualkit::check_case(&store, id, vendor)?;
-            Ok(Output {
-                json: to_json(&report)?,
-                text: check_text(&report, lang),
-                failed: !report.all_ready(),
-            })
+            Ok(Output { json: to_json(&report)?, text: check_text(&report, lang), failed: !report.all_ready() })
         }
     }
 }
@@ -366,11 +290,9 @@ fn validation_text(r: &Validation, lang: Lang) -> String {
 fn compact(value: &serde_json::Value) -> String {
     match value {
         serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Object(map) => map
-            .iter()
-            .map(|(k, v)| format!("{k}={}", compact(v)))
-            .collect::<Vec<_>>()
-            .join(" "),
+        serde_json::Value::Object(map) => {
+            map.iter().map(|(k, v)| format!("{k}={}", compact(v))).collect::<Vec<_>>().join(" ")
+        }
         other => other.to_string(),
     }
 }
@@ -382,24 +304,12 @@ fn role_name(role: Responsible, lang: Lang) -> String {
 fn plan_text(plan: &IcpPlan, lang: Lang) -> String {
     let mut out = pick(
         lang,
-        &format!(
-            "备案类型 {}：共 {} 条核验短信\n",
-            plan.filing_type.as_str(),
-            plan.sms_count
-        ),
-        &format!(
-            "filing type {}: {} verification SMS\n",
-            plan.filing_type.as_str(),
-            plan.sms_count
-        ),
+        &format!("备案类型 {}：共 {} 条核验短信\n", plan.filing_type.as_str(), plan.sms_count),
+        &format!("filing type {}: {} verification SMS\n", plan.filing_type.as_str(), plan.sms_count),
     );
     for message in &plan.messages {
         let roles: Vec<String> = message.roles.iter().map(|r| role_name(*r, lang)).collect();
-        out.push_str(&format!(
-            "  {}  {}\n",
-            mask(&message.phone),
-            roles.join(" + ")
-        ));
+        out.push_str(&format!("  {}  {}\n", mask(&message.phone), roles.join(" + ")));
     }
     for note in &plan.notes {
         out.push_str(&format!("  · {}\n", note.get(lang)));
@@ -421,20 +331,12 @@ fn tracker_text(tracker: &IcpTracker, lang: Lang) -> String {
                 )
             }
             MessageStatus::Verified => pick(lang, "已核验", "verified"),
-            MessageStatus::Expired => pick(
-                lang,
-                "已超时，备案将被退回",
-                "expired, the filing will be returned",
-            ),
+            MessageStatus::Expired => pick(lang, "已超时，备案将被退回", "expired, the filing will be returned"),
         };
         out.push_str(&format!(
             "  {}: {status}; {}\n",
             mask(&m.state.phone),
-            pick(
-                lang,
-                &format!("可重发 {} 次", m.resends_left),
-                &format!("{} resends left", m.resends_left)
-            )
+            pick(lang, &format!("可重发 {} 次", m.resends_left), &format!("{} resends left", m.resends_left))
         ));
     }
     out
@@ -478,42 +380,16 @@ fn case_text(case: &Case, lang: Lang) -> String {
     line("统一社会信用代码", "credit code", a.uscc.clone());
     line("法定代表人", "legal representative", a.legal_rep.clone());
     line("身份证号码", "ID number", a.id_number.as_deref().map(mask));
-    line(
-        "成立日期",
-        "established",
-        a.established.map(|d| d.to_string()),
-    );
-    line(
-        "厂商",
-        "vendors",
-        Some(
-            d.vendors
-                .iter()
-                .map(|v| v.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-        ),
-    );
+    line("成立日期", "established", a.established.map(|d| d.to_string()));
+    line("厂商", "vendors", Some(d.vendors.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")));
     if let Some(h) = &d.handler {
         let phone = h.phone.as_deref().map(mask).unwrap_or_default();
         let id = h.id_number.as_deref().map(mask).unwrap_or_default();
-        line(
-            "经办人",
-            "handler",
-            Some(format!("{} {id} {phone}", h.name)),
-        );
+        line("经办人", "handler", Some(format!("{} {id} {phone}", h.name)));
     }
     if let Some(s) = &d.signature {
-        let owner = s
-            .owner
-            .clone()
-            .map(|o| format!(" ← {o}"))
-            .unwrap_or_default();
-        line(
-            "签名",
-            "signature",
-            Some(format!("【{}】 {} {}{owner}", s.name, s.source, s.usage)),
-        );
+        let owner = s.owner.clone().map(|o| format!(" ← {o}")).unwrap_or_default();
+        line("签名", "signature", Some(format!("【{}】 {} {}{owner}", s.name, s.source, s.usage)));
     }
     for t in &d.templates {
         line("模板", "template", Some(format!("[{}] {}", t.kind, t.text)));
@@ -521,11 +397,7 @@ fn case_text(case: &Case, lang: Lang) -> String {
     if let Some(l) = &d.landing {
         let icp = l.icp_number.clone().unwrap_or_default();
         let domain = l.domain.clone().unwrap_or_default();
-        line(
-            "落地应用",
-            "landing",
-            Some(format!("{} {} {domain} {icp}", l.kind, l.name)),
-        );
+        line("落地应用", "landing", Some(format!("{} {} {domain} {icp}", l.kind, l.name)));
     }
     for m in &case.materials {
         line(
@@ -548,11 +420,8 @@ fn case_text(case: &Case, lang: Lang) -> String {
 fn check_text(report: &CheckReport, lang: Lang) -> String {
     let mut out = String::new();
     for (vendor, r) in &report.vendors {
-        let verdict = if r.ready {
-            pick(lang, "可以提交", "ready")
-        } else {
-            pick(lang, "尚不能提交", "not ready")
-        };
+        let verdict =
+            if r.ready { pick(lang, "可以提交", "ready") } else { pick(lang, "尚不能提交", "not ready") };
         out.push_str(&format!("== {vendor}: {verdict}\n"));
         for item in &r.checklist {
             let mark = match item.status {
@@ -561,19 +430,10 @@ fn check_text(report: &CheckReport, lang: Lang) -> String {
                 Status::Missing => "○",
                 Status::Invalid => "✗",
             };
-            out.push_str(&format!(
-                "  {mark} {} — {}\n",
-                item.label.get(lang),
-                item.why.get(lang)
-            ));
+            out.push_str(&format!("  {mark} {} — {}\n", item.label.get(lang), item.why.get(lang)));
         }
         for f in &r.findings {
-            out.push_str(&format!(
-                "  [{:?}] {} — {}\n",
-                f.severity,
-                f.message.get(lang),
-                f.fix.get(lang)
-            ));
+            out.push_str(&format!("  [{:?}] {} — {}\n", f.severity, f.message.get(lang), f.fix.get(lang)));
         }
     }
     out

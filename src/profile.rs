@@ -160,15 +160,9 @@ pub struct MaterialRule {
 
 const PROFILES: [(&str, &str); 5] = [
     ("aliyun.toml", include_str!("../assets/vendors/aliyun.toml")),
-    (
-        "tencent.toml",
-        include_str!("../assets/vendors/tencent.toml"),
-    ),
+    ("tencent.toml", include_str!("../assets/vendors/tencent.toml")),
     ("huawei.toml", include_str!("../assets/vendors/huawei.toml")),
-    (
-        "volcengine.toml",
-        include_str!("../assets/vendors/volcengine.toml"),
-    ),
+    ("volcengine.toml", include_str!("../assets/vendors/volcengine.toml")),
     ("baidu.toml", include_str!("../assets/vendors/baidu.toml")),
 ];
 
@@ -179,32 +173,18 @@ impl VendorProfile {
         let (_, text) = PROFILES
             .iter()
             .find(|(name, _)| *name == file)
-            .ok_or_else(|| Error::Asset {
-                name: file.clone(),
-                detail: "no such profile".into(),
-            })?;
-        let profile: VendorProfile = toml::from_str(text).map_err(|e| Error::Asset {
-            name: file.clone(),
-            detail: e.to_string(),
-        })?;
+            .ok_or_else(|| Error::Asset { name: file.clone(), detail: "no such profile".into() })?;
+        let profile: VendorProfile =
+            toml::from_str(text).map_err(|e| Error::Asset { name: file.clone(), detail: e.to_string() })?;
         if profile.vendor != vendor {
-            return Err(Error::Asset {
-                name: file,
-                detail: format!("declares vendor {}", profile.vendor),
-            });
+            return Err(Error::Asset { name: file, detail: format!("declares vendor {}", profile.vendor) });
         }
-        profile.check_sources().map_err(|detail| Error::Asset {
-            name: format!("{vendor}.toml"),
-            detail,
-        })?;
+        profile.check_sources().map_err(|detail| Error::Asset { name: format!("{vendor}.toml"), detail })?;
         Ok(profile)
     }
 
     pub fn load_all() -> Result<Vec<VendorProfile>> {
-        Vendor::ALL
-            .iter()
-            .map(|v| VendorProfile::load(*v))
-            .collect()
+        Vendor::ALL.iter().map(|v| VendorProfile::load(*v)).collect()
     }
 
     /// Every `source` in the profile must name ids defined in `[sources]`.
@@ -231,24 +211,9 @@ impl VendorProfile {
         used.extend(self.materials.iter().map(|m| m.source.as_str()));
         used.extend(self.files.max_name_chars.iter().map(|s| s.source.as_str()));
         used.extend(self.files.letter_formats.iter().map(|s| s.source.as_str()));
-        used.extend(
-            self.templates
-                .max_variables
-                .iter()
-                .map(|s| s.source.as_str()),
-        );
-        used.extend(
-            self.templates
-                .variable_value_max
-                .iter()
-                .map(|s| s.source.as_str()),
-        );
-        used.extend(
-            self.templates
-                .verification_code_length
-                .iter()
-                .map(|s| s.source.as_str()),
-        );
+        used.extend(self.templates.max_variables.iter().map(|s| s.source.as_str()));
+        used.extend(self.templates.variable_value_max.iter().map(|s| s.source.as_str()));
+        used.extend(self.templates.verification_code_length.iter().map(|s| s.source.as_str()));
         for source in used {
             let ids = source_ids(source);
             if ids.is_empty() {
@@ -282,9 +247,5 @@ impl VendorProfile {
 }
 
 fn source_ids(source: &str) -> Vec<&str> {
-    source
-        .split([',', ' '])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect()
+    source.split([',', ' ']).map(str::trim).filter(|s| !s.is_empty()).collect()
 }

@@ -6,17 +6,14 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::case::{
-    ApplicantKind, CompanyStatus, LandingKind, Role, SignatureSource, SignatureUse, Vendor,
-};
+use crate::case::{ApplicantKind, CompanyStatus, LandingKind, Role, SignatureSource, SignatureUse, Vendor};
 use crate::i18n::Text;
 use crate::icp::normalize_mobile;
 use crate::ident::{self, Validation};
 use crate::profile::VendorProfile;
 use crate::store::Case;
 
-const SEED_000: &str =
-    "seed 000 (2026 audit rules for SMS qualifications, signatures and templates)";
+const SEED_000: &str = "seed 000 (2026 audit rules for SMS qualifications, signatures and templates)";
 const IDS_USCC: &str = "GB 32100-2015 (shared/domain/identifiers-and-text.md §1)";
 const IDS_RIC: &str = "GB 11643-1999 (shared/domain/identifiers-and-text.md §2)";
 const IDS_ICP: &str = "ICP number format (shared/domain/identifiers-and-text.md §3)";
@@ -77,21 +74,10 @@ pub struct VendorReport {
 }
 
 impl VendorReport {
-    pub fn new(
-        profile: &VendorProfile,
-        checklist: Vec<ChecklistItem>,
-        findings: Vec<Finding>,
-    ) -> Self {
-        let ready = checklist
-            .iter()
-            .all(|i| matches!(i.status, Status::Ok | Status::Warn))
+    pub fn new(profile: &VendorProfile, checklist: Vec<ChecklistItem>, findings: Vec<Finding>) -> Self {
+        let ready = checklist.iter().all(|i| matches!(i.status, Status::Ok | Status::Warn))
             && findings.iter().all(|f| f.severity != Severity::Block);
-        VendorReport {
-            ready,
-            profile_version: profile.version.clone(),
-            checklist,
-            findings,
-        }
+        VendorReport { ready, profile_version: profile.version.clone(), checklist, findings }
     }
 }
 
@@ -109,10 +95,7 @@ impl CheckReport {
 
 /// Builds the checklist as of `today` (which decides whether a company is newly established).
 pub fn checklist(case: &Case, profile: &VendorProfile, today: NaiveDate) -> Vec<ChecklistItem> {
-    let mut list = Checklist {
-        items: Vec::new(),
-        profile,
-    };
+    let mut list = Checklist { items: Vec::new(), profile };
     list.applicant(case, today);
     list.handler(case);
     list.signature(case);
@@ -128,21 +111,8 @@ struct Checklist<'a> {
 }
 
 impl Checklist<'_> {
-    fn push(
-        &mut self,
-        item: &str,
-        label: Text,
-        status: Status,
-        why: Text,
-        source: impl Into<String>,
-    ) {
-        self.items.push(ChecklistItem {
-            item: item.to_string(),
-            label,
-            status,
-            why,
-            source: source.into(),
-        });
+    fn push(&mut self, item: &str, label: Text, status: Status, why: Text, source: impl Into<String>) {
+        self.items.push(ChecklistItem { item: item.to_string(), label, status, why, source: source.into() });
     }
 
     fn vendor_source(&self, ids: &str) -> String {
@@ -150,29 +120,14 @@ impl Checklist<'_> {
     }
 
     /// Present and non-blank, or a `missing` item.
-    fn require_text(
-        &mut self,
-        item: &str,
-        label: Text,
-        value: Option<&str>,
-        source: &str,
-    ) -> Option<String> {
+    fn require_text(&mut self, item: &str, label: Text, value: Option<&str>, source: &str) -> Option<String> {
         match value.map(str::trim).filter(|v| !v.is_empty()) {
             Some(v) => {
-                self.push(
-                    item,
-                    label,
-                    Status::Ok,
-                    Text::new("已填写", "present"),
-                    source,
-                );
+                self.push(item, label, Status::Ok, Text::new("已填写", "present"), source);
                 Some(v.to_string())
             }
             None => {
-                let why = Text::new(
-                    format!("请填写{}", label.zh),
-                    format!("fill in the {}", label.en),
-                );
+                let why = Text::new(format!("请填写{}", label.zh), format!("fill in the {}", label.en));
                 self.push(item, label, Status::Missing, why, source);
                 None
             }
@@ -183,16 +138,10 @@ impl Checklist<'_> {
         let (status, why) = match (&validation.error, validation.warnings.first()) {
             (Some(error), _) => (Status::Invalid, error.clone()),
             (None, Some(warning)) => (Status::Warn, warning.clone()),
-            (None, None)
-                if validation.kind == ident::IdKind::Icp
-                    || validation.kind == ident::IdKind::Trademark =>
-            {
+            (None, None) if validation.kind == ident::IdKind::Icp || validation.kind == ident::IdKind::Trademark => {
                 (Status::Ok, Text::new("格式正确", "well-formed"))
             }
-            (None, None) => (
-                Status::Ok,
-                Text::new("格式与校验位正确", "format and check character are correct"),
-            ),
+            (None, None) => (Status::Ok, Text::new("格式与校验位正确", "format and check character are correct")),
         };
         self.push(item, label, status, why, source);
     }
@@ -203,22 +152,15 @@ impl Checklist<'_> {
         let kind_label = Text::new("申请主体类型", "applicant kind");
         let kind_source = self.vendor_source(&rule.source);
         if rule.accepted {
+            let why =
+                rule.note.clone().unwrap_or_else(|| Text::new("受理该类主体", "this kind of applicant is accepted"));
+            self.push("applicant.kind", kind_label, Status::Ok, why, kind_source);
+        } else {
             let why = rule
                 .note
                 .clone()
-                .unwrap_or_else(|| Text::new("受理该类主体", "this kind of applicant is accepted"));
-            self.push("applicant.kind", kind_label, Status::Ok, why, kind_source);
-        } else {
-            let why = rule.note.clone().unwrap_or_else(|| {
-                Text::new("不受理该类主体", "this kind of applicant is not accepted")
-            });
-            self.push(
-                "applicant.kind",
-                kind_label,
-                Status::Invalid,
-                why,
-                kind_source,
-            );
+                .unwrap_or_else(|| Text::new("不受理该类主体", "this kind of applicant is not accepted"));
+            self.push("applicant.kind", kind_label, Status::Invalid, why, kind_source);
         }
         self.require_text(
             "applicant.name",
@@ -230,19 +172,13 @@ impl Checklist<'_> {
         match applicant.kind {
             ApplicantKind::Enterprise => {
                 let label = Text::new("统一社会信用代码", "unified social credit code");
-                if let Some(code) = self.require_text(
-                    "applicant.uscc",
-                    label.clone(),
-                    applicant.uscc.as_deref(),
-                    IDS_USCC,
-                ) {
+                if let Some(code) =
+                    self.require_text("applicant.uscc", label.clone(), applicant.uscc.as_deref(), IDS_USCC)
+                {
                     self.items.pop();
                     let validation = ident::uscc(&code);
                     self.identifier("applicant.uscc", label, &validation, IDS_USCC);
-                    let individual_business = validation
-                        .details
-                        .get("category")
-                        .and_then(|c| c.get("code"))
+                    let individual_business = validation.details.get("category").and_then(|c| c.get("code"))
                         == Some(&serde_json::Value::from("2"))
                         && code.starts_with('9');
                     if individual_business && self.profile.vendor == Vendor::Baidu {
@@ -268,12 +204,9 @@ impl Checklist<'_> {
             }
             ApplicantKind::Individual => {
                 let label = Text::new("身份证号码", "ID number");
-                if let Some(number) = self.require_text(
-                    "applicant.id_number",
-                    label.clone(),
-                    applicant.id_number.as_deref(),
-                    IDS_RIC,
-                ) {
+                if let Some(number) =
+                    self.require_text("applicant.id_number", label.clone(), applicant.id_number.as_deref(), IDS_RIC)
+                {
                     self.items.pop();
                     self.identifier("applicant.id_number", label, &ident::ric(&number), IDS_RIC);
                 }
@@ -336,22 +269,16 @@ impl Checklist<'_> {
             &source,
         );
         let label = Text::new("经办人身份证号码", "handler's ID number");
-        if let Some(number) = self.require_text(
-            "handler.id_number",
-            label.clone(),
-            handler.and_then(|h| h.id_number.as_deref()),
-            IDS_RIC,
-        ) {
+        if let Some(number) =
+            self.require_text("handler.id_number", label.clone(), handler.and_then(|h| h.id_number.as_deref()), IDS_RIC)
+        {
             self.items.pop();
             self.identifier("handler.id_number", label, &ident::ric(&number), IDS_RIC);
         }
         let label = Text::new("经办人手机号", "handler's mobile number");
-        if let Some(phone) = self.require_text(
-            "handler.phone",
-            label.clone(),
-            handler.and_then(|h| h.phone.as_deref()),
-            &source,
-        ) {
+        if let Some(phone) =
+            self.require_text("handler.phone", label.clone(), handler.and_then(|h| h.phone.as_deref()), &source)
+        {
             if normalize_mobile(&phone).is_none() {
                 self.items.pop();
                 self.push(
@@ -374,10 +301,7 @@ impl Checklist<'_> {
                 "signature",
                 Text::new("短信签名", "SMS signature"),
                 Status::Missing,
-                Text::new(
-                    "请填写签名名称、来源和用途",
-                    "fill in the signature's name, source and use",
-                ),
+                Text::new("请填写签名名称、来源和用途", "fill in the signature's name, source and use"),
                 SEED_000,
             );
             return;
@@ -385,17 +309,15 @@ impl Checklist<'_> {
         let label = Text::new("签名来源", "signature source");
         match self.profile.signature.sources.get(&signature.source) {
             Some(rule) if rule.accepted => {
-                let why = rule
-                    .note
-                    .clone()
-                    .unwrap_or_else(|| Text::new("受理该来源", "this source is accepted"));
+                let why = rule.note.clone().unwrap_or_else(|| Text::new("受理该来源", "this source is accepted"));
                 let source = self.vendor_source(&rule.source);
                 self.push("signature.source", label, Status::Ok, why, source);
             }
             Some(rule) => {
-                let why = rule.note.clone().unwrap_or_else(|| {
-                    Text::new("不再受理该来源", "this source is no longer accepted")
-                });
+                let why = rule
+                    .note
+                    .clone()
+                    .unwrap_or_else(|| Text::new("不再受理该来源", "this source is no longer accepted"));
                 let source = self.vendor_source(&rule.source);
                 self.push("signature.source", label, Status::Invalid, why, source);
             }
@@ -403,19 +325,13 @@ impl Checklist<'_> {
                 "signature.source",
                 label,
                 Status::Invalid,
-                Text::new(
-                    "该厂商资料中没有这种签名来源",
-                    "the vendor lists no such signature source",
-                ),
+                Text::new("该厂商资料中没有这种签名来源", "the vendor lists no such signature source"),
                 SEED_000,
             ),
         }
         let kind = case.data.applicant.kind;
         if kind == ApplicantKind::Individual
-            && matches!(
-                signature.source,
-                SignatureSource::Company | SignatureSource::Trademark
-            )
+            && matches!(signature.source, SignatureSource::Company | SignatureSource::Trademark)
         {
             self.push(
                 "signature.applicant_kind",
@@ -437,22 +353,17 @@ impl Checklist<'_> {
                     "signature.third_party",
                     label,
                     Status::Invalid,
-                    rule.note.clone().unwrap_or_else(|| {
-                        Text::new("不受理他用签名", "third-party signatures are not accepted")
-                    }),
+                    rule.note
+                        .clone()
+                        .unwrap_or_else(|| Text::new("不受理他用签名", "third-party signatures are not accepted")),
                     source.clone(),
                 );
             } else {
-                let why = rule.note.clone().unwrap_or_else(|| {
-                    Text::new("受理他用签名", "third-party signatures are accepted")
-                });
-                self.push(
-                    "signature.third_party",
-                    label,
-                    Status::Ok,
-                    why,
-                    source.clone(),
-                );
+                let why = rule
+                    .note
+                    .clone()
+                    .unwrap_or_else(|| Text::new("受理他用签名", "third-party signatures are accepted"));
+                self.push("signature.third_party", label, Status::Ok, why, source.clone());
             }
             self.require_text(
                 "signature.owner",
@@ -460,11 +371,7 @@ impl Checklist<'_> {
                 signature.owner.as_deref(),
                 &source,
             );
-            if let Some(code) = signature
-                .owner_uscc
-                .as_deref()
-                .filter(|c| !c.trim().is_empty())
-            {
+            if let Some(code) = signature.owner_uscc.as_deref().filter(|c| !c.trim().is_empty()) {
                 let label = Text::new("签名归属方统一社会信用代码", "owner's credit code");
                 self.identifier("signature.owner_uscc", label, &ident::uscc(code), IDS_USCC);
             }
@@ -473,12 +380,7 @@ impl Checklist<'_> {
 
     fn materials(&mut self, case: &Case, today: NaiveDate) {
         let kind = case.data.applicant.kind;
-        let usage = case
-            .data
-            .signature
-            .as_ref()
-            .map(|s| s.usage)
-            .unwrap_or(SignatureUse::SelfUse);
+        let usage = case.data.signature.as_ref().map(|s| s.usage).unwrap_or(SignatureUse::SelfUse);
         let mut listed: Vec<Role> = Vec::new();
         let rules: Vec<_> = self
             .profile
@@ -494,24 +396,13 @@ impl Checklist<'_> {
         }
         // The proof each signature source needs (company → licence, app → ICP record, …).
         if let Some(signature) = &case.data.signature {
-            if let Some(rule) = self
-                .profile
-                .signature
-                .sources
-                .get(&signature.source)
-                .filter(|r| r.accepted)
-                .cloned()
-            {
+            if let Some(rule) = self.profile.signature.sources.get(&signature.source).filter(|r| r.accepted).cloned() {
                 for role in &rule.proof {
                     if listed.contains(role) {
                         continue;
                     }
                     let why = Text::new(
-                        format!(
-                            "签名来源为{}时须提供{}作为证明",
-                            source_label(signature.source).zh,
-                            role.label().zh
-                        ),
+                        format!("签名来源为{}时须提供{}作为证明", source_label(signature.source).zh, role.label().zh),
                         format!(
                             "a {} signature is proved with the {}",
                             source_label(signature.source).en,
@@ -524,10 +415,8 @@ impl Checklist<'_> {
                 }
             }
         }
-        let high_risk = matches!(
-            case.data.applicant.status,
-            Some(CompanyStatus::AbnormalList)
-        ) || newly_established(case, today);
+        let high_risk =
+            matches!(case.data.applicant.status, Some(CompanyStatus::AbnormalList)) || newly_established(case, today);
         if kind == ApplicantKind::Enterprise && high_risk {
             let why = Text::new(
                 "经营异常或成立不满一个月的企业，需补充法定代表人手持营业执照的视频，用于人工二次实人认证",
@@ -553,20 +442,14 @@ impl Checklist<'_> {
                 "templates",
                 Text::new("短信模板", "SMS templates"),
                 Status::Missing,
-                Text::new(
-                    "至少需要一个模板，写明具体应用场景",
-                    "at least one template, naming the concrete scenario",
-                ),
+                Text::new("至少需要一个模板，写明具体应用场景", "at least one template, naming the concrete scenario"),
                 SEED_000,
             );
             return;
         }
         let rule = self.profile.applicant(case.data.applicant.kind).clone();
         for (i, template) in case.data.templates.iter().enumerate() {
-            let label = Text::new(
-                format!("模板 {} 的类型", i + 1),
-                format!("type of template {}", i + 1),
-            );
+            let label = Text::new(format!("模板 {} 的类型", i + 1), format!("type of template {}", i + 1));
             let source = self.vendor_source(&rule.source);
             if rule.template_types.contains(&template.kind) {
                 self.push(
@@ -583,13 +466,7 @@ impl Checklist<'_> {
                         format!("this applicant may not use {} templates", template.kind),
                     )
                 });
-                self.push(
-                    &format!("templates.{i}.type"),
-                    label,
-                    Status::Invalid,
-                    why,
-                    source,
-                );
+                self.push(&format!("templates.{i}.type"), label, Status::Invalid, why, source);
             }
         }
     }
@@ -629,12 +506,9 @@ impl Checklist<'_> {
             );
         }
         let label = Text::new("ICP 备案号", "ICP filing number");
-        if let Some(number) = self.require_text(
-            "landing.icp_number",
-            label.clone(),
-            landing.icp_number.as_deref(),
-            SEED_000,
-        ) {
+        if let Some(number) =
+            self.require_text("landing.icp_number", label.clone(), landing.icp_number.as_deref(), SEED_000)
+        {
             self.items.pop();
             self.identifier("landing.icp_number", label, &ident::icp(&number), IDS_ICP);
         }
@@ -644,10 +518,7 @@ impl Checklist<'_> {
 /// Established less than one calendar month before `today` (seed 000's "less than one month").
 fn newly_established(case: &Case, today: NaiveDate) -> bool {
     let month_ago = today.checked_sub_months(chrono::Months::new(1));
-    case.data
-        .applicant
-        .established
-        .is_some_and(|d| d <= today && month_ago.is_some_and(|m| d > m))
+    case.data.applicant.established.is_some_and(|d| d <= today && month_ago.is_some_and(|m| d > m))
 }
 
 fn source_label(source: SignatureSource) -> Text {

@@ -130,10 +130,7 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations().to_latest(&mut conn)?;
-        Ok(Store {
-            conn,
-            root: root.to_path_buf(),
-        })
+        Ok(Store { conn, root: root.to_path_buf() })
     }
 
     pub fn root(&self) -> &Path {
@@ -184,8 +181,7 @@ impl Store {
     }
 
     pub fn update_case(&mut self, id: &str, data: &CaseData) -> Result<()> {
-        let json =
-            serde_json::to_string(data).map_err(|e| Error::input(e.to_string(), e.to_string()))?;
+        let json = serde_json::to_string(data).map_err(|e| Error::input(e.to_string(), e.to_string()))?;
         let changed = self.conn.execute(
             "UPDATE cases SET applicant_kind = ?2, applicant_name = ?3, data = ?4, updated_at = ?5 WHERE id = ?1",
             params![id, data.applicant.kind.as_str(), data.applicant.name, json, now()],
@@ -202,12 +198,7 @@ impl Store {
              FROM cases c ORDER BY c.updated_at DESC, c.id",
         )?;
         let rows = stmt.query_map([], |row| {
-            Ok((
-                row.get::<_, String>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, String>(2)?,
-                row.get::<_, i64>(3)?,
-            ))
+            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?, row.get::<_, i64>(3)?))
         })?;
         let mut out = Vec::new();
         for row in rows {
@@ -228,17 +219,9 @@ impl Store {
     pub fn case(&self, id: &str) -> Result<Case> {
         let row = self
             .conn
-            .query_row(
-                "SELECT data, created_at, updated_at FROM cases WHERE id = ?1",
-                [id],
-                |row| {
-                    Ok((
-                        row.get::<_, String>(0)?,
-                        row.get::<_, String>(1)?,
-                        row.get::<_, String>(2)?,
-                    ))
-                },
-            )
+            .query_row("SELECT data, created_at, updated_at FROM cases WHERE id = ?1", [id], |row| {
+                Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?))
+            })
             .optional()?;
         let Some((data, created, updated)) = row else {
             return Err(Error::CaseNotFound(id.to_string()));
@@ -271,23 +254,14 @@ impl Store {
     /// Adds one material file to a case.
     pub fn add_material(&mut self, id: &str, role: Role, file: &Path) -> Result<Material> {
         self.case_exists(id)?;
-        let name = file
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .ok_or_else(|| {
-                Error::input(
-                    format!("{} 不是文件", file.display()),
-                    format!("{} is not a file", file.display()),
-                )
-            })?;
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).ok_or_else(|| {
+            Error::input(format!("{} 不是文件", file.display()), format!("{} is not a file", file.display()))
+        })?;
         let (blob, new) = self.put_blob(file)?;
         let result = (|| {
             let tx = self.conn.transaction()?;
             let material_id = insert_material(&tx, id, role, &name, &blob)?;
-            tx.execute(
-                "UPDATE cases SET updated_at = ?2 WHERE id = ?1",
-                params![id, now()],
-            )?;
+            tx.execute("UPDATE cases SET updated_at = ?2 WHERE id = ?1", params![id, now()])?;
             tx.commit()?;
             Ok(material_id)
         })();
@@ -312,11 +286,9 @@ impl Store {
     pub fn remove_material(&mut self, id: &str, material_id: i64) -> Result<()> {
         let sha: Option<String> = self
             .conn
-            .query_row(
-                "SELECT sha256 FROM materials WHERE id = ?1 AND case_id = ?2",
-                params![material_id, id],
-                |r| r.get(0),
-            )
+            .query_row("SELECT sha256 FROM materials WHERE id = ?1 AND case_id = ?2", params![material_id, id], |r| {
+                r.get(0)
+            })
             .optional()?;
         let Some(sha) = sha else {
             return Err(Error::input(
@@ -326,10 +298,7 @@ impl Store {
         };
         let tx = self.conn.transaction()?;
         tx.execute("DELETE FROM materials WHERE id = ?1", [material_id])?;
-        tx.execute(
-            "UPDATE cases SET updated_at = ?2 WHERE id = ?1",
-            params![id, now()],
-        )?;
+        tx.execute("UPDATE cases SET updated_at = ?2 WHERE id = ?1", params![id, now()])?;
         tx.commit()?;
         self.collect_garbage(&[sha])
     }
@@ -346,11 +315,8 @@ impl Store {
     /// Removes blob files that no material references any more.
     fn collect_garbage(&self, hashes: &[String]) -> Result<()> {
         for sha in hashes {
-            let used: i64 = self.conn.query_row(
-                "SELECT count(*) FROM materials WHERE sha256 = ?1",
-                [sha],
-                |r| r.get(0),
-            )?;
+            let used: i64 =
+                self.conn.query_row("SELECT count(*) FROM materials WHERE sha256 = ?1", [sha], |r| r.get(0))?;
             if used == 0 {
                 match std::fs::remove_file(self.blob_path(sha)) {
                     Ok(()) => {}
@@ -363,13 +329,9 @@ impl Store {
     }
 
     fn case_exists(&self, id: &str) -> Result<()> {
-        let found: Option<i64> = self
-            .conn
-            .query_row("SELECT 1 FROM cases WHERE id = ?1", [id], |r| r.get(0))
-            .optional()?;
-        found
-            .map(|_| ())
-            .ok_or_else(|| Error::CaseNotFound(id.to_string()))
+        let found: Option<i64> =
+            self.conn.query_row("SELECT 1 FROM cases WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+        found.map(|_| ()).ok_or_else(|| Error::CaseNotFound(id.to_string()))
     }
 
     /// Copies `source` into the blob folder, hashing as it goes. Returns whether the blob is new.
@@ -391,15 +353,11 @@ impl Store {
         if meta.len() > MAX_MATERIAL_BYTES {
             return Err(Error::input(
                 format!("{} 超过 1 GiB，不像是一份材料", source.display()),
-                format!(
-                    "{} is larger than 1 GiB, which no material should be",
-                    source.display()
-                ),
+                format!("{} is larger than 1 GiB, which no material should be", source.display()),
             ));
         }
         let tmp_dir = self.root.join("blobs").join("tmp");
-        let mut tmp =
-            tempfile::NamedTempFile::new_in(&tmp_dir).map_err(|e| Error::io(&tmp_dir, e))?;
+        let mut tmp = tempfile::NamedTempFile::new_in(&tmp_dir).map_err(|e| Error::io(&tmp_dir, e))?;
         let mut hasher = Sha256::new();
         let mut buf = vec![0u8; 256 * 1024];
         let mut size = 0u64;
@@ -411,31 +369,23 @@ impl Store {
             }
             let chunk = buf.get(..n).unwrap_or_default();
             if head.len() < 8192 {
-                head.extend_from_slice(
-                    chunk
-                        .get(..chunk.len().min(8192 - head.len()))
-                        .unwrap_or_default(),
-                );
+                head.extend_from_slice(chunk.get(..chunk.len().min(8192 - head.len())).unwrap_or_default());
             }
             hasher.update(chunk);
             tmp.write_all(chunk).map_err(|e| Error::io(tmp.path(), e))?;
             size += n as u64;
         }
-        tmp.as_file()
-            .sync_all()
-            .map_err(|e| Error::io(tmp.path(), e))?;
+        tmp.as_file().sync_all().map_err(|e| Error::io(tmp.path(), e))?;
         let sha256 = hex(&hasher.finalize());
-        let mime = infer::get(&head)
-            .map(|t| t.mime_type().to_string())
-            .unwrap_or_else(|| "application/octet-stream".into());
+        let mime =
+            infer::get(&head).map(|t| t.mime_type().to_string()).unwrap_or_else(|| "application/octet-stream".into());
         let final_path = self.blob_path(&sha256);
         let new = !final_path.exists();
         if new {
             if let Some(parent) = final_path.parent() {
                 std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
             }
-            tmp.persist(&final_path)
-                .map_err(|e| Error::io(&final_path, e.error))?;
+            tmp.persist(&final_path).map_err(|e| Error::io(&final_path, e.error))?;
         }
         Ok((Blob { sha256, size, mime }, new))
     }
@@ -452,10 +402,7 @@ impl Store {
             params![id, plan.filing_type.as_str(), plan.subject_phone, plan.site_phone, now()],
         )?;
         for message in &plan.messages {
-            tx.execute(
-                "INSERT INTO icp_messages (case_id, phone) VALUES (?1, ?2)",
-                params![id, message.phone],
-            )?;
+            tx.execute("INSERT INTO icp_messages (case_id, phone) VALUES (?1, ?2)", params![id, message.phone])?;
         }
         tx.commit()?;
         Ok(())
@@ -466,17 +413,9 @@ impl Store {
         self.case_exists(id)?;
         let plan = self
             .conn
-            .query_row(
-                "SELECT filing_type, subject_phone, site_phone FROM icp_plans WHERE case_id = ?1",
-                [id],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, Option<String>>(1)?,
-                        r.get::<_, Option<String>>(2)?,
-                    ))
-                },
-            )
+            .query_row("SELECT filing_type, subject_phone, site_phone FROM icp_plans WHERE case_id = ?1", [id], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, Option<String>>(2)?))
+            })
             .optional()?;
         let Some((filing_type, subject_phone, site_phone)) = plan else {
             return Ok(None);
@@ -486,9 +425,9 @@ impl Store {
             detail: format!("unknown filing type {filing_type}"),
         })?;
         let plan = IcpPlan::new(filing_type, subject_phone.as_deref(), site_phone.as_deref())?;
-        let mut stmt = self.conn.prepare(
-            "SELECT phone, first_sent_at, verified_at, resends_used FROM icp_messages WHERE case_id = ?1",
-        )?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT phone, first_sent_at, verified_at, resends_used FROM icp_messages WHERE case_id = ?1")?;
         let states = stmt
             .query_map([id], |r| {
                 Ok(MessageState {
@@ -525,8 +464,7 @@ impl Store {
 }
 
 fn insert_case(tx: &rusqlite::Transaction<'_>, data: &CaseData) -> Result<String> {
-    let json =
-        serde_json::to_string(data).map_err(|e| Error::input(e.to_string(), e.to_string()))?;
+    let json = serde_json::to_string(data).map_err(|e| Error::input(e.to_string(), e.to_string()))?;
     let time = now();
     loop {
         let id = new_case_id()?;
@@ -541,13 +479,7 @@ fn insert_case(tx: &rusqlite::Transaction<'_>, data: &CaseData) -> Result<String
     }
 }
 
-fn insert_material(
-    tx: &rusqlite::Transaction<'_>,
-    case_id: &str,
-    role: Role,
-    name: &str,
-    blob: &Blob,
-) -> Result<i64> {
+fn insert_material(tx: &rusqlite::Transaction<'_>, case_id: &str, role: Role, name: &str, blob: &Blob) -> Result<i64> {
     tx.execute(
         "INSERT INTO materials (case_id, role, original_name, size, mime, sha256, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![case_id, role.as_str(), name, i64::try_from(blob.size).unwrap_or(i64::MAX), blob.mime, blob.sha256, now()],
@@ -556,10 +488,7 @@ fn insert_material(
 }
 
 fn parse_data(id: &str, json: &str) -> Result<CaseData> {
-    serde_json::from_str(json).map_err(|e| Error::Asset {
-        name: format!("case {id}"),
-        detail: e.to_string(),
-    })
+    serde_json::from_str(json).map_err(|e| Error::Asset { name: format!("case {id}"), detail: e.to_string() })
 }
 
 fn now() -> String {
@@ -567,9 +496,7 @@ fn now() -> String {
 }
 
 fn parse_time(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_default()
+    DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).unwrap_or_default()
 }
 
 /// Eight lower-case characters from an alphabet without look-alikes (no 0/o, 1/l/i): short
@@ -577,22 +504,11 @@ fn parse_time(text: &str) -> DateTime<Utc> {
 fn new_case_id() -> Result<String> {
     const ALPHABET: &[u8] = b"23456789abcdefghjkmnpqrstuvwxyz";
     let mut bytes = [0u8; 8];
-    getrandom::fill(&mut bytes).map_err(|e| {
-        Error::input(
-            format!("无法取得随机数：{e}"),
-            format!("no randomness: {e}"),
-        )
-    })?;
+    getrandom::fill(&mut bytes)
+        .map_err(|e| Error::input(format!("无法取得随机数：{e}"), format!("no randomness: {e}")))?;
     Ok(bytes
         .iter()
-        .map(|b| {
-            char::from(
-                ALPHABET
-                    .get(usize::from(*b) % ALPHABET.len())
-                    .copied()
-                    .unwrap_or(b'a'),
-            )
-        })
+        .map(|b| char::from(ALPHABET.get(usize::from(*b) % ALPHABET.len()).copied().unwrap_or(b'a')))
         .collect())
 }
 

@@ -3,8 +3,7 @@
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use qualkit::case::{
-    ApplicantKind, CaseData, CompanyStatus, Role, SignatureSource, SignatureUse, TemplateType,
-    Vendor,
+    ApplicantKind, CaseData, CompanyStatus, Role, SignatureSource, SignatureUse, TemplateType, Vendor,
 };
 use qualkit::icp::{FilingType, IcpEvent, IcpPlan, IcpTracker, MessageStatus, Responsible};
 use qualkit::profile::VendorProfile;
@@ -45,9 +44,7 @@ fn base() -> CaseData {
     "#;
     let dir = tempfile::tempdir().expect("tmp");
     std::fs::write(dir.path().join("case.toml"), toml).expect("write");
-    qualkit::case::read_case_folder(dir.path())
-        .expect("parse")
-        .data
+    qualkit::case::read_case_folder(dir.path()).expect("parse").data
 }
 
 fn case(data: CaseData, roles: &[Role]) -> Case {
@@ -63,21 +60,12 @@ fn case(data: CaseData, roles: &[Role]) -> Case {
             sha256: format!("{i:064}"),
         })
         .collect();
-    Case {
-        id: "test".into(),
-        data,
-        materials,
-        created_at: Utc::now(),
-        updated_at: Utc::now(),
-    }
+    Case { id: "test".into(), data, materials, created_at: Utc::now(), updated_at: Utc::now() }
 }
 
 fn status(case: &Case, vendor: Vendor, item: &str) -> Option<Status> {
     let profile = VendorProfile::load(vendor).expect("profile");
-    checklist(case, &profile, today())
-        .into_iter()
-        .find(|i| i.item == item)
-        .map(|i| i.status)
+    checklist(case, &profile, today()).into_iter().find(|i| i.item == item).map(|i| i.status)
 }
 
 #[test]
@@ -86,16 +74,8 @@ fn every_profile_loads_and_cites_defined_sources() {
     assert_eq!(profiles.len(), 5);
     for p in &profiles {
         assert!(!p.version.is_empty());
-        assert!(
-            p.signature.sources.contains_key(&SignatureSource::Company),
-            "{}",
-            p.vendor
-        );
-        assert!(
-            p.materials.iter().any(|m| m.role == Role::BusinessLicense),
-            "{}",
-            p.vendor
-        );
+        assert!(p.signature.sources.contains_key(&SignatureSource::Company), "{}", p.vendor);
+        assert!(p.materials.iter().any(|m| m.role == Role::BusinessLicense), "{}", p.vendor);
         assert!(p.files.max_bytes.value > 0);
         p.check_sources().expect("sources");
     }
@@ -112,21 +92,11 @@ fn a_profile_citing_an_undefined_source_is_rejected() {
 #[test]
 fn disagreeing_sources_keep_the_stricter_value_and_say_so() {
     let huawei = VendorProfile::load(Vendor::Huawei).expect("profile");
-    assert_eq!(
-        (huawei.signature.length.min, huawei.signature.length.max),
-        (2, 12)
-    );
+    assert_eq!((huawei.signature.length.min, huawei.signature.length.max), (2, 12));
     assert!(huawei.signature.length.note.is_some());
     let aliyun = VendorProfile::load(Vendor::Aliyun).expect("profile");
     assert_eq!(aliyun.files.max_bytes.value, 2 * 1024 * 1024);
-    assert!(
-        aliyun
-            .files
-            .max_bytes
-            .note
-            .as_ref()
-            .is_some_and(|n| n.en.contains("stricter"))
-    );
+    assert!(aliyun.files.max_bytes.note.as_ref().is_some_and(|n| n.en.contains("stricter")));
 }
 
 #[test]
@@ -135,65 +105,31 @@ fn applicant_kind_accepted_or_not() {
     data.applicant.kind = ApplicantKind::Individual;
     data.applicant.id_number = Some("110105199001011232".into());
     let individual = case(data, &[]);
-    assert_eq!(
-        status(&individual, Vendor::Aliyun, "applicant.kind"),
-        Some(Status::Ok)
-    );
-    assert_eq!(
-        status(&individual, Vendor::Huawei, "applicant.kind"),
-        Some(Status::Invalid)
-    );
-    assert_eq!(
-        status(&individual, Vendor::Baidu, "applicant.kind"),
-        Some(Status::Invalid)
-    );
-    assert_eq!(
-        status(&individual, Vendor::Aliyun, "applicant.id_number"),
-        Some(Status::Ok)
-    );
+    assert_eq!(status(&individual, Vendor::Aliyun, "applicant.kind"), Some(Status::Ok));
+    assert_eq!(status(&individual, Vendor::Huawei, "applicant.kind"), Some(Status::Invalid));
+    assert_eq!(status(&individual, Vendor::Baidu, "applicant.kind"), Some(Status::Invalid));
+    assert_eq!(status(&individual, Vendor::Aliyun, "applicant.id_number"), Some(Status::Ok));
 }
 
 #[test]
 fn individual_id_number_missing_or_invalid() {
     let mut data = base();
     data.applicant.kind = ApplicantKind::Individual;
-    assert_eq!(
-        status(
-            &case(data.clone(), &[]),
-            Vendor::Aliyun,
-            "applicant.id_number"
-        ),
-        Some(Status::Missing)
-    );
+    assert_eq!(status(&case(data.clone(), &[]), Vendor::Aliyun, "applicant.id_number"), Some(Status::Missing));
     data.applicant.id_number = Some("110105199001011233".into());
-    assert_eq!(
-        status(&case(data, &[]), Vendor::Aliyun, "applicant.id_number"),
-        Some(Status::Invalid)
-    );
+    assert_eq!(status(&case(data, &[]), Vendor::Aliyun, "applicant.id_number"), Some(Status::Invalid));
 }
 
 #[test]
 fn credit_code_missing_invalid_pilot_and_ok() {
     let mut data = base();
-    assert_eq!(
-        status(&case(data.clone(), &[]), Vendor::Aliyun, "applicant.uscc"),
-        Some(Status::Ok)
-    );
+    assert_eq!(status(&case(data.clone(), &[]), Vendor::Aliyun, "applicant.uscc"), Some(Status::Ok));
     data.applicant.uscc = Some("91350211M000100Y43".into());
-    assert_eq!(
-        status(&case(data.clone(), &[]), Vendor::Aliyun, "applicant.uscc"),
-        Some(Status::Warn)
-    );
+    assert_eq!(status(&case(data.clone(), &[]), Vendor::Aliyun, "applicant.uscc"), Some(Status::Warn));
     data.applicant.uscc = Some("91350205MA2Y0LQ12A".into());
-    assert_eq!(
-        status(&case(data.clone(), &[]), Vendor::Aliyun, "applicant.uscc"),
-        Some(Status::Invalid)
-    );
+    assert_eq!(status(&case(data.clone(), &[]), Vendor::Aliyun, "applicant.uscc"), Some(Status::Invalid));
     data.applicant.uscc = None;
-    assert_eq!(
-        status(&case(data, &[]), Vendor::Aliyun, "applicant.uscc"),
-        Some(Status::Missing)
-    );
+    assert_eq!(status(&case(data, &[]), Vendor::Aliyun, "applicant.uscc"), Some(Status::Missing));
 }
 
 #[test]
@@ -201,116 +137,58 @@ fn baidu_refuses_individual_businesses() {
     let mut data = base();
     data.applicant.uscc = Some("92440300551148677Y".into());
     let c = case(data, &[]);
-    assert_eq!(
-        status(&c, Vendor::Baidu, "applicant.business_kind"),
-        Some(Status::Invalid)
-    );
+    assert_eq!(status(&c, Vendor::Baidu, "applicant.business_kind"), Some(Status::Invalid));
     assert_eq!(status(&c, Vendor::Aliyun, "applicant.business_kind"), None);
-    assert_eq!(
-        status(&case(base(), &[]), Vendor::Baidu, "applicant.business_kind"),
-        None
-    );
+    assert_eq!(status(&case(base(), &[]), Vendor::Baidu, "applicant.business_kind"), None);
 }
 
 #[test]
 fn handler_fields() {
     let c = case(base(), &[]);
-    assert_eq!(
-        status(&c, Vendor::Aliyun, "handler.phone"),
-        Some(Status::Ok)
-    );
-    assert_eq!(
-        status(&c, Vendor::Aliyun, "handler.id_number"),
-        Some(Status::Ok)
-    );
+    assert_eq!(status(&c, Vendor::Aliyun, "handler.phone"), Some(Status::Ok));
+    assert_eq!(status(&c, Vendor::Aliyun, "handler.id_number"), Some(Status::Ok));
     let mut data = base();
     if let Some(h) = data.handler.as_mut() {
         h.phone = Some("12345".into());
         h.id_number = None;
     }
     let c = case(data.clone(), &[]);
-    assert_eq!(
-        status(&c, Vendor::Aliyun, "handler.phone"),
-        Some(Status::Invalid)
-    );
-    assert_eq!(
-        status(&c, Vendor::Aliyun, "handler.id_number"),
-        Some(Status::Missing)
-    );
+    assert_eq!(status(&c, Vendor::Aliyun, "handler.phone"), Some(Status::Invalid));
+    assert_eq!(status(&c, Vendor::Aliyun, "handler.id_number"), Some(Status::Missing));
     data.handler = None;
-    assert_eq!(
-        status(&case(data.clone(), &[]), Vendor::Aliyun, "handler.name"),
-        Some(Status::Missing)
-    );
+    assert_eq!(status(&case(data.clone(), &[]), Vendor::Aliyun, "handler.name"), Some(Status::Missing));
     // No Baidu rule asks for a handler: absent is fine there, but given details are checked.
-    assert_eq!(
-        status(&case(data, &[]), Vendor::Baidu, "handler.name"),
-        None
-    );
+    assert_eq!(status(&case(data, &[]), Vendor::Baidu, "handler.name"), None);
     let mut data = base();
     if let Some(h) = data.handler.as_mut() {
         h.phone = Some("12345".into());
     }
-    assert_eq!(
-        status(&case(data, &[]), Vendor::Baidu, "handler.phone"),
-        Some(Status::Invalid)
-    );
+    assert_eq!(status(&case(data, &[]), Vendor::Baidu, "handler.phone"), Some(Status::Invalid));
 }
 
 #[test]
 fn handler_items_cite_the_vendor_qualification_rule() {
     let profile = VendorProfile::load(Vendor::Aliyun).expect("profile");
     let items = checklist(&case(base(), &[]), &profile, today());
-    let name = items
-        .iter()
-        .find(|i| i.item == "handler.name")
-        .expect("handler.name");
-    assert!(
-        name.source.contains("submitsmsqualification"),
-        "{}",
-        name.source
-    );
+    let name = items.iter().find(|i| i.item == "handler.name").expect("handler.name");
+    assert!(name.source.contains("submitsmsqualification"), "{}", name.source);
 }
 
 #[test]
 fn required_materials_per_vendor() {
     let c = case(base(), &[Role::BusinessLicense]);
-    assert_eq!(
-        status(&c, Vendor::Aliyun, "material.business-license"),
-        Some(Status::Ok)
-    );
-    assert_eq!(
-        status(&c, Vendor::Aliyun, "material.handler-id-front"),
-        Some(Status::Missing)
-    );
+    assert_eq!(status(&c, Vendor::Aliyun, "material.business-license"), Some(Status::Ok));
+    assert_eq!(status(&c, Vendor::Aliyun, "material.handler-id-front"), Some(Status::Missing));
     // Recommended only: missing is a warning, not a blocker.
-    assert_eq!(
-        status(&c, Vendor::Aliyun, "material.legal-rep-id-front"),
-        Some(Status::Warn)
-    );
+    assert_eq!(status(&c, Vendor::Aliyun, "material.legal-rep-id-front"), Some(Status::Warn));
     // Tencent needs the commitment letter and the handheld ID photo (seed 001).
-    assert_eq!(
-        status(&c, Vendor::Tencent, "material.commitment-letter"),
-        Some(Status::Missing)
-    );
-    assert_eq!(
-        status(&c, Vendor::Tencent, "material.handler-id-handheld"),
-        Some(Status::Missing)
-    );
-    assert_eq!(
-        status(&c, Vendor::Aliyun, "material.commitment-letter"),
-        None
-    );
+    assert_eq!(status(&c, Vendor::Tencent, "material.commitment-letter"), Some(Status::Missing));
+    assert_eq!(status(&c, Vendor::Tencent, "material.handler-id-handheld"), Some(Status::Missing));
+    assert_eq!(status(&c, Vendor::Aliyun, "material.commitment-letter"), None);
     // Volcengine needs the responsible person's ID.
-    assert_eq!(
-        status(&c, Vendor::Volcengine, "material.responsible-id-front"),
-        Some(Status::Missing)
-    );
+    assert_eq!(status(&c, Vendor::Volcengine, "material.responsible-id-front"), Some(Status::Missing));
     let c = case(base(), &[Role::BusinessLicense, Role::CommitmentLetter]);
-    assert_eq!(
-        status(&c, Vendor::Tencent, "material.commitment-letter"),
-        Some(Status::Ok)
-    );
+    assert_eq!(status(&c, Vendor::Tencent, "material.commitment-letter"), Some(Status::Ok));
 }
 
 #[test]
@@ -321,16 +199,9 @@ fn signature_source_accepted_or_dropped() {
     }
     let c = case(data, &[]);
     for vendor in Vendor::ALL {
-        assert_eq!(
-            status(&c, *vendor, "signature.source"),
-            Some(Status::Invalid),
-            "{vendor}"
-        );
+        assert_eq!(status(&c, *vendor, "signature.source"), Some(Status::Invalid), "{vendor}");
     }
-    assert_eq!(
-        status(&case(base(), &[]), Vendor::Aliyun, "signature.source"),
-        Some(Status::Ok)
-    );
+    assert_eq!(status(&case(base(), &[]), Vendor::Aliyun, "signature.source"), Some(Status::Ok));
 }
 
 #[test]
@@ -340,51 +211,26 @@ fn signature_source_brings_its_proof() {
         s.source = SignatureSource::Trademark;
     }
     let c = case(data.clone(), &[Role::BusinessLicense]);
-    assert_eq!(
-        status(&c, Vendor::Aliyun, "material.trademark-certificate"),
-        Some(Status::Missing)
-    );
-    let c = case(
-        data.clone(),
-        &[Role::BusinessLicense, Role::TrademarkCertificate],
-    );
-    assert_eq!(
-        status(&c, Vendor::Aliyun, "material.trademark-certificate"),
-        Some(Status::Ok)
-    );
+    assert_eq!(status(&c, Vendor::Aliyun, "material.trademark-certificate"), Some(Status::Missing));
+    let c = case(data.clone(), &[Role::BusinessLicense, Role::TrademarkCertificate]);
+    assert_eq!(status(&c, Vendor::Aliyun, "material.trademark-certificate"), Some(Status::Ok));
     if let Some(s) = data.signature.as_mut() {
         s.source = SignatureSource::App;
     }
     let c = case(data, &[]);
-    assert_eq!(
-        status(&c, Vendor::Aliyun, "material.icp-record"),
-        Some(Status::Missing)
-    );
-    assert_eq!(
-        status(&c, Vendor::Aliyun, "material.app-listing"),
-        Some(Status::Missing)
-    );
+    assert_eq!(status(&c, Vendor::Aliyun, "material.icp-record"), Some(Status::Missing));
+    assert_eq!(status(&c, Vendor::Aliyun, "material.app-listing"), Some(Status::Missing));
 }
 
 #[test]
 fn individuals_cannot_hold_company_or_trademark_signatures() {
     let mut data = base();
     data.applicant.kind = ApplicantKind::Individual;
-    assert_eq!(
-        status(
-            &case(data.clone(), &[]),
-            Vendor::Aliyun,
-            "signature.applicant_kind"
-        ),
-        Some(Status::Invalid)
-    );
+    assert_eq!(status(&case(data.clone(), &[]), Vendor::Aliyun, "signature.applicant_kind"), Some(Status::Invalid));
     if let Some(s) = data.signature.as_mut() {
         s.source = SignatureSource::App;
     }
-    assert_eq!(
-        status(&case(data, &[]), Vendor::Aliyun, "signature.applicant_kind"),
-        None
-    );
+    assert_eq!(status(&case(data, &[]), Vendor::Aliyun, "signature.applicant_kind"), None);
 }
 
 #[test]
@@ -394,53 +240,22 @@ fn third_party_use_needs_owner_letter_and_owner_licence() {
         s.usage = SignatureUse::ThirdParty;
     }
     let c = case(data.clone(), &[Role::BusinessLicense]);
-    assert_eq!(
-        status(&c, Vendor::Aliyun, "signature.owner"),
-        Some(Status::Missing)
-    );
-    assert_eq!(
-        status(&c, Vendor::Aliyun, "material.authorization-letter"),
-        Some(Status::Missing)
-    );
-    assert_eq!(
-        status(&c, Vendor::Aliyun, "material.owner-business-license"),
-        Some(Status::Missing)
-    );
+    assert_eq!(status(&c, Vendor::Aliyun, "signature.owner"), Some(Status::Missing));
+    assert_eq!(status(&c, Vendor::Aliyun, "material.authorization-letter"), Some(Status::Missing));
+    assert_eq!(status(&c, Vendor::Aliyun, "material.owner-business-license"), Some(Status::Missing));
     if let Some(s) = data.signature.as_mut() {
         s.owner = Some("深圳市某某科技有限公司".into());
         s.owner_uscc = Some("91440300MA00000820".into());
     }
-    let c = case(
-        data.clone(),
-        &[
-            Role::BusinessLicense,
-            Role::AuthorizationLetter,
-            Role::OwnerBusinessLicense,
-        ],
-    );
-    assert_eq!(
-        status(&c, Vendor::Aliyun, "signature.owner"),
-        Some(Status::Ok)
-    );
-    assert_eq!(
-        status(&c, Vendor::Aliyun, "signature.owner_uscc"),
-        Some(Status::Ok)
-    );
-    assert_eq!(
-        status(&c, Vendor::Aliyun, "material.authorization-letter"),
-        Some(Status::Ok)
-    );
+    let c = case(data.clone(), &[Role::BusinessLicense, Role::AuthorizationLetter, Role::OwnerBusinessLicense]);
+    assert_eq!(status(&c, Vendor::Aliyun, "signature.owner"), Some(Status::Ok));
+    assert_eq!(status(&c, Vendor::Aliyun, "signature.owner_uscc"), Some(Status::Ok));
+    assert_eq!(status(&c, Vendor::Aliyun, "material.authorization-letter"), Some(Status::Ok));
     // Baidu and Huawei take third-party use from organisations only.
     data.applicant.kind = ApplicantKind::Individual;
     let c = case(data, &[]);
-    assert_eq!(
-        status(&c, Vendor::Baidu, "signature.third_party"),
-        Some(Status::Invalid)
-    );
-    assert_eq!(
-        status(&c, Vendor::Aliyun, "signature.third_party"),
-        Some(Status::Ok)
-    );
+    assert_eq!(status(&c, Vendor::Baidu, "signature.third_party"), Some(Status::Invalid));
+    assert_eq!(status(&c, Vendor::Aliyun, "signature.third_party"), Some(Status::Ok));
 }
 
 #[test]
@@ -450,85 +265,40 @@ fn new_or_abnormal_companies_need_the_legal_rep_video() {
     let mut data = base();
     data.applicant.established = Some(today() - Duration::days(10));
     let c = case(data.clone(), &[]);
-    assert_eq!(
-        status(&c, Vendor::Aliyun, "applicant.status"),
-        Some(Status::Warn)
-    );
-    assert_eq!(
-        status(&c, Vendor::Aliyun, "material.legal-rep-video"),
-        Some(Status::Missing)
-    );
+    assert_eq!(status(&c, Vendor::Aliyun, "applicant.status"), Some(Status::Warn));
+    assert_eq!(status(&c, Vendor::Aliyun, "material.legal-rep-video"), Some(Status::Missing));
     let c = case(data.clone(), &[Role::LegalRepVideo]);
-    assert_eq!(
-        status(&c, Vendor::Aliyun, "material.legal-rep-video"),
-        Some(Status::Ok)
-    );
+    assert_eq!(status(&c, Vendor::Aliyun, "material.legal-rep-video"), Some(Status::Ok));
     // The boundary is one calendar month: 2026-10-22 is a month before 2026-11-22.
     data.applicant.established = NaiveDate::from_ymd_opt(2026, 10, 23);
-    assert_eq!(
-        status(&case(data.clone(), &[]), Vendor::Aliyun, "applicant.status"),
-        Some(Status::Warn)
-    );
+    assert_eq!(status(&case(data.clone(), &[]), Vendor::Aliyun, "applicant.status"), Some(Status::Warn));
     data.applicant.established = NaiveDate::from_ymd_opt(2026, 10, 22);
-    assert_eq!(
-        status(&case(data.clone(), &[]), Vendor::Aliyun, "applicant.status"),
-        None
-    );
+    assert_eq!(status(&case(data.clone(), &[]), Vendor::Aliyun, "applicant.status"), None);
     data.applicant.established = Some(today() - Duration::days(400));
     data.applicant.status = Some(CompanyStatus::AbnormalList);
-    assert_eq!(
-        status(
-            &case(data.clone(), &[]),
-            Vendor::Aliyun,
-            "material.legal-rep-video"
-        ),
-        Some(Status::Missing)
-    );
+    assert_eq!(status(&case(data.clone(), &[]), Vendor::Aliyun, "material.legal-rep-video"), Some(Status::Missing));
     data.applicant.status = Some(CompanyStatus::Revoked);
-    assert_eq!(
-        status(&case(data, &[]), Vendor::Aliyun, "applicant.status"),
-        Some(Status::Invalid)
-    );
+    assert_eq!(status(&case(data, &[]), Vendor::Aliyun, "applicant.status"), Some(Status::Invalid));
 }
 
 #[test]
 fn template_types_per_applicant_kind() {
     let mut data = base();
-    data.templates.push(qualkit::case::Template {
-        kind: TemplateType::Marketing,
-        text: "会员日".into(),
-        name: None,
-    });
-    assert_eq!(
-        status(&case(data.clone(), &[]), Vendor::Aliyun, "templates.1.type"),
-        Some(Status::Ok)
-    );
+    data.templates
+        .push(qualkit::case::Template { kind: TemplateType::Marketing, text: "会员日".into(), name: None });
+    assert_eq!(status(&case(data.clone(), &[]), Vendor::Aliyun, "templates.1.type"), Some(Status::Ok));
     data.applicant.kind = ApplicantKind::Individual;
     let c = case(data.clone(), &[]);
-    assert_eq!(
-        status(&c, Vendor::Aliyun, "templates.0.type"),
-        Some(Status::Ok)
-    );
-    assert_eq!(
-        status(&c, Vendor::Aliyun, "templates.1.type"),
-        Some(Status::Invalid)
-    );
+    assert_eq!(status(&c, Vendor::Aliyun, "templates.0.type"), Some(Status::Ok));
+    assert_eq!(status(&c, Vendor::Aliyun, "templates.1.type"), Some(Status::Invalid));
     data.templates.clear();
-    assert_eq!(
-        status(&case(data, &[]), Vendor::Aliyun, "templates"),
-        Some(Status::Missing)
-    );
+    assert_eq!(status(&case(data, &[]), Vendor::Aliyun, "templates"), Some(Status::Missing));
 }
 
 #[test]
 fn landing_application_fields() {
     let c = case(base(), &[]);
-    for item in [
-        "landing.scenario",
-        "landing.test_account",
-        "landing.domain",
-        "landing.icp_number",
-    ] {
+    for item in ["landing.scenario", "landing.test_account", "landing.domain", "landing.icp_number"] {
         assert_eq!(status(&c, Vendor::Aliyun, item), Some(Status::Ok), "{item}");
     }
     let mut data = base();
@@ -538,78 +308,31 @@ fn landing_application_fields() {
         l.icp_number = Some("闽ICP备1234号".into());
     }
     let c = case(data.clone(), &[]);
-    assert_eq!(
-        status(&c, Vendor::Aliyun, "landing.test_account"),
-        Some(Status::Missing)
-    );
-    assert_eq!(
-        status(&c, Vendor::Aliyun, "landing.scenario"),
-        Some(Status::Missing)
-    );
-    assert_eq!(
-        status(&c, Vendor::Aliyun, "landing.icp_number"),
-        Some(Status::Invalid)
-    );
+    assert_eq!(status(&c, Vendor::Aliyun, "landing.test_account"), Some(Status::Missing));
+    assert_eq!(status(&c, Vendor::Aliyun, "landing.scenario"), Some(Status::Missing));
+    assert_eq!(status(&c, Vendor::Aliyun, "landing.icp_number"), Some(Status::Invalid));
     data.landing = None;
-    assert_eq!(
-        status(&case(data, &[]), Vendor::Aliyun, "landing"),
-        Some(Status::Missing)
-    );
+    assert_eq!(status(&case(data, &[]), Vendor::Aliyun, "landing"), Some(Status::Missing));
 }
 
 #[test]
 fn icp_tracker_counts_down_and_expires() {
-    let plan =
-        IcpPlan::new(FilingType::First, Some("13800000001"), Some("13900000002")).expect("plan");
-    let sent = Utc
-        .with_ymd_and_hms(2026, 11, 22, 8, 0, 0)
-        .single()
-        .expect("time");
+    let plan = IcpPlan::new(FilingType::First, Some("13800000001"), Some("13900000002")).expect("plan");
+    let sent = Utc.with_ymd_and_hms(2026, 11, 22, 8, 0, 0).single().expect("time");
     let mut tracker = IcpTracker::new(plan.clone(), vec![], sent);
-    assert!(
-        tracker
-            .messages
-            .iter()
-            .all(|m| m.status == MessageStatus::Waiting)
-    );
-    let state = tracker
-        .record(Responsible::Subject, IcpEvent::Sent, sent)
-        .expect("sent");
-    let two_hours_later =
-        IcpTracker::new(plan.clone(), vec![state.clone()], sent + Duration::hours(2));
-    let subject = two_hours_later
-        .messages
-        .iter()
-        .find(|m| m.state.phone == "13800000001")
-        .expect("subject");
+    assert!(tracker.messages.iter().all(|m| m.status == MessageStatus::Waiting));
+    let state = tracker.record(Responsible::Subject, IcpEvent::Sent, sent).expect("sent");
+    let two_hours_later = IcpTracker::new(plan.clone(), vec![state.clone()], sent + Duration::hours(2));
+    let subject = two_hours_later.messages.iter().find(|m| m.state.phone == "13800000001").expect("subject");
     assert_eq!(subject.status, MessageStatus::Sent);
     assert_eq!(subject.seconds_left, Some(22 * 3600));
-    let next_day = IcpTracker::new(
-        plan.clone(),
-        vec![state.clone()],
-        sent + Duration::hours(25),
-    );
-    let subject = next_day
-        .messages
-        .iter()
-        .find(|m| m.state.phone == "13800000001")
-        .expect("subject");
+    let next_day = IcpTracker::new(plan.clone(), vec![state.clone()], sent + Duration::hours(25));
+    let subject = next_day.messages.iter().find(|m| m.state.phone == "13800000001").expect("subject");
     assert_eq!(subject.status, MessageStatus::Expired);
 
     let mut late = IcpTracker::new(plan, vec![state], sent + Duration::hours(25));
-    assert!(
-        late.record(
-            Responsible::Subject,
-            IcpEvent::Verified,
-            sent + Duration::hours(25)
-        )
-        .is_err()
-    );
-    assert!(
-        late.record(Responsible::Site, IcpEvent::Verified, sent)
-            .is_err(),
-        "not sent yet"
-    );
+    assert!(late.record(Responsible::Subject, IcpEvent::Verified, sent + Duration::hours(25)).is_err());
+    assert!(late.record(Responsible::Site, IcpEvent::Verified, sent).is_err(), "not sent yet");
 }
 
 #[test]
@@ -617,32 +340,11 @@ fn icp_tracker_allows_two_resends() {
     let plan = IcpPlan::new(FilingType::NewSite, None, Some("13900000002")).expect("plan");
     let now = Utc::now();
     let mut tracker = IcpTracker::new(plan, vec![], now);
-    assert!(
-        tracker
-            .record(Responsible::Site, IcpEvent::Resent, now)
-            .is_err(),
-        "not sent yet"
-    );
-    tracker
-        .record(Responsible::Site, IcpEvent::Sent, now)
-        .expect("sent");
-    tracker
-        .record(Responsible::Site, IcpEvent::Resent, now)
-        .expect("first resend");
-    let state = tracker
-        .record(Responsible::Site, IcpEvent::Resent, now)
-        .expect("second resend");
+    assert!(tracker.record(Responsible::Site, IcpEvent::Resent, now).is_err(), "not sent yet");
+    tracker.record(Responsible::Site, IcpEvent::Sent, now).expect("sent");
+    tracker.record(Responsible::Site, IcpEvent::Resent, now).expect("first resend");
+    let state = tracker.record(Responsible::Site, IcpEvent::Resent, now).expect("second resend");
     assert_eq!(state.resends_used, 2);
-    assert!(
-        tracker
-            .record(Responsible::Site, IcpEvent::Resent, now)
-            .is_err(),
-        "a third resend has no effect"
-    );
-    assert!(
-        tracker
-            .record(Responsible::Subject, IcpEvent::Sent, now)
-            .is_err(),
-        "new-site needs no subject SMS"
-    );
+    assert!(tracker.record(Responsible::Site, IcpEvent::Resent, now).is_err(), "a third resend has no effect");
+    assert!(tracker.record(Responsible::Subject, IcpEvent::Sent, now).is_err(), "new-site needs no subject SMS");
 }

@@ -8,11 +8,10 @@ use serde_json::Value;
 
 /// A valid 1×1 PNG: materials are sniffed by content, so test files must be real images.
 const PNG_1X1: &[u8] = &[
-    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
-    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53,
-    0xDE, 0x00, 0x00, 0x00, 0x0C, 0x49, 0x44, 0x41, 0x54, 0x08, 0xD7, 0x63, 0xF8, 0xCF, 0xC0, 0x00,
-    0x00, 0x03, 0x01, 0x01, 0x00, 0x18, 0xDD, 0x8D, 0xB0, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E,
-    0x44, 0xAE, 0x42, 0x60, 0x82,
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53, 0xDE, 0x00, 0x00, 0x00, 0x0C, 0x49,
+    0x44, 0x41, 0x54, 0x08, 0xD7, 0x63, 0xF8, 0xCF, 0xC0, 0x00, 0x00, 0x03, 0x01, 0x01, 0x00, 0x18, 0xDD, 0x8D, 0xB0,
+    0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
 ];
 
 const CASE_TOML: &str = r#"vendors = ["aliyun", "tencent"]
@@ -65,11 +64,7 @@ impl Env {
     fn new() -> Env {
         let tmp = tempfile::tempdir().expect("temp dir");
         let root = tmp.path().to_path_buf();
-        Env {
-            data: root.join("data"),
-            root,
-            _tmp: tmp,
-        }
+        Env { data: root.join("data"), root, _tmp: tmp }
     }
 
     fn qualkit(&self, args: &[&str]) -> Output {
@@ -85,12 +80,8 @@ impl Env {
         let mut all = args.to_vec();
         all.push("--json");
         let out = self.qualkit(&all);
-        let value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!(
-                "{args:?}: stdout is not JSON ({e}): {}",
-                String::from_utf8_lossy(&out.stdout)
-            )
-        });
+        let value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: stdout is not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
         (out.status.code().unwrap_or(-1), value)
     }
 
@@ -113,10 +104,7 @@ impl Env {
     }
 
     fn blob_count(&self) -> usize {
-        walk_files(&self.data.join("blobs"))
-            .into_iter()
-            .filter(|p| !p.starts_with(self.data.join("blobs/tmp")))
-            .count()
+        walk_files(&self.data.join("blobs")).into_iter().filter(|p| !p.starts_with(self.data.join("blobs/tmp"))).count()
     }
 }
 
@@ -125,11 +113,7 @@ fn walk_files(dir: &Path) -> Vec<PathBuf> {
     if let Ok(entries) = std::fs::read_dir(dir) {
         for entry in entries.flatten() {
             let path = entry.path();
-            if path.is_dir() {
-                out.extend(walk_files(&path))
-            } else {
-                out.push(path)
-            }
+            if path.is_dir() { out.extend(walk_files(&path)) } else { out.push(path) }
         }
     }
     out
@@ -145,15 +129,7 @@ fn validate_json_shape_and_exit_codes() {
     let (code, v) = env.json(&["validate", "uscc", "91350205MA2Y0LQ12U"]);
     assert_eq!(code, 0);
     let first = &v[0];
-    for key in [
-        "kind",
-        "input",
-        "normalized",
-        "valid",
-        "warnings",
-        "error",
-        "details",
-    ] {
+    for key in ["kind", "input", "normalized", "valid", "warnings", "error", "details"] {
         assert!(first.get(key).is_some(), "missing key {key} in {first}");
     }
     assert_eq!(first["kind"], "uscc");
@@ -161,17 +137,9 @@ fn validate_json_shape_and_exit_codes() {
     // Localised to one language: Chinese by default, English with --lang en.
     assert_eq!(first["details"]["registration_authority"]["name"], "工商");
     let (_, v) = env.json(&["validate", "uscc", "91350205MA2Y0LQ12U", "--lang", "en"]);
-    assert_eq!(
-        v[0]["details"]["registration_authority"]["name"],
-        "industry and commerce"
-    );
+    assert_eq!(v[0]["details"]["registration_authority"]["name"], "industry and commerce");
 
-    let (code, v) = env.json(&[
-        "validate",
-        "ric",
-        "110105199001011232",
-        "110105199001011233",
-    ]);
+    let (code, v) = env.json(&["validate", "ric", "110105199001011232", "110105199001011233"]);
     assert_eq!(code, 1, "one invalid value makes exit 1");
     assert_eq!(v.as_array().map(Vec::len), Some(2));
     assert_eq!(v[1]["valid"], false);
@@ -196,12 +164,7 @@ fn validate_readable_report_in_both_languages() {
 #[test]
 fn icp_plan_for_every_filing_type() {
     let env = Env::new();
-    let phones = [
-        "--subject-phone",
-        "13800000001",
-        "--site-phone",
-        "13900000002",
-    ];
+    let phones = ["--subject-phone", "13800000001", "--site-phone", "13900000002"];
     for (kind, roles) in [
         ("first", vec!["subject", "site"]),
         ("new-site", vec!["site"]),
@@ -217,12 +180,8 @@ fn icp_plan_for_every_filing_type() {
         args.extend(phones);
         let (code, v) = env.json(&args);
         assert_eq!(code, 0, "{kind}: {v}");
-        let got: Vec<&str> = v["recipients"]
-            .as_array()
-            .expect("recipients")
-            .iter()
-            .filter_map(|r| r["role"].as_str())
-            .collect();
+        let got: Vec<&str> =
+            v["recipients"].as_array().expect("recipients").iter().filter_map(|r| r["role"].as_str()).collect();
         assert_eq!(got, roles, "{kind}");
         assert_eq!(v["sms_count"], roles.len(), "{kind}");
         assert_eq!(v["code_digits"], 6);
@@ -248,35 +207,18 @@ fn icp_plan_sends_one_sms_when_both_roles_share_a_phone() {
     assert_eq!(code, 0);
     assert_eq!(v["sms_count"], 1);
     assert_eq!(v["recipients"].as_array().map(Vec::len), Some(2));
-    assert_eq!(
-        v["recipients"][1]["phone"], "13800000001",
-        "phone numbers are normalised before comparing"
-    );
+    assert_eq!(v["recipients"][1]["phone"], "13800000001", "phone numbers are normalised before comparing");
 }
 
 #[test]
 fn icp_plan_usage_errors() {
     let env = Env::new();
-    let out = env.qualkit(&[
-        "icp",
-        "plan",
-        "--type",
-        "first",
-        "--subject-phone",
-        "13800000001",
-    ]);
+    let out = env.qualkit(&["icp", "plan", "--type", "first", "--subject-phone", "13800000001"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--site-phone"), "{}", stderr(&out));
     let out = env.qualkit(&["icp", "plan", "--type", "new-site", "--site-phone", "12345"]);
     assert_eq!(out.status.code(), Some(2));
-    let out = env.qualkit(&[
-        "icp",
-        "plan",
-        "--type",
-        "renew",
-        "--site-phone",
-        "13800000001",
-    ]);
+    let out = env.qualkit(&["icp", "plan", "--type", "renew", "--site-phone", "13800000001"]);
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -301,30 +243,18 @@ fn icp_plan_stored_in_a_case_and_tracked() {
     assert_eq!(v["messages"][0]["status"], "waiting");
     let (code, v) = env.json(&["icp", "mark", &id, "--role", "site", "--event", "sent"]);
     assert_eq!(code, 0);
-    let site = v["messages"]
-        .as_array()
-        .and_then(|m| m.iter().find(|m| m["phone"] == "13900000002"))
-        .expect("site message");
+    let site =
+        v["messages"].as_array().and_then(|m| m.iter().find(|m| m["phone"] == "13900000002")).expect("site message");
     assert_eq!(site["status"], "sent");
-    assert!(
-        site["seconds_left"]
-            .as_i64()
-            .is_some_and(|s| s > 23 * 3600 && s <= 24 * 3600)
-    );
+    assert!(site["seconds_left"].as_i64().is_some_and(|s| s > 23 * 3600 && s <= 24 * 3600));
     for _ in 0..2 {
-        assert_eq!(
-            env.json(&["icp", "mark", &id, "--role", "site", "--event", "resent"])
-                .0,
-            0
-        );
+        assert_eq!(env.json(&["icp", "mark", &id, "--role", "site", "--event", "resent"]).0, 0);
     }
     let out = env.qualkit(&["icp", "mark", &id, "--role", "site", "--event", "resent"]);
     assert_eq!(out.status.code(), Some(2), "a third resend is refused");
     let (_, v) = env.json(&["icp", "mark", &id, "--role", "site", "--event", "verified"]);
-    let site = v["messages"]
-        .as_array()
-        .and_then(|m| m.iter().find(|m| m["phone"] == "13900000002"))
-        .expect("site message");
+    let site =
+        v["messages"].as_array().and_then(|m| m.iter().find(|m| m["phone"] == "13900000002")).expect("site message");
     assert_eq!(site["status"], "verified");
     assert_eq!(site["resends_left"], 0);
 }
@@ -340,10 +270,7 @@ fn case_import_list_show_add_delete() {
     let (code, list) = env.json(&["case", "list"]);
     assert_eq!(code, 0);
     assert_eq!(list[0]["id"], id.as_str());
-    assert_eq!(
-        list[0]["applicant_name"],
-        "厦门市海沧区云帆网络科技有限公司"
-    );
+    assert_eq!(list[0]["applicant_name"], "厦门市海沧区云帆网络科技有限公司");
     assert_eq!(list[0]["material_count"], 2);
 
     let (code, case) = env.json(&["case", "show", &id]);
@@ -362,59 +289,27 @@ fn case_import_list_show_add_delete() {
 
     // The readable list masks identity and phone numbers.
     let text = String::from_utf8_lossy(&env.qualkit(&["case", "show", &id]).stdout).into_owned();
-    assert!(
-        text.contains("138****0000") && !text.contains("13800000000"),
-        "{text}"
-    );
+    assert!(text.contains("138****0000") && !text.contains("13800000000"), "{text}");
     assert!(!text.contains("110105199001011232"), "{text}");
 
     let trademark = env.root.join("tm.png");
     std::fs::write(&trademark, [PNG_1X1, b"tm"].concat()).expect("write");
-    let (code, added) = env.json(&[
-        "case",
-        "add",
-        &id,
-        "--role",
-        "trademark-certificate",
-        trademark.to_str().expect("path"),
-    ]);
+    let (code, added) =
+        env.json(&["case", "add", &id, "--role", "trademark-certificate", trademark.to_str().expect("path")]);
     assert_eq!(code, 0, "{added}");
     assert_eq!(added["role"], "trademark-certificate");
-    assert_eq!(
-        env.json(&["case", "show", &id]).1["materials"]
-            .as_array()
-            .map(Vec::len),
-        Some(3)
-    );
+    assert_eq!(env.json(&["case", "show", &id]).1["materials"].as_array().map(Vec::len), Some(3));
 
-    let out = env.qualkit(&[
-        "case",
-        "add",
-        &id,
-        "--role",
-        "passport",
-        trademark.to_str().expect("path"),
-    ]);
+    let out = env.qualkit(&["case", "add", &id, "--role", "passport", trademark.to_str().expect("path")]);
     assert_eq!(out.status.code(), Some(2));
-    let out = env.qualkit(&[
-        "case",
-        "add",
-        "nosuchid",
-        "--role",
-        "other",
-        trademark.to_str().expect("path"),
-    ]);
+    let out = env.qualkit(&["case", "add", "nosuchid", "--role", "other", trademark.to_str().expect("path")]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("nosuchid"));
 
     let out = env.qualkit(&["case", "delete", &id]);
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(env.json(&["case", "list"]).1, serde_json::json!([]));
-    assert_eq!(
-        env.blob_count(),
-        0,
-        "deleting the only case removes its files"
-    );
+    assert_eq!(env.blob_count(), 0, "deleting the only case removes its files");
     assert_eq!(env.qualkit(&["case", "show", &id]).status.code(), Some(2));
 }
 
@@ -426,15 +321,9 @@ fn shared_files_survive_deleting_one_of_two_cases() {
     let second = env.import(&dir);
     assert_ne!(first, second);
     assert_eq!(env.blob_count(), 2, "identical files are stored once");
-    assert_eq!(
-        env.qualkit(&["case", "delete", &first]).status.code(),
-        Some(0)
-    );
+    assert_eq!(env.qualkit(&["case", "delete", &first]).status.code(), Some(0));
     assert_eq!(env.blob_count(), 2, "the other case still uses them");
-    assert_eq!(
-        env.qualkit(&["case", "delete", &second]).status.code(),
-        Some(0)
-    );
+    assert_eq!(env.qualkit(&["case", "delete", &second]).status.code(), Some(0));
     assert_eq!(env.blob_count(), 0);
 }
 
@@ -442,37 +331,20 @@ fn shared_files_survive_deleting_one_of_two_cases() {
 fn assert_import_fails(toml: &str, line: usize, needle: &str) {
     let env = Env::new();
     let dir = env.case_folder("bad", toml);
-    let out = env.qualkit(&[
-        "case",
-        "import",
-        dir.to_str().expect("path"),
-        "--lang",
-        "en",
-    ]);
+    let out = env.qualkit(&["case", "import", dir.to_str().expect("path"), "--lang", "en"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(
-        err.contains(&format!("line {line}:")),
-        "expected line {line}: {err}"
-    );
+    assert!(err.contains(&format!("line {line}:")), "expected line {line}: {err}");
     assert!(err.contains(needle), "expected {needle:?}: {err}");
     assert_eq!(err.trim().lines().count(), 1, "a one-line reason: {err}");
     assert!(out.stdout.is_empty());
-    assert_eq!(
-        env.json(&["case", "list"]).1,
-        serde_json::json!([]),
-        "no case was created"
-    );
+    assert_eq!(env.json(&["case", "list"]).1, serde_json::json!([]), "no case was created");
     assert_eq!(env.blob_count(), 0, "no orphan files");
 }
 
 #[test]
 fn import_rejects_unknown_keys_with_line_and_key() {
-    assert_import_fails(
-        &CASE_TOML.replace("legal_rep = ", "legal_repp = "),
-        7,
-        "unknown key `legal_repp`",
-    );
+    assert_import_fails(&CASE_TOML.replace("legal_rep = ", "legal_repp = "), 7, "unknown key `legal_repp`");
     assert_import_fails(
         &CASE_TOML.replace("[signature]\n", "[signature]\ncolour = \"red\"\n"),
         16,
@@ -482,11 +354,7 @@ fn import_rejects_unknown_keys_with_line_and_key() {
 
 #[test]
 fn import_rejects_wrong_types_and_values() {
-    assert_import_fails(
-        &CASE_TOML.replace("phone = \"13800000000\"", "phone = 13800000000"),
-        13,
-        "key `phone`",
-    );
+    assert_import_fails(&CASE_TOML.replace("phone = \"13800000000\"", "phone = 13800000000"), 13, "key `phone`");
     assert_import_fails(
         &CASE_TOML.replace("kind = \"enterprise\"", "kind = \"company\""),
         4,
@@ -498,27 +366,16 @@ fn import_rejects_wrong_types_and_values() {
         "YYYY-MM-DD",
     );
     assert_import_fails(
-        &CASE_TOML.replace(
-            "vendors = [\"aliyun\", \"tencent\"]",
-            "vendors = [\"aliyun\", \"qiniu\"]",
-        ),
+        &CASE_TOML.replace("vendors = [\"aliyun\", \"tencent\"]", "vendors = [\"aliyun\", \"qiniu\"]"),
         1,
         "`qiniu`",
     );
-    assert_import_fails(
-        &CASE_TOML.replace("role = \"business-license\"", "role = \"licence\""),
-        33,
-        "`licence`",
-    );
+    assert_import_fails(&CASE_TOML.replace("role = \"business-license\"", "role = \"licence\""), 33, "`licence`");
 }
 
 #[test]
 fn import_rejects_missing_and_escaping_files() {
-    assert_import_fails(
-        &CASE_TOML.replace("file = \"license.png\"", "file = \"nope.png\""),
-        34,
-        "no file `nope.png`",
-    );
+    assert_import_fails(&CASE_TOML.replace("file = \"license.png\"", "file = \"nope.png\""), 34, "no file `nope.png`");
     assert_import_fails(
         &CASE_TOML.replace("file = \"license.png\"", "file = \"../license.png\""),
         34,
@@ -539,11 +396,7 @@ fn import_of_an_empty_material_fails_without_leaving_files() {
     let out = env.qualkit(&["case", "import", dir.to_str().expect("path")]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("空文件"), "{}", stderr(&out));
-    assert_eq!(
-        env.blob_count(),
-        0,
-        "the licence blob written before the failure is removed"
-    );
+    assert_eq!(env.blob_count(), 0, "the licence blob written before the failure is removed");
     assert_eq!(env.json(&["case", "list"]).1, serde_json::json!([]));
 }
 
@@ -568,47 +421,24 @@ fn case_check_returns_the_checklist_per_vendor() {
     assert_eq!(aliyun["ready"], false);
     assert!(aliyun["findings"].is_array());
     let item = |vendor: &Value, id: &str| -> Value {
-        vendor["checklist"]
-            .as_array()
-            .and_then(|l| l.iter().find(|i| i["item"] == id).cloned())
-            .unwrap_or(Value::Null)
+        vendor["checklist"].as_array().and_then(|l| l.iter().find(|i| i["item"] == id).cloned()).unwrap_or(Value::Null)
     };
     for key in ["item", "status", "why", "source"] {
-        assert!(
-            item(aliyun, "material.business-license").get(key).is_some(),
-            "missing {key}"
-        );
+        assert!(item(aliyun, "material.business-license").get(key).is_some(), "missing {key}");
     }
     assert_eq!(item(aliyun, "material.business-license")["status"], "ok");
-    assert_eq!(
-        item(aliyun, "material.handler-id-back")["status"],
-        "missing"
-    );
+    assert_eq!(item(aliyun, "material.handler-id-back")["status"], "missing");
     assert!(
-        item(aliyun, "material.business-license")["source"]
-            .as_str()
-            .is_some_and(|s| s.contains("help.aliyun.com"))
+        item(aliyun, "material.business-license")["source"].as_str().is_some_and(|s| s.contains("help.aliyun.com"))
     );
     assert_eq!(item(aliyun, "applicant.uscc")["status"], "ok");
-    assert_eq!(
-        item(&v["vendors"]["tencent"], "material.commitment-letter")["status"],
-        "missing"
-    );
+    assert_eq!(item(&v["vendors"]["tencent"], "material.commitment-letter")["status"], "missing");
 
     // Complete the aliyun package: the vendor becomes ready and `--vendor` limits the report.
     let back = env.root.join("back.png");
     std::fs::write(&back, [PNG_1X1, b"back"].concat()).expect("write");
     assert_eq!(
-        env.qualkit(&[
-            "case",
-            "add",
-            &id,
-            "--role",
-            "handler-id-back",
-            back.to_str().expect("path")
-        ])
-        .status
-        .code(),
+        env.qualkit(&["case", "add", &id, "--role", "handler-id-back", back.to_str().expect("path")]).status.code(),
         Some(0)
     );
     let (code, v) = env.json(&["case", "check", &id, "--vendor", "aliyun"]);
@@ -622,13 +452,9 @@ fn the_database_is_wal_with_foreign_keys_and_a_schema_version() {
     let env = Env::new();
     env.import(&env.case_folder("c", CASE_TOML));
     let conn = rusqlite::Connection::open(env.data.join("qualkit.db")).expect("open db");
-    let mode: String = conn
-        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-        .expect("journal_mode");
+    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("journal_mode");
     assert_eq!(mode, "wal");
-    let version: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .expect("user_version");
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("user_version");
     assert!(version >= 1);
     conn.pragma_update(None, "foreign_keys", "ON").expect("fk");
     let orphan = conn.execute(

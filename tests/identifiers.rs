@@ -17,15 +17,8 @@ fn assert_valid(kind: IdKind, input: &str) -> Validation {
 fn assert_invalid(kind: IdKind, input: &str, error_contains: &str) -> Validation {
     let v = check(kind, input);
     assert!(!v.valid, "{input} should be invalid");
-    let error = v
-        .error
-        .clone()
-        .unwrap_or_else(|| panic!("{input}: invalid without an error"));
-    assert!(
-        error.en.contains(error_contains),
-        "{input}: error {:?} lacks {error_contains:?}",
-        error.en
-    );
+    let error = v.error.clone().unwrap_or_else(|| panic!("{input}: invalid without an error"));
+    assert!(error.en.contains(error_contains), "{input}: error {:?} lacks {error_contains:?}", error.en);
     assert!(!error.zh.is_empty(), "{input}: error has no Chinese text");
     v
 }
@@ -44,10 +37,7 @@ fn uscc_valid_codes_across_authorities_and_categories() {
         assert!(v.warnings.is_empty(), "{code}: {:?}", v.warnings);
         assert_eq!(v.details["registration_authority"]["code"], authority);
         assert_eq!(v.details["category"]["code"], category);
-        assert_eq!(
-            v.details["check_character"],
-            code.get(17..).unwrap_or_default()
-        );
+        assert_eq!(v.details["check_character"], code.get(17..).unwrap_or_default());
     }
 }
 
@@ -98,10 +88,7 @@ fn uscc_embedded_organization_code_check() {
 #[test]
 fn uscc_character_set_length_and_authority() {
     let v = assert_invalid(IdKind::Uscc, "91350205MA2YOLQ12U", "position 13");
-    assert!(
-        v.error.is_some_and(|e| e.zh.contains("数字 0")),
-        "hint that O is probably 0"
-    );
+    assert!(v.error.is_some_and(|e| e.zh.contains("数字 0")), "hint that O is probably 0");
     assert_invalid(IdKind::Uscc, "9135020", "18 characters");
     assert_invalid(IdKind::Uscc, "91350205MA2Y0LQ12U1", "18 characters");
     assert_invalid(IdKind::Uscc, "B1350205MA2Y0LQ12U", "registration authority");
@@ -119,25 +106,14 @@ fn uscc_unknown_category_is_a_warning_not_a_rejection() {
 fn uscc_input_is_normalised() {
     let v = assert_valid(IdKind::Uscc, "９１３５０２０５ＭＡ２Ｙ０ＬＱ１２Ｕ");
     assert_eq!(v.normalized, "91350205MA2Y0LQ12U");
-    assert_eq!(
-        assert_valid(IdKind::Uscc, " 91350205ma2y0lq12u ").normalized,
-        "91350205MA2Y0LQ12U"
-    );
+    assert_eq!(assert_valid(IdKind::Uscc, " 91350205ma2y0lq12u ").normalized, "91350205MA2Y0LQ12U");
 }
 
 #[test]
 fn uscc_old_fifteen_digit_registration_number() {
-    let v = assert_invalid(
-        IdKind::Uscc,
-        "110108000000008",
-        "15-digit registration number",
-    );
+    let v = assert_invalid(IdKind::Uscc, "110108000000008", "15-digit registration number");
     assert_eq!(v.details["old_registration_check_ok"], true);
-    let v = assert_invalid(
-        IdKind::Uscc,
-        "110108000000009",
-        "15-digit registration number",
-    );
+    let v = assert_invalid(IdKind::Uscc, "110108000000009", "15-digit registration number");
     assert_eq!(v.details["old_registration_check_ok"], false);
 }
 
@@ -147,12 +123,7 @@ fn ric_valid_numbers() {
         ("110105199001011232", "北京市", "1990-01-01", "male"),
         ("350203198512310026", "福建省", "1985-12-31", "female"),
         ("440304200002290014", "广东省", "2000-02-29", "male"),
-        (
-            "650102197006150079",
-            "新疆维吾尔自治区",
-            "1970-06-15",
-            "male",
-        ),
+        ("650102197006150079", "新疆维吾尔自治区", "1970-06-15", "male"),
     ] {
         let v = assert_valid(IdKind::Ric, number);
         assert_eq!(v.details["province"]["name"]["zh"], province);
@@ -238,26 +209,11 @@ fn icp_full_width_input_is_normalised() {
 
 #[test]
 fn trademark_numbers() {
-    assert_eq!(
-        assert_valid(IdKind::Trademark, "12345678").details["international"],
-        false
-    );
-    assert_eq!(
-        assert_valid(IdKind::Trademark, "第12345678号").normalized,
-        "12345678"
-    );
-    assert_eq!(
-        assert_valid(IdKind::Trademark, "G1234567").details["international"],
-        true
-    );
-    assert_eq!(
-        assert_valid(IdKind::Trademark, "12345678A").details["divisional"],
-        true
-    );
-    assert_eq!(
-        assert_valid(IdKind::Trademark, "12345678B").warnings.len(),
-        1
-    );
+    assert_eq!(assert_valid(IdKind::Trademark, "12345678").details["international"], false);
+    assert_eq!(assert_valid(IdKind::Trademark, "第12345678号").normalized, "12345678");
+    assert_eq!(assert_valid(IdKind::Trademark, "G1234567").details["international"], true);
+    assert_eq!(assert_valid(IdKind::Trademark, "12345678A").details["divisional"], true);
+    assert_eq!(assert_valid(IdKind::Trademark, "12345678B").warnings.len(), 1);
     assert_invalid(IdKind::Trademark, "12345ABC", "Arabic digits");
     assert_invalid(IdKind::Trademark, "商标", "Arabic digits");
     assert_invalid(IdKind::Trademark, "", "Arabic digits");

@@ -17,10 +17,7 @@ pub fn artifacts_dir() -> PathBuf {
 }
 
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
 /// Why the end-to-end tests cannot run here, if they cannot. With `QUALKIT_E2E=1` (set by
@@ -46,9 +43,8 @@ pub fn unavailable() -> Option<String> {
 }
 
 pub fn app_binary() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target"));
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"));
     target.join("debug").join("qualkit-app")
 }
 
@@ -76,12 +72,7 @@ impl App {
         prepare(data_dir.path());
         let driver_bin = which("tauri-driver").expect("tauri-driver");
         let driver = Command::new(driver_bin)
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &(port + 1).to_string(),
-            ])
+            .args(["--port", &port.to_string(), "--native-port", &(port + 1).to_string()])
             .env("QUALKIT_DATA_DIR", data_dir.path())
             .env("NO_AT_BRIDGE", "1")
             .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
@@ -91,27 +82,17 @@ impl App {
             .expect("start tauri-driver");
         let deadline = Instant::now() + Duration::from_secs(20);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "tauri-driver did not listen on {port}"
-            );
+            assert!(Instant::now() < deadline, "tauri-driver did not listen on {port}");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         let mut caps = serde_json::Map::new();
-        caps.insert(
-            "tauri:options".into(),
-            serde_json::json!({ "application": app_binary().display().to_string() }),
-        );
+        caps.insert("tauri:options".into(), serde_json::json!({ "application": app_binary().display().to_string() }));
         let client = ClientBuilder::native()
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .expect("WebDriver session");
-        App {
-            client,
-            data_dir,
-            driver,
-        }
+        App { client, data_dir, driver }
     }
 
     /// Waits for `css` to match an element whose text contains `text`.
@@ -149,9 +130,7 @@ impl App {
 
     fn stop_driver(&mut self) {
         // SIGTERM lets tauri-driver stop WebKitWebDriver too; SIGKILL would orphan it.
-        let _ = Command::new("kill")
-            .arg(self.driver.id().to_string())
-            .status();
+        let _ = Command::new("kill").arg(self.driver.id().to_string()).status();
         let _ = self.driver.wait();
     }
 }

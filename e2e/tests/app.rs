@@ -5,11 +5,10 @@ use fantoccini::Locator;
 use qualkit_e2e::App;
 
 const PNG_1X1: &[u8] = &[
-    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
-    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53,
-    0xDE, 0x00, 0x00, 0x00, 0x0C, 0x49, 0x44, 0x41, 0x54, 0x08, 0xD7, 0x63, 0xF8, 0xCF, 0xC0, 0x00,
-    0x00, 0x03, 0x01, 0x01, 0x00, 0x18, 0xDD, 0x8D, 0xB0, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E,
-    0x44, 0xAE, 0x42, 0x60, 0x82,
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53, 0xDE, 0x00, 0x00, 0x00, 0x0C, 0x49,
+    0x44, 0x41, 0x54, 0x08, 0xD7, 0x63, 0xF8, 0xCF, 0xC0, 0x00, 0x00, 0x03, 0x01, 0x01, 0x00, 0x18, 0xDD, 0x8D, 0xB0,
+    0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
 ];
 
 fn write_case_folder(dir: &std::path::Path, name: &str, uscc: &str) {
@@ -43,11 +42,7 @@ async fn case_list_checklist_validator_language_and_delete() {
     }
     let folders = tempfile::tempdir().expect("tmp");
     let first = folders.path().join("yunfan");
-    write_case_folder(
-        &first,
-        "厦门市海沧区云帆网络科技有限公司",
-        "91350205MA2Y0LQ12U",
-    );
+    write_case_folder(&first, "厦门市海沧区云帆网络科技有限公司", "91350205MA2Y0LQ12U");
     let second = folders.path().join("bad-code");
     write_case_folder(&second, "北京某某科技有限公司", "91350205MA2Y0LQ12A");
 
@@ -63,51 +58,22 @@ async fn case_list_checklist_validator_language_and_delete() {
     app.screenshot("01-case-list").await;
 
     // Import a second case through the UI.
-    let input = app
-        .client
-        .find(Locator::Css("#import-path"))
-        .await
-        .expect("import input");
-    input
-        .send_keys(second.to_str().expect("path"))
-        .await
-        .expect("type path");
-    app.client
-        .find(Locator::Css("#import-button"))
-        .await
-        .expect("button")
-        .click()
-        .await
-        .expect("click");
+    let input = app.client.find(Locator::Css("#import-path")).await.expect("import input");
+    input.send_keys(second.to_str().expect("path")).await.expect("type path");
+    app.client.find(Locator::Css("#import-button")).await.expect("button").click().await.expect("click");
     app.wait_text("#message", "已导入案卷").await;
     app.wait_text("#case-title", "北京某某科技有限公司").await;
     // Its wrong credit code is reported with the expected check character.
-    let uscc = app
-        .wait_text("tr[data-item='applicant.uscc']", "有误")
-        .await;
+    let uscc = app.wait_text("tr[data-item='applicant.uscc']", "有误").await;
     assert!(uscc.contains("应为 U"), "{uscc}");
     app.screenshot("02-imported-checklist").await;
 
     // Open the first case: the checklist shows what each vendor still needs.
-    app.client
-        .find(Locator::Css(".case[data-case-id]"))
-        .await
-        .expect("case")
-        .click()
-        .await
-        .expect("click");
-    let handheld = app
-        .wait_text(
-            "article[data-vendor='huawei'] tr[data-item='material.handler-id-handheld']",
-            "缺少",
-        )
-        .await;
+    app.client.find(Locator::Css(".case[data-case-id]")).await.expect("case").click().await.expect("click");
+    let handheld =
+        app.wait_text("article[data-vendor='huawei'] tr[data-item='material.handler-id-handheld']", "缺少").await;
     assert!(handheld.contains("手持"), "{handheld}");
-    app.wait_text(
-        "article[data-vendor='aliyun'] tr[data-item='material.business-license']",
-        "已具备",
-    )
-    .await;
+    app.wait_text("article[data-vendor='aliyun'] tr[data-item='material.business-license']", "已具备").await;
 
     // The identifier check runs in the core.
     app.client
@@ -117,52 +83,20 @@ async fn case_list_checklist_validator_language_and_delete() {
         .send_keys("91440300MA00000820")
         .await
         .expect("type");
-    app.client
-        .find(Locator::Css("#id-check"))
-        .await
-        .expect("check")
-        .click()
-        .await
-        .expect("click");
+    app.client.find(Locator::Css("#id-check")).await.expect("check").click().await.expect("click");
     app.wait_text("#id-result", "有效").await;
 
     // English switch.
-    app.client
-        .find(Locator::Css("#lang-en"))
-        .await
-        .expect("lang")
-        .click()
-        .await
-        .expect("click");
-    app.wait_text(
-        "article[data-vendor='huawei'] tr[data-item='material.handler-id-handheld']",
-        "Missing",
-    )
-    .await;
+    app.client.find(Locator::Css("#lang-en")).await.expect("lang").click().await.expect("click");
+    app.wait_text("article[data-vendor='huawei'] tr[data-item='material.handler-id-handheld']", "Missing").await;
     app.screenshot("03-english").await;
 
     // Delete with confirmation.
-    app.client
-        .find(Locator::Css("#delete-case"))
-        .await
-        .expect("delete")
-        .click()
-        .await
-        .expect("click");
-    app.client
-        .find(Locator::Css("#delete-confirm"))
-        .await
-        .expect("confirm")
-        .click()
-        .await
-        .expect("click");
+    app.client.find(Locator::Css("#delete-case")).await.expect("delete").click().await.expect("click");
+    app.client.find(Locator::Css("#delete-confirm")).await.expect("confirm").click().await.expect("click");
     app.wait_text("#detail .empty", "Select a case").await;
     let store = qualkit::Store::open(app.data_dir.path()).expect("store");
-    assert_eq!(
-        store.list_cases().expect("list").len(),
-        1,
-        "one case deleted in the database"
-    );
+    assert_eq!(store.list_cases().expect("list").len(), 1, "one case deleted in the database");
     app.screenshot("04-after-delete").await;
     app.close().await;
 }

@@ -22,15 +22,8 @@ struct CommandError {
 
 impl From<qualkit::Error> for CommandError {
     fn from(e: qualkit::Error) -> Self {
-        let code = if e.is_user_input() {
-            "input"
-        } else {
-            "internal"
-        };
-        CommandError {
-            code,
-            message: Text::new(e.message(qualkit::Lang::Zh), e.message(qualkit::Lang::En)),
-        }
+        let code = if e.is_user_input() { "input" } else { "internal" };
+        CommandError { code, message: Text::new(e.message(qualkit::Lang::Zh), e.message(qualkit::Lang::En)) }
     }
 }
 
@@ -52,10 +45,7 @@ async fn with_store<T: Send + 'static>(
     .await
     .map_err(|e| CommandError {
         code: "internal",
-        message: Text::new(
-            format!("后台任务失败：{e}"),
-            format!("background task failed: {e}"),
-        ),
+        message: Text::new(format!("后台任务失败：{e}"), format!("background task failed: {e}")),
     })?
     .map_err(CommandError::from)
 }
@@ -68,10 +58,7 @@ struct AppInfo {
 
 #[tauri::command]
 fn app_info() -> AppInfo {
-    AppInfo {
-        version: env!("CARGO_PKG_VERSION"),
-        data_dir: data_dir().display().to_string(),
-    }
+    AppInfo { version: env!("CARGO_PKG_VERSION"), data_dir: data_dir().display().to_string() }
 }
 
 #[tauri::command]
