@@ -121,8 +121,11 @@ fn org_code_check_char(body: &[char]) -> Option<char> {
 }
 
 /// Registration authority (position 1) and the categories it issues (position 2), ids §1 table.
-fn uscc_authority(c: char) -> Option<(Text, &'static [(char, &'static str, &'static str)])> {
-    let (zh, en, cats): (&str, &str, &'static [(char, &str, &str)]) = match c {
+/// A category code with its Chinese and English names.
+type Category = (char, &'static str, &'static str);
+
+fn uscc_authority(c: char) -> Option<(Text, &'static [Category])> {
+    let (zh, en, cats): (&str, &str, &'static [Category]) = match c {
         '1' => (
             "机构编制",
             "institutional establishment",

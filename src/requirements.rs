@@ -278,20 +278,19 @@ impl Checklist<'_> {
         let label = Text::new("经办人手机号", "handler's mobile number");
         if let Some(phone) =
             self.require_text("handler.phone", label.clone(), handler.and_then(|h| h.phone.as_deref()), &source)
+            && normalize_mobile(&phone).is_none()
         {
-            if normalize_mobile(&phone).is_none() {
-                self.items.pop();
-                self.push(
-                    "handler.phone",
-                    label,
-                    Status::Invalid,
-                    Text::new(
-                        "不是有效的中国大陆手机号（需接收短信验证码）",
-                        "not a valid mainland mobile number (it receives a verification code)",
-                    ),
-                    source,
-                );
-            }
+            self.items.pop();
+            self.push(
+                "handler.phone",
+                label,
+                Status::Invalid,
+                Text::new(
+                    "不是有效的中国大陆手机号（需接收短信验证码）",
+                    "not a valid mainland mobile number (it receives a verification code)",
+                ),
+                source,
+            );
         }
     }
 
@@ -395,24 +394,22 @@ impl Checklist<'_> {
             listed.push(rule.role);
         }
         // The proof each signature source needs (company → licence, app → ICP record, …).
-        if let Some(signature) = &case.data.signature {
-            if let Some(rule) = self.profile.signature.sources.get(&signature.source).filter(|r| r.accepted).cloned() {
-                for role in &rule.proof {
-                    if listed.contains(role) {
-                        continue;
-                    }
-                    let why = Text::new(
-                        format!("签名来源为{}时须提供{}作为证明", source_label(signature.source).zh, role.label().zh),
-                        format!(
-                            "a {} signature is proved with the {}",
-                            source_label(signature.source).en,
-                            role.label().en
-                        ),
-                    );
-                    let source = self.vendor_source(&rule.source);
-                    self.material(case, *role, true, why, source);
-                    listed.push(*role);
+        let proof_rule = case.data.signature.as_ref().and_then(|signature| {
+            let rule = self.profile.signature.sources.get(&signature.source).filter(|r| r.accepted)?;
+            Some((signature.source, rule.clone()))
+        });
+        if let Some((signature_source, rule)) = proof_rule {
+            for role in &rule.proof {
+                if listed.contains(role) {
+                    continue;
                 }
+                let why = Text::new(
+                    format!("签名来源为{}时须提供{}作为证明", source_label(signature_source).zh, role.label().zh),
+                    format!("a {} signature is proved with the {}", source_label(signature_source).en, role.label().en),
+                );
+                let source = self.vendor_source(&rule.source);
+                self.material(case, *role, true, why, source);
+                listed.push(*role);
             }
         }
         let high_risk =

@@ -1,3 +1,4 @@
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing)] // tests may panic on bad data
 //! Vendor profiles, the requirements engine and the ICP verification tracker: each rule with a
 //! case that passes it and one that fails it.
 

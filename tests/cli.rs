@@ -1,3 +1,4 @@
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing)] // tests may panic on bad data
 //! The command-line contract of shared/spec/cli.md, driven through the real binary against a
 //! real data directory (SQLite database + blob folder) in a temporary folder.
 

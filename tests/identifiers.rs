@@ -1,3 +1,4 @@
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing)] // tests may panic on bad data
 //! Identifier rules, each with passing and failing input. Vectors were constructed from the
 //! algorithms in shared/domain/identifiers-and-text.md with an independent script (bodies chosen
 //! by hand, check characters computed), not with the code under test.

@@ -2,6 +2,8 @@
 //! WebKitWebDriver, which starts the app) against a private data directory, and opens a
 //! WebDriver session. Facts behind the set-up: shared/engineering/build-facts.md §5.
 
+#![allow(clippy::expect_used, clippy::unwrap_used)] // a test harness: failing loudly is its job
+
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -101,10 +103,10 @@ impl App {
         loop {
             if let Ok(elements) = self.client.find_all(Locator::Css(css)).await {
                 for e in elements {
-                    if let Ok(t) = e.text().await {
-                        if t.contains(text) {
-                            return t;
-                        }
+                    if let Ok(t) = e.text().await
+                        && t.contains(text)
+                    {
+                        return t;
                     }
                 }
             }

@@ -1,3 +1,4 @@
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing)] // tests may panic on bad data
 //! The real desktop app, driven over WebDriver: it shows the cases the core stored, their
 //! per-vendor checklist, checks an identifier, switches language and deletes a case.
 
