@@ -48,9 +48,9 @@ pub fn check_case(store: &Store, id: &str, only: Option<Vendor>) -> Result<Check
     let today = chrono::Local::now().date_naive();
     let mut report = CheckReport { id: case.id.clone(), vendors: Default::default() };
     for vendor in vendors {
-        let profile = VendorProfile::load(vendor)?;
-        let checklist = requirements::checklist(&case, &profile, today);
-        report.vendors.insert(vendor, VendorReport::new(&profile, checklist, Vec::new()));
+        let profile = VendorProfile::get(vendor)?;
+        let checklist = requirements::checklist(&case, profile, today);
+        report.vendors.insert(vendor, VendorReport::new(profile, checklist, Vec::new()));
     }
     Ok(report)
 }

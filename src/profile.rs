@@ -3,6 +3,7 @@
 //! is defined in the file's `[sources]` table (checked by [`VendorProfile::check_sources`]).
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use serde::Deserialize;
 
@@ -52,6 +53,10 @@ pub struct Applicants {
     pub individual: ApplicantRule,
     /// Whether the qualification names a handler (经办人 / administrator) with ID and mobile.
     pub handler: Sourced<bool>,
+    /// Whether an individual business (个体工商户, credit code 92…) may apply; absent where no
+    /// source says otherwise.
+    #[serde(default)]
+    pub individual_business: Option<Sourced<bool>>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -167,7 +172,25 @@ const PROFILES: [(&str, &str); 5] = [
 ];
 
 impl VendorProfile {
-    /// The bundled profile of `vendor`.
+    /// The bundled profile of `vendor`, parsed once per process and shared.
+    pub fn get(vendor: Vendor) -> Result<&'static VendorProfile> {
+        static PARSED: OnceLock<std::result::Result<Vec<VendorProfile>, (String, String)>> = OnceLock::new();
+        let parsed = PARSED.get_or_init(|| {
+            VendorProfile::load_all().map_err(|e| match e {
+                Error::Asset { name, detail } => (name, detail),
+                other => ("vendor profiles".to_string(), other.to_string()),
+            })
+        });
+        match parsed {
+            Ok(profiles) => profiles
+                .iter()
+                .find(|p| p.vendor == vendor)
+                .ok_or_else(|| Error::Asset { name: format!("{vendor}.toml"), detail: "no such profile".into() }),
+            Err((name, detail)) => Err(Error::Asset { name: name.clone(), detail: detail.clone() }),
+        }
+    }
+
+    /// Parses the bundled profile of `vendor` afresh (tests change their own copy).
     pub fn load(vendor: Vendor) -> Result<VendorProfile> {
         let file = format!("{vendor}.toml");
         let (_, text) = PROFILES
@@ -209,6 +232,7 @@ impl VendorProfile {
         ];
         used.extend(self.signature.sources.values().map(|s| s.source.as_str()));
         used.extend(self.materials.iter().map(|m| m.source.as_str()));
+        used.extend(self.applicants.individual_business.iter().map(|s| s.source.as_str()));
         used.extend(self.files.max_name_chars.iter().map(|s| s.source.as_str()));
         used.extend(self.files.letter_formats.iter().map(|s| s.source.as_str()));
         used.extend(self.templates.max_variables.iter().map(|s| s.source.as_str()));

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::case::{ApplicantKind, CompanyStatus, LandingKind, Role, SignatureSource, SignatureUse, Vendor};
 use crate::i18n::Text;
 use crate::icp::normalize_mobile;
-use crate::ident::{self, Validation};
+use crate::ident::{self, IdKind, Validation};
 use crate::profile::VendorProfile;
 use crate::store::Case;
 
@@ -119,26 +119,46 @@ impl Checklist<'_> {
         self.profile.cite(ids)
     }
 
-    /// Present and non-blank, or a `missing` item.
-    fn require_text(&mut self, item: &str, label: Text, value: Option<&str>, source: &str) -> Option<String> {
-        match value.map(str::trim).filter(|v| !v.is_empty()) {
-            Some(v) => {
-                self.push(item, label, Status::Ok, Text::new("已填写", "present"), source);
-                Some(v.to_string())
-            }
-            None => {
-                let why = Text::new(format!("请填写{}", label.zh), format!("fill in the {}", label.en));
-                self.push(item, label, Status::Missing, why, source);
-                None
-            }
+    fn present_item(&mut self, item: &str, label: Text, source: &str) {
+        self.push(item, label, Status::Ok, Text::new("已填写", "present"), source);
+    }
+
+    fn missing_item(&mut self, item: &str, label: Text, source: &str) {
+        let why = Text::new(format!("请填写{}", label.zh), format!("fill in the {}", label.en));
+        self.push(item, label, Status::Missing, why, source);
+    }
+
+    /// A text field: `ok` when filled in, `missing` when absent or blank.
+    fn require_text(&mut self, item: &str, label: Text, value: Option<&str>, source: &str) {
+        match present(value) {
+            Some(_) => self.present_item(item, label, source),
+            None => self.missing_item(item, label, source),
         }
+    }
+
+    /// An identifier field: `missing` when blank, otherwise the verdict of its check.
+    fn require_identifier(
+        &mut self,
+        item: &str,
+        label: Text,
+        value: Option<&str>,
+        kind: IdKind,
+        source: &str,
+    ) -> Option<Validation> {
+        let Some(value) = present(value) else {
+            self.missing_item(item, label, source);
+            return None;
+        };
+        let validation = ident::validate(kind, value);
+        self.identifier(item, label, &validation, source);
+        Some(validation)
     }
 
     fn identifier(&mut self, item: &str, label: Text, validation: &Validation, source: &str) {
         let (status, why) = match (&validation.error, validation.warnings.first()) {
             (Some(error), _) => (Status::Invalid, error.clone()),
             (None, Some(warning)) => (Status::Warn, warning.clone()),
-            (None, None) if validation.kind == ident::IdKind::Icp || validation.kind == ident::IdKind::Trademark => {
+            (None, None) if validation.kind == IdKind::Icp || validation.kind == IdKind::Trademark => {
                 (Status::Ok, Text::new("格式正确", "well-formed"))
             }
             (None, None) => (Status::Ok, Text::new("格式与校验位正确", "format and check character are correct")),
@@ -172,27 +192,25 @@ impl Checklist<'_> {
         match applicant.kind {
             ApplicantKind::Enterprise => {
                 let label = Text::new("统一社会信用代码", "unified social credit code");
-                if let Some(code) =
-                    self.require_text("applicant.uscc", label.clone(), applicant.uscc.as_deref(), IDS_USCC)
+                let validation =
+                    self.require_identifier("applicant.uscc", label, applicant.uscc.as_deref(), IdKind::Uscc, IDS_USCC);
+                // Category code 2 of authority 9 (工商) is the individual business, 个体工商户.
+                let individual_business = validation.is_some_and(|v| v.normalized.starts_with("92"));
+                if let Some(rule) = self.profile.applicants.individual_business.clone()
+                    && individual_business
+                    && !rule.value
                 {
-                    self.items.pop();
-                    let validation = ident::uscc(&code);
-                    self.identifier("applicant.uscc", label, &validation, IDS_USCC);
-                    let individual_business = validation.details.get("category").and_then(|c| c.get("code"))
-                        == Some(&serde_json::Value::from("2"))
-                        && code.starts_with('9');
-                    if individual_business && self.profile.vendor == Vendor::Baidu {
-                        self.push(
-                            "applicant.business_kind",
-                            Text::new("主体性质", "kind of business"),
-                            Status::Invalid,
-                            Text::new(
-                                "统一社会信用代码第 1–2 位为 92（个体工商户），百度智能云短信不受理个体工商户",
-                                "the credit code starts with 92 (individual business), which Baidu AI Cloud SMS does not accept",
-                            ),
-                            self.vendor_source("B1"),
-                        );
-                    }
+                    let why = rule
+                        .note
+                        .unwrap_or_else(|| Text::new("不受理个体工商户", "individual businesses are not accepted"));
+                    let source = self.vendor_source(&rule.source);
+                    self.push(
+                        "applicant.business_kind",
+                        Text::new("主体性质", "kind of business"),
+                        Status::Invalid,
+                        why,
+                        source,
+                    );
                 }
                 self.require_text(
                     "applicant.legal_rep",
@@ -204,12 +222,13 @@ impl Checklist<'_> {
             }
             ApplicantKind::Individual => {
                 let label = Text::new("身份证号码", "ID number");
-                if let Some(number) =
-                    self.require_text("applicant.id_number", label.clone(), applicant.id_number.as_deref(), IDS_RIC)
-                {
-                    self.items.pop();
-                    self.identifier("applicant.id_number", label, &ident::ric(&number), IDS_RIC);
-                }
+                self.require_identifier(
+                    "applicant.id_number",
+                    label,
+                    applicant.id_number.as_deref(),
+                    IdKind::Ric,
+                    IDS_RIC,
+                );
             }
         }
     }
@@ -269,19 +288,12 @@ impl Checklist<'_> {
             &source,
         );
         let label = Text::new("经办人身份证号码", "handler's ID number");
-        if let Some(number) =
-            self.require_text("handler.id_number", label.clone(), handler.and_then(|h| h.id_number.as_deref()), IDS_RIC)
-        {
-            self.items.pop();
-            self.identifier("handler.id_number", label, &ident::ric(&number), IDS_RIC);
-        }
+        let id_number = handler.and_then(|h| h.id_number.as_deref());
+        self.require_identifier("handler.id_number", label, id_number, IdKind::Ric, IDS_RIC);
         let label = Text::new("经办人手机号", "handler's mobile number");
-        if let Some(phone) =
-            self.require_text("handler.phone", label.clone(), handler.and_then(|h| h.phone.as_deref()), &source)
-            && normalize_mobile(&phone).is_none()
-        {
-            self.items.pop();
-            self.push(
+        match present(handler.and_then(|h| h.phone.as_deref())) {
+            None => self.missing_item("handler.phone", label, &source),
+            Some(phone) if normalize_mobile(phone).is_none() => self.push(
                 "handler.phone",
                 label,
                 Status::Invalid,
@@ -290,7 +302,8 @@ impl Checklist<'_> {
                     "not a valid mainland mobile number (it receives a verification code)",
                 ),
                 source,
-            );
+            ),
+            Some(_) => self.present_item("handler.phone", label, &source),
         }
     }
 
@@ -370,7 +383,7 @@ impl Checklist<'_> {
                 signature.owner.as_deref(),
                 &source,
             );
-            if let Some(code) = signature.owner_uscc.as_deref().filter(|c| !c.trim().is_empty()) {
+            if let Some(code) = present(signature.owner_uscc.as_deref()) {
                 let label = Text::new("签名归属方统一社会信用代码", "owner's credit code");
                 self.identifier("signature.owner_uscc", label, &ident::uscc(code), IDS_USCC);
             }
@@ -503,13 +516,14 @@ impl Checklist<'_> {
             );
         }
         let label = Text::new("ICP 备案号", "ICP filing number");
-        if let Some(number) =
-            self.require_text("landing.icp_number", label.clone(), landing.icp_number.as_deref(), SEED_000)
-        {
-            self.items.pop();
-            self.identifier("landing.icp_number", label, &ident::icp(&number), IDS_ICP);
-        }
+        let source = if present(landing.icp_number.as_deref()).is_some() { IDS_ICP } else { SEED_000 };
+        self.require_identifier("landing.icp_number", label, landing.icp_number.as_deref(), IdKind::Icp, source);
     }
+}
+
+/// The trimmed value when it is there and not blank.
+fn present(value: Option<&str>) -> Option<&str> {
+    value.map(str::trim).filter(|v| !v.is_empty())
 }
 
 /// Established less than one calendar month before `today` (seed 000's "less than one month").
