@@ -15,37 +15,10 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 22).expect("date")
 }
 
+/// The sample enterprise case of tests/fixtures/yunfan, complete but for its materials.
 fn base() -> CaseData {
-    let toml = r#"
-        vendors = ["aliyun"]
-        [applicant]
-        kind = "enterprise"
-        name = "厦门市海沧区云帆网络科技有限公司"
-        uscc = "91350205MA2Y0LQ12U"
-        legal_rep = "王伟"
-        established = "2019-03-12"
-        [handler]
-        name = "李娜"
-        id_number = "110105199001011232"
-        phone = "13800000000"
-        [signature]
-        name = "云帆网络"
-        source = "company"
-        use = "self"
-        [[templates]]
-        type = "verification"
-        text = "您的验证码为${code}，5分钟内有效。"
-        [landing]
-        kind = "website"
-        name = "云帆官网"
-        domain = "yunfan.example.cn"
-        icp_number = "闽ICP备12345678号-1"
-        scenario = "注册登录"
-        test_account = "demo / demo1234"
-    "#;
-    let dir = tempfile::tempdir().expect("tmp");
-    std::fs::write(dir.path().join("case.toml"), toml).expect("write");
-    qualkit::case::read_case_folder(dir.path()).expect("parse").data
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/yunfan");
+    qualkit::case::read_case_folder(&fixture).expect("fixture").data
 }
 
 fn case(data: CaseData, roles: &[Role]) -> Case {

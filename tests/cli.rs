@@ -7,53 +7,11 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-/// A valid 1×1 PNG: materials are sniffed by content, so test files must be real images.
-const PNG_1X1: &[u8] = &[
-    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00,
-    0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53, 0xDE, 0x00, 0x00, 0x00, 0x0C, 0x49,
-    0x44, 0x41, 0x54, 0x08, 0xD7, 0x63, 0xF8, 0xCF, 0xC0, 0x00, 0x00, 0x03, 0x01, 0x01, 0x00, 0x18, 0xDD, 0x8D, 0xB0,
-    0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
-];
+/// A real 1×1 PNG: materials are sniffed by content, so test files must be real images.
+const PNG_1X1: &[u8] = include_bytes!("fixtures/yunfan/license.png");
 
-const CASE_TOML: &str = r#"vendors = ["aliyun", "tencent"]
-
-[applicant]
-kind = "enterprise"
-name = "厦门市海沧区云帆网络科技有限公司"
-uscc = "91350205MA2Y0LQ12U"
-legal_rep = "王伟"
-established = 2019-03-12
-
-[handler]
-name = "李娜"
-id_number = "110105199001011232"
-phone = "13800000000"
-
-[signature]
-name = "云帆网络"
-source = "company"
-use = "self"
-
-[[templates]]
-type = "verification"
-text = "您的验证码为${code}，5分钟内有效，请勿泄露于他人。"
-
-[landing]
-kind = "website"
-name = "云帆官网"
-domain = "yunfan.example.cn"
-icp_number = "闽ICP备12345678号-1"
-scenario = "用户注册与登录时发送验证码"
-test_account = "demo / demo1234"
-
-[[materials]]
-role = "business-license"
-file = "license.png"
-
-[[materials]]
-role = "handler-id-front"
-file = "ids/handler-front.png"
-"#;
+/// The sample enterprise case; line numbers in the import-error tests refer to this file.
+const CASE_TOML: &str = include_str!("fixtures/yunfan/case.toml");
 
 struct Env {
     _tmp: tempfile::TempDir,
@@ -90,11 +48,10 @@ impl Env {
         let dir = self.root.join(name);
         std::fs::create_dir_all(dir.join("ids")).expect("mkdir");
         std::fs::write(dir.join("case.toml"), toml).expect("write case.toml");
-        std::fs::write(dir.join("license.png"), PNG_1X1).expect("write png");
-        // A different file (one byte appended after IEND still decodes as the same PNG type).
-        let mut other = PNG_1X1.to_vec();
-        other.push(0);
-        std::fs::write(dir.join("ids/handler-front.png"), other).expect("write png");
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/yunfan");
+        for file in ["license.png", "ids/handler-front.png"] {
+            std::fs::copy(fixture.join(file), dir.join(file)).expect("copy fixture");
+        }
         dir
     }
 
