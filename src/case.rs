@@ -1,7 +1,6 @@
 //! The case: one applicant's package. Its portable form is a folder with `case.toml`
 //! (shared/spec/case-file.md); this module reads that form and defines the model.
 
-use std::fmt;
 use std::path::{Component, Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -28,13 +27,15 @@ macro_rules! kebab_enum {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
     };
 }
+
+pub(crate) use kebab_enum;
 
 kebab_enum!(Vendor {
     Aliyun = "aliyun",

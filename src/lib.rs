@@ -6,13 +6,21 @@
 //! desktop shell are thin layers over this API.
 
 pub mod case;
+pub mod checks;
 pub mod error;
 pub mod i18n;
 pub mod icp;
 pub mod ident;
+pub mod lint;
+pub mod matching;
 pub mod profile;
+pub mod reading;
 pub mod requirements;
+pub mod rules;
+pub mod scan;
 pub mod store;
+pub mod template;
+pub mod text;
 
 use std::path::PathBuf;
 
@@ -46,13 +54,28 @@ pub fn check_case(store: &Store, id: &str, only: Option<Vendor>) -> Result<Check
         None => case.data.vendors.clone(),
     };
     let today = chrono::Local::now().date_naive();
+    let readings = store.case_readings(&case)?;
+    let colours = licence_colours(store, &case);
+    let evidence = checks::Evidence { readings: &readings, colours: &colours, today };
     let mut report = CheckReport { id: case.id.clone(), vendors: Default::default() };
     for vendor in vendors {
         let profile = VendorProfile::get(vendor)?;
         let checklist = requirements::checklist(&case, profile, today);
-        report.vendors.insert(vendor, VendorReport::new(profile, checklist, Vec::new()));
+        let findings = checks::case_findings(&case, profile, &evidence)?;
+        report.vendors.insert(vendor, VendorReport::new(profile, checklist, findings));
     }
     Ok(report)
+}
+
+/// Colour measurements of the case's licence images. A licence that is not a decodable image
+/// (a PDF, a broken file) is skipped here: the format rule reports it.
+fn licence_colours(store: &Store, case: &store::Case) -> Vec<(store::Material, scan::ColourStats)> {
+    case.materials
+        .iter()
+        .filter(|m| matches!(m.role, case::Role::BusinessLicense | case::Role::OwnerBusinessLicense))
+        .filter(|m| m.mime.starts_with("image/"))
+        .filter_map(|m| store.colour_stats(&m.sha256).ok().map(|stats| (m.clone(), stats)))
+        .collect()
 }
 
 /// One row of the case list with per-vendor readiness, for the desktop app's first screen.

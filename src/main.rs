@@ -10,11 +10,13 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 use serde_json::json;
 
-use qualkit::case::{Role, Vendor};
+use qualkit::case::{ApplicantKind, Role, SignatureSource, TemplateType, Vendor};
+use qualkit::lint::{self, SignatureContext, TemplateInput};
+use qualkit::profile::VendorProfile;
 use qualkit::i18n::{localize, mask};
 use qualkit::icp::{FilingType, IcpEvent, IcpPlan, IcpTracker, MessageStatus, Responsible};
 use qualkit::ident::{self, IdKind, Validation};
-use qualkit::requirements::{CheckReport, Status};
+use qualkit::requirements::{CheckReport, Finding, Severity, Status};
 use qualkit::store::{Case, CaseSummary};
 use qualkit::{Error, Lang, Store, Text};
 
@@ -60,6 +62,50 @@ enum Command {
     /// A client's package: import, list, show, add materials, delete, check.
     #[command(subcommand)]
     Case(CaseCommand),
+    /// Check a signature name or a template text against a vendor's rules.
+    #[command(subcommand)]
+    Lint(LintCommand),
+}
+
+#[derive(Subcommand)]
+enum LintCommand {
+    /// A signature name: length, characters, neutral or test names, and its source.
+    Signature {
+        #[arg(long, value_parser = Vendor::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>())]
+        vendor: String,
+        /// The licensed company name the signature must be a contiguous part of.
+        #[arg(long)]
+        company: Option<String>,
+        /// Where the signature comes from (default: company when --company is given).
+        #[arg(long, value_parser = ["company", "app", "trademark"])]
+        source: Option<String>,
+        /// The App's service name on its ICP record (for --source app).
+        #[arg(long)]
+        app: Option<String>,
+        /// The registered mark (for --source trademark).
+        #[arg(long)]
+        mark: Option<String>,
+        name: String,
+    },
+    /// A template text: variables, symbols, links, numbers, marketing words, length and segments.
+    Template {
+        #[arg(long, value_parser = Vendor::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>())]
+        vendor: String,
+        #[arg(long = "type", value_parser = ["verification", "notification", "marketing"])]
+        kind: String,
+        #[arg(long, value_parser = ["enterprise", "individual"], default_value = "enterprise")]
+        applicant: String,
+        /// The signature the message is sent under, for the billed length.
+        #[arg(long)]
+        signature: Option<String>,
+        #[arg(long, conflicts_with = "file", required_unless_present = "file")]
+        text: Option<String>,
+        #[arg(long)]
+        file: Option<PathBuf>,
+        /// A sample value of a variable, for the length and the code length: --var code=123456
+        #[arg(long = "var", value_name = "NAME=VALUE")]
+        vars: Vec<String>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -204,7 +250,88 @@ fn run(cli: &Cli, lang: Lang) -> qualkit::Result<Output> {
             Ok(Output { json: to_json(&tracker)?, text: tracker_text(&tracker, lang), failed: false })
         }
         Command::Case(command) => case_command(command, open_store()?, lang),
+        Command::Lint(command) => lint_command(command, lang),
     }
+}
+
+fn lint_command(command: &LintCommand, lang: Lang) -> qualkit::Result<Output> {
+    let profile_of = |vendor: &str| {
+        let vendor = Vendor::parse(vendor).ok_or_else(|| Error::input("未知的厂商", "unknown vendor"))?;
+        VendorProfile::get(vendor)
+    };
+    match command {
+        LintCommand::Signature { vendor, company, source, app, mark, name } => {
+            let profile = profile_of(vendor)?;
+            let context = SignatureContext {
+                source: source.as_deref().and_then(SignatureSource::parse),
+                company: company.as_deref(),
+                app_name: app.as_deref(),
+                mark: mark.as_deref(),
+            };
+            let lint = lint::lint_signature(profile, name, &context)?;
+            let failed = lint.findings.iter().any(|f| f.severity == Severity::Block);
+            let text = findings_text(&lint.findings, lang, name);
+            Ok(Output { json: to_json(&lint)?, text, failed })
+        }
+        LintCommand::Template { vendor, kind, applicant, signature, text, file, vars } => {
+            let profile = profile_of(vendor)?;
+            let template = match (text, file) {
+                (Some(text), _) => text.clone(),
+                (None, Some(file)) => std::fs::read_to_string(file).map_err(|e| Error::io(file, e))?,
+                (None, None) => return Err(Error::input("请用 --text 或 --file 给出模板", "give the template with --text or --file")),
+            };
+            let mut values = std::collections::BTreeMap::new();
+            for var in vars {
+                let (name, value) = var.split_once('=').ok_or_else(|| {
+                    Error::input(format!("--var 应写作 名称=值：{var}"), format!("--var takes NAME=VALUE: {var}"))
+                })?;
+                values.insert(name.trim().to_string(), value.to_string());
+            }
+            let input = TemplateInput {
+                kind: TemplateType::parse(kind).ok_or_else(|| Error::input("未知的模板类型", "unknown template type"))?,
+                text: template.trim_end_matches(['\n', '\r']),
+                applicant: ApplicantKind::parse(applicant)
+                    .ok_or_else(|| Error::input("未知的主体类型", "unknown applicant kind"))?,
+                signature: signature.as_deref(),
+                values: &values,
+            };
+            let lint = lint::lint_template(profile, &input)?;
+            let failed = lint.findings.iter().any(|f| f.severity == Severity::Block);
+            let mut text = findings_text(&lint.findings, lang, input.text);
+            text.push_str(&pick(
+                lang,
+                &format!("长度：{} 字，{} 条计费\n", lint.length.chars, lint.length.segments),
+                &format!("length: {} characters, billed as {}\n", lint.length.chars, lint.length.segments),
+            ));
+            Ok(Output { json: to_json(&lint)?, text, failed })
+        }
+    }
+}
+
+/// Findings as readable lines, the checked text's span underlined where a finding has one.
+fn findings_text(findings: &[Finding], lang: Lang, checked: &str) -> String {
+    if findings.is_empty() {
+        return pick(lang, "✓ 没有发现问题\n", "✓ no findings\n");
+    }
+    let mut out = String::new();
+    for f in findings {
+        out.push_str(&finding_line(f, lang));
+        if let Some([start, end]) = f.span {
+            let before: String = checked.chars().take(start).collect();
+            let marked: String = checked.chars().skip(start).take(end.saturating_sub(start)).collect();
+            out.push_str(&format!("      {before}»{marked}«\n"));
+        }
+    }
+    out
+}
+
+fn finding_line(f: &Finding, lang: Lang) -> String {
+    let severity = match f.severity {
+        Severity::Block => pick(lang, "阻断", "block"),
+        Severity::Warn => pick(lang, "警告", "warn"),
+        Severity::Info => pick(lang, "提示", "info"),
+    };
+    format!("  [{severity}] {} {}\n      → {}\n", f.rule, f.message.get(lang), f.fix.get(lang))
 }
 
 fn case_command(command: &CaseCommand, mut store: Store, lang: Lang) -> qualkit::Result<Output> {
@@ -433,7 +560,7 @@ fn check_text(report: &CheckReport, lang: Lang) -> String {
             out.push_str(&format!("  {mark} {} — {}\n", item.label.get(lang), item.why.get(lang)));
         }
         for f in &r.findings {
-            out.push_str(&format!("  [{:?}] {} — {}\n", f.severity, f.message.get(lang), f.fix.get(lang)));
+            out.push_str(&finding_line(f, lang));
         }
     }
     out

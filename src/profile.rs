@@ -148,6 +148,21 @@ pub struct TemplateRules {
     pub verification_keywords: Sourced<Vec<String>>,
     pub marketing_opt_out: Sourced<Vec<String>>,
     pub marketing_variables_allowed: Sourced<bool>,
+    /// Symbols the vendor names as refused anywhere in a template (【】 is refused by all five).
+    pub forbidden_symbols: Sourced<Vec<String>>,
+    /// Absent where the vendor's pages say nothing about traditional characters in templates.
+    #[serde(default)]
+    pub traditional_allowed: Option<Sourced<bool>>,
+    /// Tencent counts the whole SMS (signature and variable values) against `max_chars`.
+    #[serde(default)]
+    pub max_chars_includes_signature: Option<Sourced<bool>>,
+    #[serde(default)]
+    pub verification_single_variable: Option<Sourced<bool>>,
+    #[serde(default)]
+    pub repeated_variables_allowed: Option<Sourced<bool>>,
+    /// Aliyun refuses `[` or `]` at the start or end of a template.
+    #[serde(default)]
+    pub edge_brackets_allowed: Option<Sourced<bool>>,
 }
 
 /// A qualification material the vendor asks for, for some applicant kinds and uses.
@@ -229,6 +244,7 @@ impl VendorProfile {
             &self.templates.verification_keywords.source,
             &self.templates.marketing_opt_out.source,
             &self.templates.marketing_variables_allowed.source,
+            &self.templates.forbidden_symbols.source,
         ];
         used.extend(self.signature.sources.values().map(|s| s.source.as_str()));
         used.extend(self.materials.iter().map(|m| m.source.as_str()));
@@ -238,6 +254,14 @@ impl VendorProfile {
         used.extend(self.templates.max_variables.iter().map(|s| s.source.as_str()));
         used.extend(self.templates.variable_value_max.iter().map(|s| s.source.as_str()));
         used.extend(self.templates.verification_code_length.iter().map(|s| s.source.as_str()));
+        let flags = [
+            &self.templates.traditional_allowed,
+            &self.templates.max_chars_includes_signature,
+            &self.templates.verification_single_variable,
+            &self.templates.repeated_variables_allowed,
+            &self.templates.edge_brackets_allowed,
+        ];
+        used.extend(flags.into_iter().flatten().map(|s| s.source.as_str()));
         for source in used {
             let ids = source_ids(source);
             if ids.is_empty() {

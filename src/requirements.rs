@@ -37,7 +37,7 @@ pub struct ChecklistItem {
     pub source: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Block,
@@ -63,6 +63,36 @@ pub struct Finding {
     pub expected: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub found: Option<String>,
+    /// For a mismatch: the kinds of difference (width, company_form, script, missing_chars …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub difference: Option<Vec<crate::matching::DifferenceKind>>,
+    /// For a mismatch: the character diff from `expected` to `found`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<Vec<crate::matching::DiffOp>>,
+    /// Where on the material the value was read, `[x, y, w, h]` in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bbox: Option<[u32; 4]>,
+}
+
+impl Finding {
+    /// A finding with only the required keys blank, for builders to fill.
+    pub fn empty() -> Finding {
+        Finding {
+            rule: String::new(),
+            severity: Severity::Info,
+            message: Text::new("", ""),
+            fix: Text::new("", ""),
+            source: String::new(),
+            span: None,
+            field: None,
+            material: None,
+            expected: None,
+            found: None,
+            difference: None,
+            diff: None,
+            bbox: None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -19,6 +19,8 @@ use sha2::{Digest, Sha256};
 
 use crate::case::{ApplicantKind, CaseData, Role, Vendor, read_case_folder};
 use crate::error::{Error, Result};
+use crate::reading::{DocKind, Reading};
+use crate::scan::ColourStats;
 use crate::icp::{FilingType, IcpPlan, IcpTracker, MessageState};
 
 const DB_FILE: &str = "qualkit.db";
@@ -27,7 +29,8 @@ const DB_FILE: &str = "qualkit.db";
 pub const MAX_MATERIAL_BYTES: u64 = 1 << 30;
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(
+    Migrations::new(vec![
+        M::up(
         "CREATE TABLE cases (
             id TEXT PRIMARY KEY,
             applicant_kind TEXT NOT NULL,
@@ -63,7 +66,23 @@ fn migrations() -> Migrations<'static> {
             resends_used INTEGER NOT NULL DEFAULT 0,
             PRIMARY KEY (case_id, phone)
         ) STRICT;",
-    )])
+        ),
+        // What each file shows, by content: OCR runs once per file, and a person's confirmation
+        // survives re-imports of the same scan.
+        M::up(
+            "CREATE TABLE readings (
+                sha256 TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                data TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                PRIMARY KEY (sha256, kind)
+            ) STRICT;
+            CREATE TABLE image_stats (
+                sha256 TEXT PRIMARY KEY,
+                data TEXT NOT NULL
+            ) STRICT;",
+        ),
+    ])
 }
 
 /// A material as the store keeps it.
@@ -318,6 +337,8 @@ impl Store {
             let used: i64 =
                 self.conn.query_row("SELECT count(*) FROM materials WHERE sha256 = ?1", [sha], |r| r.get(0))?;
             if used == 0 {
+                self.conn.execute("DELETE FROM readings WHERE sha256 = ?1", [sha])?;
+                self.conn.execute("DELETE FROM image_stats WHERE sha256 = ?1", [sha])?;
                 match std::fs::remove_file(self.blob_path(sha)) {
                     Ok(()) => {}
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -326,6 +347,59 @@ impl Store {
             }
         }
         Ok(())
+    }
+
+    /// Records what the file with this content shows, replacing an earlier reading of the kind.
+    pub fn save_reading(&mut self, sha256: &str, reading: &Reading) -> Result<()> {
+        let json = serde_json::to_string(reading).map_err(|e| Error::input(e.to_string(), e.to_string()))?;
+        self.conn.execute(
+            "INSERT INTO readings (sha256, kind, data, updated_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (sha256, kind) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
+            params![sha256, reading.kind.as_str(), json, now()],
+        )?;
+        Ok(())
+    }
+
+    /// The cached reading of a file, if it was read (or confirmed) before.
+    pub fn reading(&self, sha256: &str, kind: DocKind) -> Result<Option<Reading>> {
+        let json: Option<String> = self
+            .conn
+            .query_row("SELECT data FROM readings WHERE sha256 = ?1 AND kind = ?2", params![sha256, kind.as_str()], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        // A reading that no longer parses (an older format) is read again rather than trusted.
+        Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
+    }
+
+    /// The colour measurements of a stored file, measured on first use and then cached.
+    pub fn colour_stats(&self, sha256: &str) -> Result<ColourStats> {
+        let cached: Option<String> = self
+            .conn
+            .query_row("SELECT data FROM image_stats WHERE sha256 = ?1", [sha256], |r| r.get(0))
+            .optional()?;
+        if let Some(stats) = cached.and_then(|json| serde_json::from_str(&json).ok()) {
+            return Ok(stats);
+        }
+        let stats = crate::scan::colour_stats(&self.blob_path(sha256))?;
+        let json = serde_json::to_string(&stats).map_err(|e| Error::input(e.to_string(), e.to_string()))?;
+        self.conn.execute(
+            "INSERT OR REPLACE INTO image_stats (sha256, data) VALUES (?1, ?2)",
+            params![sha256, json],
+        )?;
+        Ok(stats)
+    }
+
+    /// The readings of a case's materials, in material order.
+    pub fn case_readings(&self, case: &Case) -> Result<Vec<(Material, Reading)>> {
+        let mut out = Vec::new();
+        for material in &case.materials {
+            let Some(kind) = DocKind::for_role(material.role) else { continue };
+            if let Some(reading) = self.reading(&material.sha256, kind)? {
+                out.push((material.clone(), reading));
+            }
+        }
+        Ok(out)
     }
 
     fn case_exists(&self, id: &str) -> Result<()> {

@@ -1,0 +1,404 @@
+//! Every rule over a whole case, for one vendor: the signature and templates linted in the
+//! case's context, names and numbers compared across documents, the four-way binding of seed
+//! 000, red-line industries, risk flags, and the material files themselves.
+
+use chrono::NaiveDate;
+
+use crate::case::{ApplicantKind, CompanyStatus, LandingKind, Role, SignatureSource, SignatureUse, TemplateType};
+use crate::error::Result;
+use crate::i18n::Text;
+use crate::lint::{self, SignatureContext, TemplateInput};
+use crate::matching::{self, DifferenceKind};
+use crate::profile::VendorProfile;
+use crate::reading::Reading;
+use crate::requirements::Finding;
+use crate::rules::{Catalog, CompareMode, Comparison, Findings, Words, arg, arg_text};
+use crate::scan::ColourStats;
+use crate::store::{Case, Material};
+
+/// What the checks know besides the case: the readings of its materials, and the colour of
+/// its licence images (measured by the caller, which caches them).
+pub struct Evidence<'a> {
+    pub readings: &'a [(Material, Reading)],
+    pub colours: &'a [(Material, ColourStats)],
+    pub today: NaiveDate,
+}
+
+/// An application description shorter than this cannot name page, user and purpose.
+const MIN_SCENARIO_CHARS: usize = 10;
+
+pub fn case_findings(case: &Case, profile: &VendorProfile, evidence: &Evidence<'_>) -> Result<Vec<Finding>> {
+    let catalog = Catalog::get()?;
+    let mut out = Findings::new(catalog, profile);
+    signature(&mut out, case, evidence);
+    templates(&mut out, case);
+    documents(&mut out, case, evidence);
+    binding(&mut out, case);
+    red_lines(&mut out, case, evidence);
+    risk(&mut out, case, evidence);
+    materials(&mut out, case, evidence);
+    landing(&mut out, case);
+    Ok(out.into_vec())
+}
+
+/// The qualified company: the applicant, or the signature's owner for third-party use.
+fn subject(case: &Case) -> (Option<&str>, Option<&str>) {
+    let data = &case.data;
+    match &data.signature {
+        Some(s) if s.usage == SignatureUse::ThirdParty => (s.owner.as_deref(), s.owner_uscc.as_deref()),
+        _ if data.applicant.kind == ApplicantKind::Enterprise => {
+            (Some(data.applicant.name.as_str()), data.applicant.uscc.as_deref())
+        }
+        _ => (None, None),
+    }
+}
+
+fn first_field<'a>(evidence: &'a Evidence<'_>, role: Role, key: &str) -> Option<&'a str> {
+    evidence
+        .readings
+        .iter()
+        .filter(|(m, _)| m.role == role)
+        .find_map(|(_, r)| r.field(key))
+        .map(|f| f.value.as_str())
+}
+
+fn signature(out: &mut Findings<'_>, case: &Case, evidence: &Evidence<'_>) {
+    let Some(signature) = &case.data.signature else { return };
+    let app_name = first_field(evidence, Role::IcpRecord, "site_name")
+        .or_else(|| first_field(evidence, Role::AppListing, "app_name"))
+        .or_else(|| case.data.landing.as_ref().filter(|l| l.kind == LandingKind::App).map(|l| l.name.as_str()));
+    let context = SignatureContext {
+        source: Some(signature.source),
+        company: subject(case).0,
+        app_name: if signature.source == SignatureSource::App { app_name } else { None },
+        mark: first_field(evidence, Role::TrademarkCertificate, "mark"),
+    };
+    let start = out.list.len();
+    lint::signature_findings(out, &signature.name, &context);
+    for finding in out.list.iter_mut().skip(start) {
+        finding.field = Some("signature.name".to_string());
+    }
+}
+
+fn templates(out: &mut Findings<'_>, case: &Case) {
+    let signature = case.data.signature.as_ref().map(|s| s.name.as_str());
+    let values = Default::default();
+    for (i, template) in case.data.templates.iter().enumerate() {
+        let input = TemplateInput {
+            kind: template.kind,
+            text: &template.text,
+            applicant: case.data.applicant.kind,
+            signature,
+            values: &values,
+        };
+        let start = out.list.len();
+        lint::template_findings(out, &input);
+        for finding in out.list.iter_mut().skip(start) {
+            finding.field = Some(format!("templates.{i}"));
+        }
+    }
+}
+
+/// The case value a comparison checks against.
+fn declared(case: &Case, key: &str) -> Option<String> {
+    let data = &case.data;
+    let signature = data.signature.as_ref();
+    let landing = data.landing.as_ref();
+    let value = match key {
+        "applicant.name" => Some(data.applicant.name.clone()),
+        "applicant.uscc" => data.applicant.uscc.clone(),
+        "applicant.legal_rep" => data.applicant.legal_rep.clone(),
+        "applicant.established" => data.applicant.established.map(|d| d.format("%Y-%m-%d").to_string()),
+        "signature.name" => signature.map(|s| s.name.clone()),
+        "signature.owner" => signature.and_then(|s| s.owner.clone()),
+        "signature.owner_uscc" => signature.and_then(|s| s.owner_uscc.clone()),
+        "subject.name" => subject(case).0.map(str::to_string),
+        "subject.uscc" => subject(case).1.map(str::to_string),
+        "landing.name" => landing.map(|l| l.name.clone()),
+        "landing.domain" => landing.and_then(|l| l.domain.clone()),
+        "landing.icp_number" => landing.and_then(|l| l.icp_number.clone()),
+        _ => None,
+    };
+    value.filter(|v| !v.trim().is_empty())
+}
+
+/// Whether a declared value agrees with the document under `mode`; exact names are handled by
+/// the character diff instead.
+fn agrees(mode: CompareMode, expected: &str, found: &str) -> bool {
+    let fold = |s: &str| -> String {
+        use unicode_normalization::UnicodeNormalization;
+        s.nfkc().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase()
+    };
+    match mode {
+        CompareMode::Exact => expected == found,
+        CompareMode::Code | CompareMode::Date => fold(expected) == fold(found),
+        // A site's number 闽ICP备12345678号-1 is filed under the subject number 闽ICP备12345678号.
+        CompareMode::Icp => {
+            let (e, f) = (fold(expected), fold(found));
+            e == f || e.rsplit_once('-').is_some_and(|(subject, _)| subject == f)
+        }
+        CompareMode::Domain => {
+            let clean = |s: &str| crate::text::link_host(s.trim()).trim_end_matches('.').to_string();
+            let (e, f) = (clean(expected), clean(found.trim_start_matches("www.")));
+            e == f || e.ends_with(&format!(".{f}"))
+        }
+    }
+}
+
+fn documents(out: &mut Findings<'_>, case: &Case, evidence: &Evidence<'_>) {
+    let comparisons: Vec<Comparison> = out.catalog.comparisons.clone();
+    for comparison in &comparisons {
+        let Some(expected) = declared(case, &comparison.declared) else { continue };
+        for (material, reading) in evidence.readings.iter().filter(|(m, _)| m.role == comparison.material) {
+            let Some(field) = reading.field(&comparison.field) else { continue };
+            let found = field.value.as_str();
+            if agrees(comparison.compare, &expected, found) {
+                continue;
+            }
+            let uncertain = if comparison.compare == CompareMode::Exact { field.uncertain.as_slice() } else { &[] };
+            let Some(difference) = matching::compare(&expected, found, uncertain) else { continue };
+            let kind = difference
+                .kinds
+                .iter()
+                .map(|k| k.label())
+                .reduce(|a, b| Text::new(format!("{}，{}", a.zh, b.zh), format!("{}, {}", a.en, b.en)))
+                .unwrap_or_else(|| Text::new("不同", "different"));
+            let args = [
+                arg_text("material", material.role.label()),
+                arg_text("field", comparison.label.clone()),
+                arg_text("kind", kind),
+                arg("expected", &expected),
+                arg("found", found),
+                arg_text("fix", mismatch_fix(&difference.kinds, found)),
+            ];
+            let id = if difference.only_uncertain { "match.unsure" } else { "match.mismatch" };
+            let f = out.add(id, &args);
+            f.material = Some(material.role);
+            f.field = Some(comparison.field.clone());
+            f.expected = Some(expected.clone());
+            f.found = Some(found.to_string());
+            f.difference = Some(difference.kinds);
+            f.diff = Some(difference.diff);
+            f.bbox = field.bbox;
+        }
+    }
+}
+
+fn mismatch_fix(kinds: &[DifferenceKind], found: &str) -> Text {
+    match kinds {
+        [DifferenceKind::Width] => Text::new(
+            format!("按材料原样使用全角或半角符号，改为“{found}”；审核按字面比对"),
+            format!("Use the document's full- or half-width forms exactly: “{found}”; reviewers compare literally"),
+        ),
+        [DifferenceKind::CompanyForm] => Text::new(
+            format!("“有限公司”与“有限责任公司”都是合法写法但不能互换，按执照改为“{found}”"),
+            format!("有限公司 and 有限责任公司 are both legal but not interchangeable; use the licence's “{found}”"),
+        ),
+        [DifferenceKind::Script] => Text::new(
+            format!("按材料上的简繁写法改为“{found}”"),
+            format!("Use the document's simplified or traditional form: “{found}”"),
+        ),
+        _ => Text::new(
+            format!("逐字核对：若材料正确，把填写值改为“{found}”；若材料有误，先更换或更正材料"),
+            format!(
+                "Compare character by character: if the document is right, declare “{found}”; if it is wrong, replace or correct the document"
+            ),
+        ),
+    }
+}
+
+/// Seed 000's four-in-one: qualification subject = signature owner = ICP filing subject =
+/// operator of the landing application. The documents are compared above; here, what the case
+/// itself declares.
+fn binding(out: &mut Findings<'_>, case: &Case) {
+    let Some(subject) = subject(case).0.map(str::trim).filter(|s| !s.is_empty()) else { return };
+    let signature = case.data.signature.as_ref();
+    if let Some(owner) = signature
+        .filter(|s| s.usage == SignatureUse::SelfUse)
+        .and_then(|s| s.owner.as_deref())
+        .filter(|o| !o.trim().is_empty() && *o != subject)
+    {
+        let f = out.add(
+            "binding.subject",
+            &[arg("subject", subject), arg_text("what", Text::new("签名归属方", "signature owner")), arg("other", owner)],
+        );
+        f.field = Some("signature.owner".into());
+        f.expected = Some(subject.to_string());
+        f.found = Some(owner.to_string());
+    }
+    if let Some(operator) = case
+        .data
+        .landing
+        .as_ref()
+        .and_then(|l| l.operator.as_deref())
+        .filter(|o| !o.trim().is_empty() && *o != subject)
+    {
+        let what = Text::new("落地应用运营方", "operator of the landing application");
+        let f = out.add("binding.subject", &[arg("subject", subject), arg_text("what", what), arg("other", operator)]);
+        f.field = Some("landing.operator".into());
+        f.expected = Some(subject.to_string());
+        f.found = Some(operator.to_string());
+    }
+}
+
+fn red_lines(out: &mut Findings<'_>, case: &Case, evidence: &Evidence<'_>) {
+    let mut places: Vec<(Text, String, Option<Role>, String)> = Vec::new();
+    for (material, reading) in evidence.readings.iter().filter(|(m, _)| m.role == Role::BusinessLicense) {
+        if let Some(scope) = reading.field("scope") {
+            let place = Text::new("营业执照的经营范围", "The licence's business scope");
+            places.push((place, "scope".into(), Some(material.role), scope.value.clone()));
+        }
+    }
+    if let Some(landing) = &case.data.landing {
+        if let Some(scenario) = &landing.scenario {
+            let place = Text::new("应用场景说明", "The application description");
+            places.push((place, "landing.scenario".into(), None, scenario.clone()));
+        }
+        let place = Text::new("落地应用名称", "The landing application's name");
+        places.push((place, "landing.name".into(), None, landing.name.clone()));
+    }
+    for (place, field, material, text) in places {
+        for hit in Words::find_in(&text, &out.catalog.words.redline) {
+            let category = hit.category.map(|c| c.category.clone()).unwrap_or_else(|| Text::new("红线", "red line"));
+            let args = [arg_text("where", place.clone()), arg("word", &hit.word), arg_text("category", category)];
+            let f = out.add("redline.industry", &args);
+            f.field = Some(field.clone());
+            f.material = material;
+            f.span = Some(hit.span);
+            f.found = Some(hit.word.clone());
+        }
+    }
+}
+
+fn risk(out: &mut Findings<'_>, case: &Case, evidence: &Evidence<'_>) {
+    let applicant = &case.data.applicant;
+    if applicant.kind != ApplicantKind::Enterprise {
+        return;
+    }
+    let has_video = case.has_material(Role::LegalRepVideo);
+    match applicant.status {
+        Some(CompanyStatus::Revoked) => {
+            out.add("risk.revoked", &[]).field = Some("applicant.status".into());
+            return;
+        }
+        Some(CompanyStatus::AbnormalList) if !has_video => {
+            out.add("risk.abnormal_list", &[]).field = Some("applicant.status".into());
+        }
+        _ => {}
+    }
+    // The declared date, or the one the licence shows when the case does not say.
+    let established = applicant.established.or_else(|| {
+        first_field(evidence, Role::BusinessLicense, "established")
+            .and_then(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok())
+    });
+    let month_ago = evidence.today.checked_sub_months(chrono::Months::new(1));
+    if let Some(date) = established
+        && date <= evidence.today
+        && month_ago.is_some_and(|m| date > m)
+        && !has_video
+    {
+        out.add("risk.new_company", &[arg("date", date.format("%Y-%m-%d"))]).field =
+            Some("applicant.established".into());
+    }
+}
+
+fn materials(out: &mut Findings<'_>, case: &Case, evidence: &Evidence<'_>) {
+    let files = out.profile.files.clone();
+    for material in &case.materials {
+        if matches!(material.role, Role::LegalRepVideo | Role::Other) {
+            continue;
+        }
+        let format = format_of(material);
+        let mut accepted = files.formats.value.clone();
+        if material.role == Role::AuthorizationLetter
+            && let Some(extra) = &files.letter_formats
+        {
+            accepted.extend(extra.value.iter().cloned());
+        }
+        let label = material.role.label();
+        if !accepted.iter().any(|a| *a == format) {
+            let args = [
+                arg_text("material", label.clone()),
+                arg("file", &material.original_name),
+                arg("format", format.to_uppercase()),
+                arg("accepted", accepted.join("/").to_uppercase()),
+                arg("target", if material.mime == "application/pdf" { "PNG" } else { "JPG" }),
+            ];
+            let source = out.cite(&files.formats.source);
+            let f = out.add("material.format", &args);
+            f.material = Some(material.role);
+            f.source = source;
+        }
+        if material.size > files.max_bytes.value {
+            let args = [
+                arg_text("material", label.clone()),
+                arg("file", &material.original_name),
+                arg("size", megabytes(material.size)),
+                arg("max", megabytes(files.max_bytes.value)),
+            ];
+            let source = out.cite(&files.max_bytes.source);
+            let f = out.add("material.size", &args);
+            f.material = Some(material.role);
+            f.source = source;
+        }
+        if let Some(problem) = name_problem(&material.original_name, &files) {
+            let f = out.add("material.file_name", &[arg("file", &material.original_name), arg_text("problem", problem)]);
+            f.material = Some(material.role);
+        }
+    }
+    for (material, stats) in evidence.colours {
+        if matches!(material.role, Role::BusinessLicense | Role::OwnerBusinessLicense)
+            && stats.is_monochrome_without_seal()
+        {
+            let args = [arg_text("material", material.role.label()), arg("file", &material.original_name)];
+            let f = out.add("material.monochrome_licence", &args);
+            f.material = Some(material.role);
+        }
+    }
+}
+
+fn format_of(material: &Material) -> String {
+    match material.mime.as_str() {
+        "image/jpeg" => "jpg".to_string(),
+        "application/pdf" => "pdf".to_string(),
+        mime => mime.rsplit('/').next().unwrap_or(mime).to_string(),
+    }
+}
+
+fn megabytes(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+/// Why a vendor would not take this file name, if it would not.
+fn name_problem(name: &str, files: &crate::profile::FileRules) -> Option<Text> {
+    if files.ascii_names.value && !name.is_ascii() {
+        return Some(Text::new("含非 ASCII 字符，该厂商要求英文文件名", "is not ASCII, which this vendor requires"));
+    }
+    if let Some(max) = &files.max_name_chars
+        && name.chars().count() > max.value as usize
+    {
+        return Some(Text::new(
+            format!("超过 {} 个字符", max.value),
+            format!("is longer than {} characters", max.value),
+        ));
+    }
+    // The name-length rule and this character rule come from the same page (Huawei, H7).
+    let forbidden = " \"#'$%&*/|<>{}[];?!";
+    if files.max_name_chars.is_some() && name.chars().any(|c| forbidden.contains(c)) {
+        return Some(Text::new("含空格或特殊字符", "contains spaces or special characters"));
+    }
+    None
+}
+
+fn landing(out: &mut Findings<'_>, case: &Case) {
+    let Some(landing) = &case.data.landing else { return };
+    if let Some(scenario) = landing.scenario.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let len = scenario.chars().count();
+        if len < MIN_SCENARIO_CHARS {
+            out.add("landing.scenario_vague", &[arg("len", len)]).field = Some("landing.scenario".into());
+        }
+    }
+    if case.data.templates.iter().any(|t| t.kind == TemplateType::Verification) {
+        out.add("landing.anti_abuse", &[]);
+    }
+}

@@ -1,0 +1,518 @@
+//! Signature and template lint: what a vendor's reviewer rejects in a signature name or a
+//! template text, before the vendor sees it (`qualkit lint`, shared/spec/cli.md). Limits come
+//! from the vendor profile; the wording of each finding from the rule catalog.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::case::{ApplicantKind, SignatureSource, TemplateType, Vendor};
+use crate::error::Result;
+use crate::i18n::Text;
+use crate::profile::{VariableSyntax, VendorProfile};
+use crate::requirements::Finding;
+use crate::rules::{Catalog, Findings, Words, arg, arg_text};
+use crate::template::{self, Part, Written};
+use crate::text;
+
+/// What the signature is checked against. Standalone lint knows only what the user passes.
+#[derive(Clone, Debug, Default)]
+pub struct SignatureContext<'a> {
+    pub source: Option<SignatureSource>,
+    /// The company the signature must come from (the applicant, or the owner for third-party use).
+    pub company: Option<&'a str>,
+    /// The App's service name (ICP record or store listing), for an App signature.
+    pub app_name: Option<&'a str>,
+    /// The registered mark, for a trademark signature.
+    pub mark: Option<&'a str>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SignatureLint {
+    pub vendor: Vendor,
+    pub findings: Vec<Finding>,
+}
+
+pub fn lint_signature(profile: &VendorProfile, name: &str, context: &SignatureContext<'_>) -> Result<SignatureLint> {
+    let catalog = Catalog::get()?;
+    let mut out = Findings::new(catalog, profile);
+    signature_findings(&mut out, name, context);
+    Ok(SignatureLint { vendor: profile.vendor, findings: out.into_vec() })
+}
+
+/// Adds the findings about signature `name` to `out`.
+pub fn signature_findings(out: &mut Findings<'_>, name: &str, context: &SignatureContext<'_>) {
+    let rules = &out.profile.signature;
+    let words = &out.catalog.words;
+    let len = name.chars().count();
+    let length = rules.length.clone();
+    if len < length.min as usize || len > length.max as usize {
+        let source = out.cite(&length.source);
+        let f = out.add(
+            "signature.length",
+            &[arg("name", name), arg("len", len), arg("min", length.min), arg("max", length.max)],
+        );
+        f.source = source;
+    }
+
+    let bad: Vec<(usize, char)> =
+        name.chars().enumerate().filter(|(_, c)| !(text::is_han(*c) || c.is_ascii_alphanumeric())).collect();
+    if let (Some(first), Some(last)) = (bad.first(), bad.last()) {
+        let chars: String = bad.iter().map(|(_, c)| format!("“{c}”")).collect::<Vec<_>>().join(" ");
+        let source = out.cite(&rules.charset.source);
+        let f = out.add("signature.charset", &[arg("chars", chars)]);
+        f.span = Some([first.0, last.0 + 1]);
+        f.source = source;
+    }
+
+    let has_han = name.chars().any(text::is_han);
+    if !name.is_empty() && name.chars().all(|c| c.is_ascii_digit()) {
+        out.add("signature.all_digits", &[]);
+    } else if !has_han && name.chars().any(|c| c.is_ascii_alphabetic()) {
+        out.add("signature.latin_only", &[]);
+    }
+
+    if !rules.traditional_allowed.value {
+        let traditional = text::traditional_chars(name);
+        if let (Some(first), Some(last)) = (traditional.first(), traditional.last()) {
+            let chars: String = traditional.iter().map(|(_, t, s)| format!("{t}→{s}")).collect::<Vec<_>>().join(" ");
+            let source = out.cite(&rules.traditional_allowed.source);
+            let f =
+                out.add("signature.traditional", &[arg("chars", chars), arg("simplified", text::to_simplified(name))]);
+            f.span = Some([first.0, last.0 + 1]);
+            f.source = source;
+        }
+    }
+
+    // Neutral: the name is made only of neutral words (客服通知, 温馨提示 …).
+    let neutral = Words::find(name, &words.neutral_signatures.words);
+    let covered: usize = neutral.iter().map(|h| h.span[1] - h.span[0]).sum();
+    if !neutral.is_empty() && covered == len {
+        out.add("signature.neutral", &[arg("word", name)]).span = Some([0, len]);
+    }
+    for hit in Words::find(name, &words.test_words.words) {
+        out.add("signature.test_word", &[arg("word", &hit.word)]).span = Some(hit.span);
+    }
+
+    match context.source {
+        Some(SignatureSource::Company) | None => {
+            if let Some(company) = context.company.map(str::trim).filter(|c| !c.is_empty()) {
+                company_part(out, name, company);
+            }
+        }
+        Some(SignatureSource::App) => {
+            if let Some(app) = context.app_name.filter(|a| *a != name) {
+                out.add("signature.app_name", &[arg("name", name), arg("app", app)]).expected = Some(app.to_string());
+            }
+        }
+        Some(SignatureSource::Trademark) => {
+            if let Some(mark) = context.mark.filter(|m| *m != name) {
+                out.add("signature.trademark_mark", &[arg("name", name), arg("mark", mark)]).expected =
+                    Some(mark.to_string());
+            }
+        }
+        Some(SignatureSource::Website) => {}
+    }
+}
+
+/// A company signature is the full name or a contiguous part of it, and that part must carry
+/// the trade name rather than only region, industry or legal-form words.
+fn company_part(out: &mut Findings<'_>, name: &str, company: &str) {
+    if name.is_empty() {
+        return;
+    }
+    if !company.contains(name) {
+        let max = out.profile.signature.length.max as usize;
+        let suggestion = suggest_signature(company, max);
+        let f = out.add(
+            "signature.company_part",
+            &[arg("name", name), arg("company", company), arg("suggestion", &suggestion)],
+        );
+        f.expected = Some(suggestion);
+        return;
+    }
+    let hits = Words::find(name, &out.catalog.words.generic_name_parts.words);
+    let mut specific: Vec<bool> = name.chars().map(text::is_han).collect();
+    for hit in &hits {
+        for flag in specific.iter_mut().take(hit.span[1]).skip(hit.span[0]) {
+            *flag = false;
+        }
+    }
+    if specific.iter().filter(|s| **s).count() < 2 {
+        out.add("signature.company_generic", &[arg("name", name), arg("company", company)]);
+    }
+}
+
+/// A contiguous part of the company name to suggest: the name without its leading region
+/// (up to the last 省/市/区/县 near the start) and trailing legal form, cut to the vendor's limit.
+pub fn suggest_signature(company: &str, max_chars: usize) -> String {
+    let chars: Vec<char> = company.chars().collect();
+    let region_end = chars
+        .iter()
+        .take(10)
+        .enumerate()
+        .filter(|(_, c)| matches!(c, '省' | '市' | '区' | '县'))
+        .map(|(i, _)| i + 1)
+        .last()
+        .filter(|end| chars.len().saturating_sub(*end) >= 4)
+        .unwrap_or(0);
+    let mut core: String = chars.get(region_end..).unwrap_or_default().iter().collect();
+    let forms = ["股份有限公司", "有限责任公司", "有限公司", "股份公司", "集团", "公司"];
+    while let Some(form) = forms.iter().find(|f| core.ends_with(**f) && core.chars().count() > f.chars().count() + 1)
+    {
+        core.truncate(core.len() - form.len());
+    }
+    // Brackets (a region after the trade name) are not allowed in signatures; stop before them.
+    let core: String = core.chars().take_while(|c| !matches!(c, '(' | '（')).collect();
+    let core = if core.chars().count() >= 2 { core } else { company.to_string() };
+    core.chars().take(max_chars).collect()
+}
+
+/// A template to lint, with what the billed length depends on.
+#[derive(Clone, Debug)]
+pub struct TemplateInput<'a> {
+    pub kind: TemplateType,
+    pub text: &'a str,
+    pub applicant: ApplicantKind,
+    /// The signature the message is sent under, without 【】.
+    pub signature: Option<&'a str>,
+    /// Sample values of variables, for the billed length and the code length.
+    pub values: &'a BTreeMap<String, String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Length {
+    /// The whole message as received, 【signature】 included.
+    pub chars: usize,
+    pub segments: usize,
+    /// What was assumed because it was not given: variables counted at a typical length, and
+    /// the signature when none was named.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub assumed: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TemplateLint {
+    pub vendor: Vendor,
+    pub findings: Vec<Finding>,
+    pub length: Length,
+    /// The template in the vendor's variable syntax.
+    pub rendered: String,
+}
+
+/// A variable without a sample value counts as this many characters: the longest verification
+/// code every vendor accepts and Tencent's stated default variable length (vendors.md §2.2).
+pub const TYPICAL_VALUE_CHARS: usize = 6;
+
+pub fn lint_template(profile: &VendorProfile, input: &TemplateInput<'_>) -> Result<TemplateLint> {
+    let catalog = Catalog::get()?;
+    let mut out = Findings::new(catalog, profile);
+    let (length, rendered) = template_findings(&mut out, input);
+    Ok(TemplateLint { vendor: profile.vendor, findings: out.into_vec(), length, rendered })
+}
+
+/// Adds the findings about one template to `out`; returns its billed length and rendering.
+pub fn template_findings(out: &mut Findings<'_>, input: &TemplateInput<'_>) -> (Length, String) {
+    let profile = out.profile;
+    let rules = &profile.templates;
+    let parsed = template::parse(input.text);
+    let kind_label = type_label(input.kind);
+
+    let applicant_rule = profile.applicant(input.applicant);
+    if !applicant_rule.template_types.contains(&input.kind) {
+        let source = out.cite(&applicant_rule.source);
+        out.add(
+            "template.type_not_allowed",
+            &[arg_text("applicant", applicant_label(input.applicant)), arg_text("type", kind_label.clone())],
+        )
+        .source = source;
+    }
+
+    for broken in &parsed.malformed {
+        out.add("template.variable_malformed", &[arg("text", &broken.text)]).span = Some(broken.span);
+    }
+    variable_syntax(out, &parsed);
+
+    let names = parsed.names();
+    if let Some(max) = &rules.max_variables
+        && names.len() > max.value as usize
+    {
+        let source = out.cite(&max.source);
+        out.add("template.variable_count", &[arg("count", names.len()), arg("max", max.value)]).source = source;
+    }
+    if let Some(rule) = rules.repeated_variables_allowed.as_ref().filter(|r| !r.value) {
+        for name in &names {
+            let uses: Vec<_> = parsed.variables().filter(|v| v.name == *name).collect();
+            if let Some(second) = uses.get(1) {
+                let source = out.cite(&rule.source);
+                let f = out.add("template.variable_repeated", &[arg("var", format!("${{{name}}}"))]);
+                f.span = Some(second.span);
+                f.source = source;
+            }
+        }
+    }
+    adjacency(out, &parsed);
+
+    symbols(out, input.text);
+    if let Some(rule) = rules.traditional_allowed.as_ref().filter(|r| !r.value) {
+        let traditional = text::traditional_chars(&parsed.fixed_text());
+        if !traditional.is_empty() {
+            let chars: String = traditional.iter().map(|(_, t, s)| format!("{t}→{s}")).collect::<Vec<_>>().join(" ");
+            let source = out.cite(&rule.source);
+            out.add("template.traditional", &[arg("chars", chars)]).source = source;
+        }
+    }
+
+    let length = billed_length(out, input, &parsed);
+
+    links_and_numbers(out, input, &parsed);
+    match input.kind {
+        TemplateType::Verification => verification(out, input, &parsed),
+        TemplateType::Marketing => marketing(out, input, &parsed),
+        TemplateType::Notification => {}
+    }
+    if input.kind != TemplateType::Marketing {
+        let mut seen: Vec<String> = Vec::new();
+        for hit in Words::find_in(input.text, &out.catalog.words.marketing) {
+            if seen.contains(&hit.word) {
+                continue;
+            }
+            seen.push(hit.word.clone());
+            let category = hit.category.map(|c| c.category.clone()).unwrap_or_else(|| Text::new("营销", "marketing"));
+            out.add(
+                "template.marketing_words",
+                &[arg("word", &hit.word), arg_text("category", category), arg_text("type", kind_label.clone())],
+            )
+            .span = Some(hit.span);
+        }
+    }
+    for hit in Words::find_in(input.text, &out.catalog.words.redline) {
+        let category = hit.category.map(|c| c.category.clone()).unwrap_or_else(|| Text::new("红线", "red line"));
+        let f = out.add(
+            "redline.industry",
+            &[arg_text("where", Text::new("模板", "The template")), arg("word", &hit.word), arg_text("category", category)],
+        );
+        f.span = Some(hit.span);
+    }
+
+    let rendered = parsed.render(rules.variable_syntax.value);
+    if rendered != input.text && parsed.variables().all(|v| v.written == Written::Dollar) {
+        let source = out.cite(&rules.variable_syntax.source);
+        out.add("template.rendered", &[arg("text", &rendered)]).source = source;
+    }
+    (length, rendered)
+}
+
+fn variable_syntax(out: &mut Findings<'_>, parsed: &template::Parsed) {
+    let syntax = out.profile.templates.variable_syntax.clone();
+    let source = out.cite(&syntax.source);
+    let braces: Vec<_> = parsed.variables().filter(|v| v.written == Written::Brace).collect();
+    if syntax.value != VariableSyntax::BraceNumbered {
+        for v in braces {
+            let expected = match syntax.value {
+                VariableSyntax::DollarNumbered => format!("${{{}}}", v.name),
+                _ => "${name}".to_string(),
+            };
+            let f = out.add("template.variable_syntax", &[arg("text", format!("{{{}}}", v.name)), arg("expected", expected)]);
+            f.span = Some(v.span);
+            f.source = source.clone();
+        }
+        return;
+    }
+    // Tencent: {1}, {2} … numbered consecutively from 1.
+    let mut numbers: Vec<u32> = braces.iter().filter_map(|v| v.name.parse().ok()).collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    let consecutive = numbers.iter().enumerate().all(|(i, n)| *n as usize == i + 1);
+    if !consecutive {
+        let shown = numbers.iter().map(|n| format!("{{{n}}}")).collect::<Vec<_>>().join(" ");
+        let expected = (1..=numbers.len()).map(|n| format!("{{{n}}}")).collect::<Vec<_>>().join(" ");
+        let f = out.add("template.variable_numbering", &[arg("numbers", shown), arg("expected", expected)]);
+        f.source = source;
+    }
+}
+
+fn adjacency(out: &mut Findings<'_>, parsed: &template::Parsed) {
+    let mut previous: Option<&template::Variable> = None;
+    for part in &parsed.parts {
+        match part {
+            Part::Var(v) => {
+                if let Some(p) = previous {
+                    let text = format!("{}{}", p.written_form(), v.written_form());
+                    out.add("template.adjacent_variables", &[arg("text", text)]).span = Some([p.span[0], v.span[1]]);
+                }
+                previous = Some(v);
+            }
+            Part::Text { text, .. } if text.trim().is_empty() => {}
+            Part::Text { .. } => previous = None,
+        }
+    }
+    let fixed = parsed.fixed_text();
+    let meaningful = fixed.chars().any(|c| text::is_han(c) || c.is_alphanumeric());
+    if parsed.variables().next().is_some() && !meaningful {
+        out.add("template.all_variables", &[]);
+    }
+}
+
+fn symbols(out: &mut Findings<'_>, text_: &str) {
+    let chars: Vec<char> = text_.chars().collect();
+    if let Some(at) = chars.iter().position(|c| matches!(c, '【' | '】')) {
+        out.add("template.brackets", &[]).span = Some([at, at + 1]);
+    }
+    let forbidden = out.profile.templates.forbidden_symbols.clone();
+    let mut found: Vec<(usize, String)> = Vec::new();
+    for symbol in &forbidden.value {
+        let needle: Vec<char> = symbol.chars().collect();
+        for start in 0..chars.len() {
+            if chars.get(start..start + needle.len()) == Some(needle.as_slice()) {
+                found.push((start, symbol.clone()));
+            }
+        }
+    }
+    found.sort();
+    if let (Some(first), Some(last)) = (found.first(), found.last()) {
+        let mut shown: Vec<String> = found.iter().map(|(_, s)| format!("“{s}”")).collect();
+        shown.dedup();
+        let span = [first.0, last.0 + last.1.chars().count()];
+        let source = out.cite(&forbidden.source);
+        let f = out.add("template.symbols", &[arg("chars", shown.join(" "))]);
+        f.span = Some(span);
+        f.source = source;
+    }
+    if let Some(rule) = out.profile.templates.edge_brackets_allowed.clone().filter(|r| !r.value) {
+        let trimmed = text_.trim();
+        if trimmed.starts_with(['[', '［']) || trimmed.ends_with([']', '］']) {
+            let source = out.cite(&rule.source);
+            out.add("template.edge_brackets", &[]).source = source;
+        }
+    }
+}
+
+/// The whole message as received: 【signature】 + the text with variable values. Variables
+/// without a sample value count as [`TYPICAL_VALUE_CHARS`] (the code as the vendor's longest).
+fn billed_length(out: &mut Findings<'_>, input: &TemplateInput<'_>, parsed: &template::Parsed) -> Length {
+    let rules = &out.profile.templates;
+    let mut assumed = Vec::new();
+    let mut values = input.values.clone();
+    let code_chars = rules.verification_code_length.as_ref().map_or(TYPICAL_VALUE_CHARS, |r| r.max as usize);
+    for name in parsed.names() {
+        if !values.contains_key(name) {
+            let is_code = input.kind == TemplateType::Verification;
+            let chars = if is_code { code_chars } else { TYPICAL_VALUE_CHARS };
+            values.insert(name.to_string(), "0".repeat(chars));
+            assumed.push(format!("${{{name}}}={chars}"));
+        }
+    }
+    let body = parsed.fill(&values);
+    let signature = match input.signature {
+        Some(s) => format!("【{s}】"),
+        None => {
+            assumed.push("signature=0".to_string());
+            "【】".to_string()
+        }
+    };
+    let chars = text::sms_len(&signature) + text::sms_len(&body);
+    let segments = text::segments(chars);
+
+    let whole_message = rules.max_chars_includes_signature.as_ref().is_some_and(|r| r.value);
+    let (counted, what) = if whole_message {
+        (chars, Text::new("整条短信（含签名和变量值）", "The whole message (signature and values included)"))
+    } else {
+        (text::sms_len(&body), Text::new("模板内容（含变量值）", "The template (with variable values)"))
+    };
+    let max = rules.max_chars.clone();
+    if counted > max.value as usize {
+        let source = out.cite(&max.source);
+        out.add("template.too_long", &[arg_text("what", what), arg("len", counted), arg("max", max.value)]).source =
+            source;
+    }
+    if segments > 1 {
+        out.add("template.segments", &[arg("chars", chars), arg("segments", segments)]);
+    }
+    Length { chars, segments, assumed }
+}
+
+fn links_and_numbers(out: &mut Findings<'_>, input: &TemplateInput<'_>, parsed: &template::Parsed) {
+    let words = &out.catalog.words;
+    let links = text::find_links(input.text, &words.link_tlds.words);
+    let short_hosts = words.short_link_hosts.words.clone();
+    for (span, link) in links {
+        let touches_variable = parsed.variables().any(|v| v.span[1] == span[0] || v.span[0] == span[1]);
+        let host = text::link_host(&link);
+        let id = if touches_variable {
+            "template.variable_in_link"
+        } else if input.kind == TemplateType::Verification {
+            "template.verification_link"
+        } else if short_hosts.iter().any(|h| *h == host) {
+            "template.short_link"
+        } else {
+            "template.link"
+        };
+        out.add(id, &[arg("text", &link)]).span = Some(span);
+    }
+    for span in text::find_mobile_numbers(input.text) {
+        out.add("template.mobile_number", &[arg("text", text::slice(input.text, span))]).span = Some(span);
+    }
+}
+
+fn verification(out: &mut Findings<'_>, input: &TemplateInput<'_>, parsed: &template::Parsed) {
+    let rules = out.profile.templates.clone();
+    let keywords = &rules.verification_keywords;
+    if text::find_words(&parsed.fixed_text(), &keywords.value).is_empty() {
+        let source = out.cite(&keywords.source);
+        out.add("template.verification_keyword", &[arg("keywords", keywords.value.join("、"))]).source = source;
+    }
+    let names = parsed.names();
+    if let Some(rule) = rules.verification_single_variable.as_ref().filter(|r| r.value)
+        && names.len() != 1
+    {
+        let source = out.cite(&rule.source);
+        out.add("template.verification_variables", &[arg("count", names.len())]).source = source;
+    }
+    if let (Some(range), [code]) = (&rules.verification_code_length, names.as_slice())
+        && let Some(value) = input.values.get(*code)
+    {
+        let len = value.chars().count();
+        if len < range.min as usize || len > range.max as usize {
+            let source = out.cite(&range.source);
+            let args = [arg("value", value), arg("len", len), arg("min", range.min), arg("max", range.max)];
+            out.add("template.verification_code_length", &args).source = source;
+        }
+    }
+}
+
+fn marketing(out: &mut Findings<'_>, input: &TemplateInput<'_>, parsed: &template::Parsed) {
+    let rules = out.profile.templates.clone();
+    let opt_out = &rules.marketing_opt_out;
+    if text::find_words(input.text, &opt_out.value).is_empty() {
+        let suggestion = opt_out.value.first().cloned().unwrap_or_default();
+        let source = out.cite(&opt_out.source);
+        let f = out.add(
+            "template.marketing_opt_out",
+            &[arg("accepted", opt_out.value.join(" / ")), arg("suggestion", suggestion)],
+        );
+        f.source = source;
+    }
+    if text::find_words(input.text, &out.catalog.words.member_words.words).is_empty() {
+        out.add("template.marketing_member", &[]);
+    }
+    if !rules.marketing_variables_allowed.value && parsed.variables().next().is_some() {
+        let source = out.cite(&rules.marketing_variables_allowed.source);
+        out.add("template.marketing_variables", &[]).source = source;
+    }
+}
+
+pub fn type_label(kind: TemplateType) -> Text {
+    match kind {
+        TemplateType::Verification => Text::new("验证码", "verification"),
+        TemplateType::Notification => Text::new("通知", "notification"),
+        TemplateType::Marketing => Text::new("推广", "marketing"),
+    }
+}
+
+fn applicant_label(kind: ApplicantKind) -> Text {
+    match kind {
+        ApplicantKind::Enterprise => Text::new("企业", "enterprise"),
+        ApplicantKind::Individual => Text::new("个人", "individual"),
+    }
+}

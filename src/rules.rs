@@ -1,0 +1,243 @@
+//! The rule catalog (`assets/rules.toml`) and word lists (`assets/words.toml`): what each
+//! finding says, in Chinese and English, its severity and its source. The functions that decide
+//! when a rule fires live in `lint` (signatures, templates) and `checks` (the whole case); they
+//! only name a rule id and fill in its placeholders.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::case::Role;
+use crate::error::{Error, Result};
+use crate::i18n::Text;
+use crate::profile::VendorProfile;
+use crate::requirements::{Finding, Severity};
+use crate::text;
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub id: String,
+    pub severity: Severity,
+    pub message: Text,
+    pub fix: Text,
+    pub source: String,
+}
+
+/// How a document's field is compared with the value the case declares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CompareMode {
+    /// Names: character for character; every difference is reported and classified.
+    Exact,
+    /// Identifiers: exact after trimming and upper-casing (OCR may print full-width digits).
+    Code,
+    /// ICP numbers: the site number `…号-N` also matches its subject number `…号`.
+    Icp,
+    /// The declared domain is the filed domain or one of its subdomains.
+    Domain,
+    /// A date, compared as YYYY-MM-DD.
+    Date,
+}
+
+/// A field a document shows that must equal a value the case declares.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Comparison {
+    pub material: Role,
+    pub field: String,
+    pub label: Text,
+    /// A case key (`applicant.name`, `landing.domain`, …) or `subject.name` / `subject.uscc`.
+    pub declared: String,
+    pub compare: CompareMode,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CatalogFile {
+    rule: Vec<Rule>,
+    comparison: Vec<Comparison>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WordList {
+    pub source: String,
+    pub words: Vec<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Category {
+    pub category: Text,
+    pub source: String,
+    pub words: Vec<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Words {
+    pub neutral_signatures: WordList,
+    pub test_words: WordList,
+    pub generic_name_parts: WordList,
+    pub member_words: WordList,
+    pub short_link_hosts: WordList,
+    pub link_tlds: WordList,
+    pub marketing: Vec<Category>,
+    pub redline: Vec<Category>,
+}
+
+/// A word found in a text: which word, its span in characters, and its category.
+#[derive(Clone, Debug)]
+pub struct WordHit<'a> {
+    pub word: String,
+    pub span: [usize; 2],
+    pub category: Option<&'a Category>,
+}
+
+impl Words {
+    /// Every occurrence of a word of `list` in `text`, longest first where they overlap.
+    pub fn find<'a>(text: &str, list: &'a [String]) -> Vec<WordHit<'a>> {
+        text::find_words(text, list)
+            .into_iter()
+            .map(|(span, _)| WordHit {
+                word: text.chars().skip(span[0]).take(span[1] - span[0]).collect(),
+                span,
+                category: None,
+            })
+            .collect()
+    }
+
+    /// Every occurrence of a categorised word in `text`.
+    pub fn find_in<'a>(text: &str, categories: &'a [Category]) -> Vec<WordHit<'a>> {
+        let mut hits = Vec::new();
+        for category in categories {
+            for mut hit in Words::find(text, &category.words) {
+                hit.category = Some(category);
+                hits.push(hit);
+            }
+        }
+        hits.sort_by_key(|h| h.span);
+        hits
+    }
+}
+
+pub struct Catalog {
+    rules: BTreeMap<String, Rule>,
+    pub comparisons: Vec<Comparison>,
+    pub words: Words,
+}
+
+const RULES_TOML: &str = include_str!("../assets/rules.toml");
+const WORDS_TOML: &str = include_str!("../assets/words.toml");
+
+impl Catalog {
+    /// The bundled catalog, parsed once per process.
+    pub fn get() -> Result<&'static Catalog> {
+        static PARSED: OnceLock<std::result::Result<Catalog, (String, String)>> = OnceLock::new();
+        let parsed = PARSED.get_or_init(|| {
+            Catalog::parse(RULES_TOML, WORDS_TOML).map_err(|e| match e {
+                Error::Asset { name, detail } => (name, detail),
+                other => ("rules".to_string(), other.to_string()),
+            })
+        });
+        parsed.as_ref().map_err(|(name, detail)| Error::Asset { name: name.clone(), detail: detail.clone() })
+    }
+
+    pub fn parse(rules: &str, words: &str) -> Result<Catalog> {
+        let asset = |name: &str, e: toml::de::Error| Error::Asset { name: name.into(), detail: e.to_string() };
+        let file: CatalogFile = toml::from_str(rules).map_err(|e| asset("rules.toml", e))?;
+        let words: Words = toml::from_str(words).map_err(|e| asset("words.toml", e))?;
+        let mut map = BTreeMap::new();
+        for rule in file.rule {
+            if let Some(old) = map.insert(rule.id.clone(), rule) {
+                return Err(Error::Asset { name: "rules.toml".into(), detail: format!("duplicate rule id {}", old.id) });
+            }
+        }
+        Ok(Catalog { rules: map, comparisons: file.comparison, words })
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.get(id)
+    }
+
+    pub fn rules(&self) -> impl Iterator<Item = &Rule> {
+        self.rules.values()
+    }
+}
+
+/// Collects findings for one vendor: looks a rule up, fills in its placeholders, and lets the
+/// caller add `span`, `field`, `material`, `expected` and `found`.
+pub struct Findings<'a> {
+    pub catalog: &'a Catalog,
+    pub profile: &'a VendorProfile,
+    pub list: Vec<Finding>,
+}
+
+/// A placeholder value in both languages.
+pub type Arg = (&'static str, Text);
+
+pub fn arg(key: &'static str, value: impl ToString) -> Arg {
+    let value = value.to_string();
+    (key, Text::new(value.clone(), value))
+}
+
+pub fn arg_text(key: &'static str, value: Text) -> Arg {
+    (key, value)
+}
+
+impl<'a> Findings<'a> {
+    pub fn new(catalog: &'a Catalog, profile: &'a VendorProfile) -> Self {
+        Findings { catalog, profile, list: Vec::new() }
+    }
+
+    /// Adds the finding of rule `id`. The vendor's name is always available as `{vendor}`.
+    /// An id missing from the catalog is a programming error caught by tests/rules.rs; at run
+    /// time it still yields a finding rather than losing one.
+    pub fn add(&mut self, id: &str, args: &[Arg]) -> &mut Finding {
+        let vendor = ("vendor", self.profile.name.clone());
+        let fill = |text: &Text| Text::new(fill(&text.zh, args, &vendor, true), fill(&text.en, args, &vendor, false));
+        let finding = match self.catalog.rule(id) {
+            Some(rule) => Finding {
+                rule: rule.id.clone(),
+                severity: rule.severity,
+                message: fill(&rule.message),
+                fix: fill(&rule.fix),
+                source: rule.source.clone(),
+                ..Finding::empty()
+            },
+            None => Finding {
+                rule: id.to_string(),
+                severity: Severity::Warn,
+                message: Text::new(format!("未登记的规则 {id}"), format!("unregistered rule {id}")),
+                ..Finding::empty()
+            },
+        };
+        self.list.push(finding);
+        let last = self.list.len() - 1;
+        // The index is the element just pushed.
+        #[allow(clippy::indexing_slicing)]
+        &mut self.list[last]
+    }
+
+    /// Expands a profile source (`"A10 A11"`) into the citation the finding carries.
+    pub fn cite(&self, ids: &str) -> String {
+        self.profile.cite(ids)
+    }
+
+    pub fn into_vec(self) -> Vec<Finding> {
+        self.list
+    }
+}
+
+fn fill(template: &str, args: &[Arg], vendor: &Arg, zh: bool) -> String {
+    let mut out = template.to_string();
+    for (key, value) in args.iter().chain(std::iter::once(vendor)) {
+        let pattern = format!("{{{key}}}");
+        if out.contains(&pattern) {
+            out = out.replace(&pattern, if zh { &value.zh } else { &value.en });
+        }
+    }
+    out
+}
