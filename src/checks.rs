@@ -54,12 +54,7 @@ fn subject(case: &Case) -> (Option<&str>, Option<&str>) {
 }
 
 fn first_field<'a>(evidence: &'a Evidence<'_>, role: Role, key: &str) -> Option<&'a str> {
-    evidence
-        .readings
-        .iter()
-        .filter(|(m, _)| m.role == role)
-        .find_map(|(_, r)| r.field(key))
-        .map(|f| f.value.as_str())
+    evidence.readings.iter().filter(|(m, _)| m.role == role).find_map(|(_, r)| r.field(key)).map(|f| f.value.as_str())
 }
 
 fn signature(out: &mut Findings<'_>, case: &Case, evidence: &Evidence<'_>) {
@@ -220,18 +215,18 @@ fn binding(out: &mut Findings<'_>, case: &Case) {
     {
         let f = out.add(
             "binding.subject",
-            &[arg("subject", subject), arg_text("what", Text::new("签名归属方", "signature owner")), arg("other", owner)],
+            &[
+                arg("subject", subject),
+                arg_text("what", Text::new("签名归属方", "signature owner")),
+                arg("other", owner),
+            ],
         );
         f.field = Some("signature.owner".into());
         f.expected = Some(subject.to_string());
         f.found = Some(owner.to_string());
     }
-    if let Some(operator) = case
-        .data
-        .landing
-        .as_ref()
-        .and_then(|l| l.operator.as_deref())
-        .filter(|o| !o.trim().is_empty() && *o != subject)
+    if let Some(operator) =
+        case.data.landing.as_ref().and_then(|l| l.operator.as_deref()).filter(|o| !o.trim().is_empty() && *o != subject)
     {
         let what = Text::new("落地应用运营方", "operator of the landing application");
         let f = out.add("binding.subject", &[arg("subject", subject), arg_text("what", what), arg("other", operator)]);
@@ -316,7 +311,7 @@ fn materials(out: &mut Findings<'_>, case: &Case, evidence: &Evidence<'_>) {
             accepted.extend(extra.value.iter().cloned());
         }
         let label = material.role.label();
-        if !accepted.iter().any(|a| *a == format) {
+        if !accepted.contains(&format) {
             let args = [
                 arg_text("material", label.clone()),
                 arg("file", &material.original_name),
@@ -342,7 +337,8 @@ fn materials(out: &mut Findings<'_>, case: &Case, evidence: &Evidence<'_>) {
             f.source = source;
         }
         if let Some(problem) = name_problem(&material.original_name, &files) {
-            let f = out.add("material.file_name", &[arg("file", &material.original_name), arg_text("problem", problem)]);
+            let f =
+                out.add("material.file_name", &[arg("file", &material.original_name), arg_text("problem", problem)]);
             f.material = Some(material.role);
         }
     }

@@ -153,13 +153,12 @@ pub fn suggest_signature(company: &str, max_chars: usize) -> String {
         .enumerate()
         .filter(|(_, c)| matches!(c, '省' | '市' | '区' | '县'))
         .map(|(i, _)| i + 1)
-        .last()
+        .next_back()
         .filter(|end| chars.len().saturating_sub(*end) >= 4)
         .unwrap_or(0);
     let mut core: String = chars.get(region_end..).unwrap_or_default().iter().collect();
     let forms = ["股份有限公司", "有限责任公司", "有限公司", "股份公司", "集团", "公司"];
-    while let Some(form) = forms.iter().find(|f| core.ends_with(**f) && core.chars().count() > f.chars().count() + 1)
-    {
+    while let Some(form) = forms.iter().find(|f| core.ends_with(**f) && core.chars().count() > f.chars().count() + 1) {
         core.truncate(core.len() - form.len());
     }
     // Brackets (a region after the trade name) are not allowed in signatures; stop before them.
@@ -290,7 +289,11 @@ pub fn template_findings(out: &mut Findings<'_>, input: &TemplateInput<'_>) -> (
         let category = hit.category.map(|c| c.category.clone()).unwrap_or_else(|| Text::new("红线", "red line"));
         let f = out.add(
             "redline.industry",
-            &[arg_text("where", Text::new("模板", "The template")), arg("word", &hit.word), arg_text("category", category)],
+            &[
+                arg_text("where", Text::new("模板", "The template")),
+                arg("word", &hit.word),
+                arg_text("category", category),
+            ],
         );
         f.span = Some(hit.span);
     }
@@ -313,7 +316,8 @@ fn variable_syntax(out: &mut Findings<'_>, parsed: &template::Parsed) {
                 VariableSyntax::DollarNumbered => format!("${{{}}}", v.name),
                 _ => "${name}".to_string(),
             };
-            let f = out.add("template.variable_syntax", &[arg("text", format!("{{{}}}", v.name)), arg("expected", expected)]);
+            let f = out
+                .add("template.variable_syntax", &[arg("text", format!("{{{}}}", v.name)), arg("expected", expected)]);
             f.span = Some(v.span);
             f.source = source.clone();
         }
@@ -434,16 +438,40 @@ fn billed_length(out: &mut Findings<'_>, input: &TemplateInput<'_>, parsed: &tem
 
 fn links_and_numbers(out: &mut Findings<'_>, input: &TemplateInput<'_>, parsed: &template::Parsed) {
     let words = &out.catalog.words;
-    let links = text::find_links(input.text, &words.link_tlds.words);
+    // Links are found with each variable stood in for by one letter, so `www.${site}.com` is
+    // seen as the link it becomes; `origin` maps each character back to the template.
+    let mut standin = String::new();
+    let mut origin: Vec<(usize, bool)> = Vec::new();
+    for part in &parsed.parts {
+        match part {
+            Part::Text { text, span } => {
+                standin.push_str(text);
+                origin.extend((span[0]..span[1]).map(|i| (i, false)));
+            }
+            Part::Var(v) => {
+                standin.push('x');
+                origin.push((v.span[0], true));
+            }
+        }
+    }
+    let back = |span: [usize; 2]| {
+        let start = origin.get(span[0]).map_or(0, |o| o.0);
+        let end = span[1].checked_sub(1).and_then(|i| origin.get(i)).map_or(start, |(i, is_var)| {
+            if *is_var { parsed.variables().find(|v| v.span[0] == *i).map_or(i + 1, |v| v.span[1]) } else { i + 1 }
+        });
+        [start, end]
+    };
     let short_hosts = words.short_link_hosts.words.clone();
-    for (span, link) in links {
-        let touches_variable = parsed.variables().any(|v| v.span[1] == span[0] || v.span[0] == span[1]);
+    for (span, link) in text::find_links(&standin, &words.link_tlds.words) {
+        let has_variable = origin.get(span[0]..span[1]).is_some_and(|o| o.iter().any(|(_, is_var)| *is_var));
+        let span = back(span);
+        let link = if has_variable { text::slice(input.text, span) } else { link };
         let host = text::link_host(&link);
-        let id = if touches_variable {
+        let id = if has_variable {
             "template.variable_in_link"
         } else if input.kind == TemplateType::Verification {
             "template.verification_link"
-        } else if short_hosts.iter().any(|h| *h == host) {
+        } else if short_hosts.contains(&host) {
             "template.short_link"
         } else {
             "template.link"

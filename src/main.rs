@@ -11,11 +11,11 @@ use serde::Serialize;
 use serde_json::json;
 
 use qualkit::case::{ApplicantKind, Role, SignatureSource, TemplateType, Vendor};
-use qualkit::lint::{self, SignatureContext, TemplateInput};
-use qualkit::profile::VendorProfile;
 use qualkit::i18n::{localize, mask};
 use qualkit::icp::{FilingType, IcpEvent, IcpPlan, IcpTracker, MessageStatus, Responsible};
 use qualkit::ident::{self, IdKind, Validation};
+use qualkit::lint::{self, SignatureContext, TemplateInput};
+use qualkit::profile::VendorProfile;
 use qualkit::requirements::{CheckReport, Finding, Severity, Status};
 use qualkit::store::{Case, CaseSummary};
 use qualkit::{Error, Lang, Store, Text};
@@ -278,7 +278,12 @@ fn lint_command(command: &LintCommand, lang: Lang) -> qualkit::Result<Output> {
             let template = match (text, file) {
                 (Some(text), _) => text.clone(),
                 (None, Some(file)) => std::fs::read_to_string(file).map_err(|e| Error::io(file, e))?,
-                (None, None) => return Err(Error::input("请用 --text 或 --file 给出模板", "give the template with --text or --file")),
+                (None, None) => {
+                    return Err(Error::input(
+                        "请用 --text 或 --file 给出模板",
+                        "give the template with --text or --file",
+                    ));
+                }
             };
             let mut values = std::collections::BTreeMap::new();
             for var in vars {
@@ -288,7 +293,8 @@ fn lint_command(command: &LintCommand, lang: Lang) -> qualkit::Result<Output> {
                 values.insert(name.trim().to_string(), value.to_string());
             }
             let input = TemplateInput {
-                kind: TemplateType::parse(kind).ok_or_else(|| Error::input("未知的模板类型", "unknown template type"))?,
+                kind: TemplateType::parse(kind)
+                    .ok_or_else(|| Error::input("未知的模板类型", "unknown template type"))?,
                 text: template.trim_end_matches(['\n', '\r']),
                 applicant: ApplicantKind::parse(applicant)
                     .ok_or_else(|| Error::input("未知的主体类型", "unknown applicant kind"))?,

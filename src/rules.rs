@@ -152,7 +152,10 @@ impl Catalog {
         let mut map = BTreeMap::new();
         for rule in file.rule {
             if let Some(old) = map.insert(rule.id.clone(), rule) {
-                return Err(Error::Asset { name: "rules.toml".into(), detail: format!("duplicate rule id {}", old.id) });
+                return Err(Error::Asset {
+                    name: "rules.toml".into(),
+                    detail: format!("duplicate rule id {}", old.id),
+                });
             }
         }
         Ok(Catalog { rules: map, comparisons: file.comparison, words })

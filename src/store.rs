@@ -19,9 +19,9 @@ use sha2::{Digest, Sha256};
 
 use crate::case::{ApplicantKind, CaseData, Role, Vendor, read_case_folder};
 use crate::error::{Error, Result};
+use crate::icp::{FilingType, IcpPlan, IcpTracker, MessageState};
 use crate::reading::{DocKind, Reading};
 use crate::scan::ColourStats;
-use crate::icp::{FilingType, IcpPlan, IcpTracker, MessageState};
 
 const DB_FILE: &str = "qualkit.db";
 /// A material larger than this is refused: no vendor accepts anything near it, and it is more
@@ -31,7 +31,7 @@ pub const MAX_MATERIAL_BYTES: u64 = 1 << 30;
 fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(
-        "CREATE TABLE cases (
+            "CREATE TABLE cases (
             id TEXT PRIMARY KEY,
             applicant_kind TEXT NOT NULL,
             applicant_name TEXT NOT NULL,
@@ -364,9 +364,11 @@ impl Store {
     pub fn reading(&self, sha256: &str, kind: DocKind) -> Result<Option<Reading>> {
         let json: Option<String> = self
             .conn
-            .query_row("SELECT data FROM readings WHERE sha256 = ?1 AND kind = ?2", params![sha256, kind.as_str()], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT data FROM readings WHERE sha256 = ?1 AND kind = ?2",
+                params![sha256, kind.as_str()],
+                |r| r.get(0),
+            )
             .optional()?;
         // A reading that no longer parses (an older format) is read again rather than trusted.
         Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
@@ -374,19 +376,15 @@ impl Store {
 
     /// The colour measurements of a stored file, measured on first use and then cached.
     pub fn colour_stats(&self, sha256: &str) -> Result<ColourStats> {
-        let cached: Option<String> = self
-            .conn
-            .query_row("SELECT data FROM image_stats WHERE sha256 = ?1", [sha256], |r| r.get(0))
-            .optional()?;
+        let cached: Option<String> =
+            self.conn.query_row("SELECT data FROM image_stats WHERE sha256 = ?1", [sha256], |r| r.get(0)).optional()?;
         if let Some(stats) = cached.and_then(|json| serde_json::from_str(&json).ok()) {
             return Ok(stats);
         }
         let stats = crate::scan::colour_stats(&self.blob_path(sha256))?;
         let json = serde_json::to_string(&stats).map_err(|e| Error::input(e.to_string(), e.to_string()))?;
-        self.conn.execute(
-            "INSERT OR REPLACE INTO image_stats (sha256, data) VALUES (?1, ?2)",
-            params![sha256, json],
-        )?;
+        self.conn
+            .execute("INSERT OR REPLACE INTO image_stats (sha256, data) VALUES (?1, ?2)", params![sha256, json])?;
         Ok(stats)
     }
 

@@ -92,7 +92,7 @@ pub fn find_words(text: &str, words: &[String]) -> Vec<([usize; 2], usize)> {
             let alnum = |i: Option<usize>| i.and_then(|i| haystack.get(i)).is_some_and(|c| c.is_ascii_alphanumeric());
             let starts_latin = n.first().is_some_and(|c| c.is_ascii_alphanumeric());
             let ends_latin = n.last().is_some_and(|c| c.is_ascii_alphanumeric());
-            !(starts_latin && alnum(at.checked_sub(1))) && !(ends_latin && alnum(Some(at + n.len())))
+            !(starts_latin && alnum(at.checked_sub(1)) || ends_latin && alnum(Some(at + n.len())))
         };
         let best = needles
             .iter()
@@ -229,7 +229,10 @@ mod tests {
         let tlds = vec!["cn".to_string(), "com".to_string()];
         let links = find_links("详见 https://a.example.com/x。或 yunfan.cn 查看，版本 1.2.3", &tlds);
         assert_eq!(links.iter().map(|(_, l)| l.as_str()).collect::<Vec<_>>(), ["https://a.example.com/x", "yunfan.cn"]);
-        assert_eq!(find_mobile_numbers("请致电 138-0000-0000 或 4008001234 或 +8613900000000"), vec![[4, 17], [33, 47]]);
+        assert_eq!(
+            find_mobile_numbers("请致电 138-0000-0000 或 4008001234 或 +8613900000000"),
+            vec![[4, 17], [33, 47]]
+        );
         assert!(find_mobile_numbers("订单号 213800000000").is_empty());
     }
 }

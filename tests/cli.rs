@@ -421,3 +421,123 @@ fn the_database_is_wal_with_foreign_keys_and_a_schema_version() {
     );
     assert!(orphan.is_err(), "a material must belong to a case");
 }
+
+#[test]
+fn lint_signature_json_shape_and_exit_codes() {
+    let env = Env::new();
+    let company = "厦门市海沧区云帆网络科技有限公司";
+    let (code, v) = env.json(&["lint", "signature", "--vendor", "aliyun", "--company", company, "云帆网络"]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["vendor"], "aliyun");
+    assert_eq!(v["findings"], serde_json::json!([]));
+
+    let (code, v) = env.json(&["lint", "signature", "--vendor", "aliyun", "--company", company, "云帆 科技"]);
+    assert_eq!(code, 1, "{v}");
+    let rules: Vec<&str> = v["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    assert_eq!(rules, ["signature.charset", "signature.company_part"]);
+    let charset = &v["findings"][0];
+    for key in ["rule", "severity", "message", "fix", "source"] {
+        assert!(charset[key].is_string(), "{key} in {charset}");
+    }
+    assert_eq!(charset["severity"], "block");
+    assert_eq!(charset["span"], serde_json::json!([2, 3]));
+    assert!(charset["source"].as_str().unwrap().contains("help.aliyun.com"), "{charset}");
+    assert_eq!(v["findings"][1]["expected"], "云帆网络科技");
+
+    // A warning alone does not fail; the readable report is in the chosen language.
+    let out = env.qualkit(&["lint", "signature", "--vendor", "tencent", "--lang", "en", "YunFan"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("[warn] signature.latin_only"), "{text}");
+    // An unknown vendor is a usage error.
+    assert_eq!(env.qualkit(&["lint", "signature", "--vendor", "qq", "云帆"]).status.code(), Some(2));
+}
+
+#[test]
+fn lint_template_reports_length_segments_and_spans() {
+    let env = Env::new();
+    let text = "您的验证码为${code}，5分钟内有效，请勿泄露于他人。";
+    let (code, v) = env.json(&[
+        "lint",
+        "template",
+        "--vendor",
+        "tencent",
+        "--type",
+        "verification",
+        "--signature",
+        "云帆网络",
+        "--text",
+        text,
+    ]);
+    assert_eq!(code, 0, "{v}");
+    // 【云帆网络】 6 + 22 characters of fixed text + a 6-digit code.
+    assert_eq!(v["length"]["chars"], 6 + 22 + 6);
+    assert_eq!(v["length"]["segments"], 1);
+    assert_eq!(v["rendered"], "您的验证码为{1}，5分钟内有效，请勿泄露于他人。");
+
+    let bad = env.root.join("bad.txt");
+    std::fs::write(&bad, "恭喜！验证码${code}，点击 t.cn/x 领红包\n").unwrap();
+    let (code, v) = env.json(&[
+        "lint",
+        "template",
+        "--vendor",
+        "aliyun",
+        "--type",
+        "verification",
+        "--file",
+        bad.to_str().unwrap(),
+        "--var",
+        "code=1234567",
+    ]);
+    assert_eq!(code, 1, "{v}");
+    let found = |rule: &str| v["findings"].as_array().unwrap().iter().find(|f| f["rule"] == rule).cloned();
+    assert_eq!(found("template.verification_link").unwrap()["span"], serde_json::json!([17, 23]));
+    assert_eq!(found("template.marketing_words").unwrap()["span"], serde_json::json!([0, 2]));
+    assert!(found("template.verification_code_length").is_some(), "{v}");
+
+    // 150 characters with the signature → 67 + 67 + 16 = 3 messages, reported as info.
+    let long = "订".repeat(144);
+    let (code, v) = env.json(&[
+        "lint",
+        "template",
+        "--vendor",
+        "huawei",
+        "--type",
+        "notification",
+        "--signature",
+        "云帆网络",
+        "--text",
+        &long,
+    ]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!((v["length"]["chars"].as_u64(), v["length"]["segments"].as_u64()), (Some(150), Some(3)));
+    assert!(found_in(&v, "template.segments"));
+    assert_eq!(
+        env.qualkit(&["lint", "template", "--vendor", "aliyun", "--type", "verification"]).status.code(),
+        Some(2)
+    );
+}
+
+fn found_in(v: &Value, rule: &str) -> bool {
+    v["findings"].as_array().is_some_and(|list| list.iter().any(|f| f["rule"] == rule))
+}
+
+#[test]
+fn case_check_reports_findings_per_vendor() {
+    let env = Env::new();
+    let toml = CASE_TOML
+        .replace("您的验证码为${code}，5分钟内有效，请勿泄露于他人。", "恭喜您！验证码${code}，登录领取红包")
+        .replace("name = \"云帆网络\"", "name = \"云帆科技\"");
+    let id = env.import(&env.case_folder("c", &toml));
+    let (code, v) = env.json(&["case", "check", &id, "--vendor", "tencent"]);
+    assert_eq!(code, 1);
+    let findings = v["vendors"]["tencent"]["findings"].as_array().unwrap();
+    let rule = |r: &str| findings.iter().find(|f| f["rule"] == r).cloned().unwrap_or(Value::Null);
+    assert_eq!(rule("signature.company_part")["field"], "signature.name");
+    let marketing = rule("template.marketing_words");
+    assert_eq!(marketing["field"], "templates.0");
+    assert_eq!(marketing["severity"], "block");
+    assert!(marketing["source"].is_string());
+    assert_eq!(rule("landing.anti_abuse")["severity"], "info");
+    assert_eq!(v["vendors"]["tencent"]["ready"], false);
+}

@@ -1,0 +1,633 @@
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing)]
+//! Every rule of assets/rules.toml, both ways: a failing example that must raise it and a
+//! passing example that must not. The last test checks the table covers the whole catalog.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use qualkit::case::{
+    ApplicantKind, CaseData, CompanyStatus, Role, SignatureSource, SignatureUse, TemplateType, Vendor,
+};
+use qualkit::lint::{self, SignatureContext, TemplateInput};
+use qualkit::profile::VendorProfile;
+use qualkit::reading::{DocKind, Field, Origin, Reading};
+use qualkit::requirements::Finding;
+use qualkit::rules::Catalog;
+use qualkit::{Store, check_case};
+
+const COMPANY: &str = "厦门市海沧区云帆网络科技有限公司";
+
+// ── Signatures ─────────────────────────────────────────────────────────────────────────────
+
+fn sig(vendor: Vendor, name: &str, context: SignatureContext<'_>) -> Vec<String> {
+    let profile = VendorProfile::get(vendor).unwrap();
+    ids(&lint::lint_signature(profile, name, &context).unwrap().findings)
+}
+
+fn company() -> SignatureContext<'static> {
+    SignatureContext { source: Some(SignatureSource::Company), company: Some(COMPANY), ..Default::default() }
+}
+
+fn ids(findings: &[Finding]) -> Vec<String> {
+    findings.iter().map(|f| f.rule.clone()).collect()
+}
+
+/// `(rule, vendor, failing name, passing name, context)`
+fn signature_table() -> Vec<(&'static str, Vendor, &'static str, &'static str, SignatureContext<'static>)> {
+    use Vendor::*;
+    let app =
+        SignatureContext { source: Some(SignatureSource::App), app_name: Some("云帆快送"), ..Default::default() };
+    let mark =
+        SignatureContext { source: Some(SignatureSource::Trademark), mark: Some("帆哥"), ..Default::default() };
+    vec![
+        ("signature.length", Aliyun, "厦门市海沧区云帆网络科技有限公司", "云帆网络", company()),
+        ("signature.length", Huawei, "云", "云帆", SignatureContext::default()),
+        ("signature.charset", Tencent, "云帆 网络", "云帆网络", company()),
+        ("signature.charset", Aliyun, "【云帆网络】", "云帆网络", company()),
+        ("signature.all_digits", Aliyun, "12306", "云帆12306", SignatureContext::default()),
+        ("signature.latin_only", Aliyun, "YunFan", "云帆YunFan", SignatureContext::default()),
+        ("signature.traditional", Aliyun, "雲帆網絡", "云帆网络", SignatureContext::default()),
+        ("signature.neutral", Tencent, "客服通知", "云帆客服", SignatureContext::default()),
+        ("signature.test_word", Aliyun, "云帆测试", "云帆网络", SignatureContext::default()),
+        ("signature.test_word", Baidu, "YunFan test", "YunFan fastest", SignatureContext::default()),
+        ("signature.company_part", Aliyun, "帆云网络", "云帆网络", company()),
+        ("signature.company_part", Tencent, "云帆科技", "云帆网络科技", company()),
+        ("signature.company_generic", Aliyun, "网络科技", "云帆网络科技", company()),
+        ("signature.app_name", Aliyun, "云帆", "云帆快送", app),
+        ("signature.trademark_mark", Huawei, "帆哥哥", "帆哥", mark),
+    ]
+}
+
+#[test]
+fn signature_rules_both_ways() {
+    for (rule, vendor, failing, passing, context) in signature_table() {
+        let failed = sig(vendor, failing, context.clone());
+        assert!(failed.iter().any(|r| r == rule), "{rule} should flag {failing:?} for {vendor}: got {failed:?}");
+        let passed = sig(vendor, passing, context);
+        assert!(!passed.iter().any(|r| r == rule), "{rule} should pass {passing:?} for {vendor}: got {passed:?}");
+    }
+}
+
+#[test]
+fn company_signature_suggestion_is_a_contiguous_part() {
+    let profile = VendorProfile::get(Vendor::Aliyun).unwrap();
+    let lint = lint::lint_signature(profile, "云帆科技", &company()).unwrap();
+    let finding = lint.findings.iter().find(|f| f.rule == "signature.company_part").unwrap();
+    let suggestion = finding.expected.as_deref().unwrap();
+    assert_eq!(suggestion, "云帆网络科技");
+    assert!(COMPANY.contains(suggestion));
+    assert!(sig(Vendor::Aliyun, suggestion, company()).is_empty());
+}
+
+// ── Templates ──────────────────────────────────────────────────────────────────────────────
+
+#[derive(Clone, Copy)]
+struct Tpl {
+    vendor: Vendor,
+    kind: TemplateType,
+    applicant: ApplicantKind,
+    values: &'static [(&'static str, &'static str)],
+}
+
+fn tpl(vendor: Vendor, kind: TemplateType) -> Tpl {
+    Tpl { vendor, kind, applicant: ApplicantKind::Enterprise, values: &[] }
+}
+
+fn lint_template(t: &Tpl, text: &str) -> lint::TemplateLint {
+    let profile = VendorProfile::get(t.vendor).unwrap();
+    let values: BTreeMap<String, String> = t.values.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let input =
+        TemplateInput { kind: t.kind, text, applicant: t.applicant, signature: Some("云帆网络"), values: &values };
+    lint::lint_template(profile, &input).unwrap()
+}
+
+const CODE: &str = "您的验证码为${code}，5分钟内有效，请勿泄露于他人。";
+
+/// `(rule, template kind, failing text, passing text)`; the passing side may use other settings.
+type TplRow = (&'static str, Tpl, String, Tpl, String);
+
+fn row(rule: &'static str, t: Tpl, failing: &str, passing: &str) -> TplRow {
+    (rule, t, failing.to_string(), t, passing.to_string())
+}
+
+fn template_table() -> Vec<TplRow> {
+    use TemplateType::*;
+    use Vendor::*;
+    let long = "您的订单已发货，".repeat(70);
+    let individual = |kind| Tpl { applicant: ApplicantKind::Individual, ..tpl(Aliyun, kind) };
+    let code8 = Tpl { values: &[("code", "12345678")], ..tpl(Tencent, Verification) };
+    let code6 = Tpl { values: &[("code", "123456")], ..tpl(Tencent, Verification) };
+    let eleven: String = (1..=11).map(|i| format!("第{i}项${{v{i}}}，")).collect();
+    let ten: String = (1..=10).map(|i| format!("第{i}项${{v{i}}}，")).collect();
+    vec![
+        (
+            "template.type_not_allowed",
+            individual(Marketing),
+            "尊敬的会员，新品上市。拒收请回复R".into(),
+            individual(Verification),
+            CODE.into(),
+        ),
+        row("template.variable_malformed", tpl(Aliyun, Verification), "您的验证码为${code，5分钟内有效", CODE),
+        row("template.variable_syntax", tpl(Aliyun, Verification), "您的验证码为{1}，5分钟内有效", CODE),
+        row(
+            "template.variable_numbering",
+            tpl(Tencent, Notification),
+            "您的订单{2}已发货，单号{3}",
+            "您的订单{1}已发货，单号{2}",
+        ),
+        row("template.variable_count", tpl(Volcengine, Notification), &eleven, &ten),
+        row(
+            "template.variable_repeated",
+            tpl(Aliyun, Notification),
+            "订单${no}已发货，订单${no}请查收",
+            "订单${no}已发货，请查收",
+        ),
+        row(
+            "template.adjacent_variables",
+            tpl(Huawei, Notification),
+            "尊敬的${name}${title}，您好",
+            "尊敬的${name}，${title}，您好",
+        ),
+        row("template.all_variables", tpl(Tencent, Notification), "${a}，${b}。", "订单${a}已发货，${b}。"),
+        row(
+            "template.variable_in_link",
+            tpl(Tencent, Notification),
+            "详情见 www.${site}.com/a 谢谢",
+            "订单${no}已发货，详情见 www.yunfan.cn/a 谢谢",
+        ),
+        row("template.brackets", tpl(Baidu, Notification), "【云帆】您的订单已发货", "您的订单已发货"),
+        row("template.symbols", tpl(Tencent, Notification), "您的订单已发货★", "您的订单已发货。"),
+        row("template.edge_brackets", tpl(Aliyun, Notification), "[云帆]您的订单已发货", "您的订单已发货"),
+        row("template.traditional", tpl(Aliyun, Notification), "您的訂單已發貨", "您的订单已发货"),
+        row("template.too_long", tpl(Aliyun, Notification), &long, "您的订单已发货"),
+        row("template.verification_keyword", tpl(Aliyun, Verification), "您的口令为${code}，5分钟内有效", CODE),
+        row("template.verification_variables", tpl(Huawei, Verification), "验证码${code}，${minutes}分钟内有效", CODE),
+        ("template.verification_code_length", code8, CODE.into(), code6, CODE.into()),
+        row(
+            "template.verification_link",
+            tpl(Aliyun, Verification),
+            "您的验证码为${code}，登录 https://yunfan.cn 使用",
+            CODE,
+        ),
+        row(
+            "template.link",
+            tpl(Aliyun, Notification),
+            "您的订单已发货，详见 yunfan.cn/o",
+            "您的订单已发货，版本 1.2.3",
+        ),
+        row(
+            "template.short_link",
+            tpl(Huawei, Notification),
+            "您的订单已发货，详见 t.cn/Ab3",
+            "您的订单已发货，详见 yunfan.cn/o",
+        ),
+        row(
+            "template.mobile_number",
+            tpl(Volcengine, Notification),
+            "您的订单已发货，有疑问请致电 138 0013 8000",
+            "您的订单已发货，有疑问请致电 400-800-1234",
+        ),
+        row("template.marketing_words", tpl(Tencent, Notification), "您的订单已发货，领取红包", "您的订单已发货"),
+        row("template.marketing_words", tpl(Aliyun, Verification), "恭喜！您的验证码为${code}", CODE),
+        row(
+            "template.marketing_opt_out",
+            tpl(Huawei, Marketing),
+            "尊敬的会员，新品上市，回TD退订",
+            "尊敬的会员，新品上市，拒收请回复R",
+        ),
+        row(
+            "template.marketing_member",
+            tpl(Aliyun, Marketing),
+            "新品上市，拒收请回复R",
+            "尊敬的会员，新品上市，拒收请回复R",
+        ),
+        row(
+            "template.marketing_variables",
+            tpl(Aliyun, Marketing),
+            "尊敬的会员${name}，新品上市，拒收请回复R",
+            "尊敬的会员，新品上市，拒收请回复R",
+        ),
+        row("template.segments", tpl(Aliyun, Notification), &"您的订单已发货，".repeat(9), "您的订单已发货"),
+        row("template.rendered", tpl(Tencent, Verification), CODE, "您的验证码为{1}，5分钟内有效，请勿泄露于他人。"),
+        row("redline.industry", tpl(Aliyun, Notification), "您申请的小额贷款已到账", "您的订单已发货"),
+    ]
+}
+
+#[test]
+fn template_rules_both_ways() {
+    for (rule, fail_tpl, failing, pass_tpl, passing) in template_table() {
+        let failed = ids(&lint_template(&fail_tpl, &failing).findings);
+        assert!(
+            failed.iter().any(|r| r == rule),
+            "{rule} should flag {failing:?} for {}: got {failed:?}",
+            fail_tpl.vendor
+        );
+        let passed = ids(&lint_template(&pass_tpl, &passing).findings);
+        assert!(
+            !passed.iter().any(|r| r == rule),
+            "{rule} should pass {passing:?} for {}: got {passed:?}",
+            pass_tpl.vendor
+        );
+    }
+}
+
+#[test]
+fn a_clean_verification_template_passes_every_vendor() {
+    for vendor in Vendor::ALL {
+        let lint = lint_template(&tpl(*vendor, TemplateType::Verification), CODE);
+        let blocking: Vec<_> = lint.findings.iter().filter(|f| f.rule != "template.rendered").collect();
+        assert!(blocking.is_empty(), "{vendor}: {blocking:?}");
+        // 【云帆网络】 (6) + the text with a 6-digit code.
+        assert_eq!(lint.length.chars, 6 + CODE.chars().count() - "${code}".len() + 6, "{vendor}");
+        assert_eq!(lint.length.segments, 1);
+    }
+    assert_eq!(
+        lint_template(&tpl(Vendor::Tencent, TemplateType::Verification), CODE).rendered,
+        CODE.replace("${code}", "{1}")
+    );
+    assert_eq!(
+        lint_template(&tpl(Vendor::Huawei, TemplateType::Verification), CODE).rendered,
+        CODE.replace("${code}", "${1}")
+    );
+}
+
+#[test]
+fn billed_segments_count_the_signature() {
+    // 【云帆网络】 is 6; 64 + 6 = 70 → 1 message; 65 + 6 = 71 → 2.
+    let t = tpl(Vendor::Aliyun, TemplateType::Notification);
+    let lint = lint_template(&t, &"订".repeat(64));
+    assert_eq!((lint.length.chars, lint.length.segments), (70, 1));
+    let lint = lint_template(&t, &"订".repeat(65));
+    assert_eq!((lint.length.chars, lint.length.segments), (71, 2));
+    let lint = lint_template(&t, &"订".repeat(128));
+    assert_eq!((lint.length.chars, lint.length.segments), (134, 2));
+    let lint = lint_template(&t, &"订".repeat(129));
+    assert_eq!((lint.length.chars, lint.length.segments), (135, 3));
+}
+
+// ── Whole cases ────────────────────────────────────────────────────────────────────────────
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/yunfan")
+}
+
+/// A test store holding the fixture case, changed by `edit`, with extra materials (rendered
+/// now) and what each material shows.
+struct Setup {
+    edit: fn(&mut CaseData),
+    materials: Vec<(Role, &'static str, Picture)>,
+    readings: Vec<(Role, Reading)>,
+}
+
+#[derive(Clone, Copy)]
+enum Picture {
+    /// A grey scan, no colour at all.
+    Grey,
+    /// A colour licence: a red seal on a tinted page.
+    Colour,
+    /// A noisy photo over 2 MB.
+    Large,
+    /// A BMP, which no vendor takes.
+    Bmp,
+}
+
+fn render(picture: Picture, path: &Path) {
+    let (w, h) = match picture {
+        Picture::Large => (1400, 1400),
+        _ => (400, 300),
+    };
+    let mut seed = 7u32;
+    let img = image::RgbImage::from_fn(w, h, |x, y| match picture {
+        Picture::Grey | Picture::Bmp => {
+            let v = 200 + ((x + y) % 40) as u8;
+            image::Rgb([v, v, v])
+        }
+        Picture::Colour => {
+            let (dx, dy) = (x as i32 - 300, y as i32 - 200);
+            if dx * dx + dy * dy < 50 * 50 { image::Rgb([210, 30, 40]) } else { image::Rgb([250, 240, 215]) }
+        }
+        Picture::Large => {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            let [a, b, c, _] = seed.to_le_bytes();
+            image::Rgb([a, b, c])
+        }
+    });
+    let format = if matches!(picture, Picture::Bmp) { image::ImageFormat::Bmp } else { image::ImageFormat::Png };
+    img.save_with_format(path, format).unwrap();
+}
+
+fn case_rules(vendor: Vendor, setup: Setup) -> Vec<Finding> {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("data")).unwrap();
+    let id = store.import_folder(&fixture()).unwrap();
+    let mut data = store.case(&id).unwrap().data;
+    (setup.edit)(&mut data);
+    store.update_case(&id, &data).unwrap();
+    for (i, (role, name, picture)) in setup.materials.iter().enumerate() {
+        let folder = dir.path().join(format!("m{i}"));
+        std::fs::create_dir_all(&folder).unwrap();
+        let path = folder.join(name);
+        render(*picture, &path);
+        store.add_material(&id, *role, &path).unwrap();
+    }
+    let case = store.case(&id).unwrap();
+    for (role, reading) in &setup.readings {
+        let material = case.materials.iter().find(|m| m.role == *role).expect("a material of the role");
+        store.save_reading(&material.sha256, reading).unwrap();
+    }
+    let report = check_case(&store, &id, Some(vendor)).unwrap();
+    report.vendors[&vendor].findings.clone()
+}
+
+fn nothing(_: &mut CaseData) {}
+
+fn licence(fields: &[(&str, &str)]) -> (Role, Reading) {
+    let mut reading = Reading::new(DocKind::BusinessLicense, Origin::Ocr);
+    for (key, value) in fields {
+        reading = reading.with(key, Field::confirmed(*value));
+    }
+    (Role::BusinessLicense, reading)
+}
+
+fn plain(edit: fn(&mut CaseData)) -> Setup {
+    Setup { edit, materials: Vec::new(), readings: Vec::new() }
+}
+
+fn case_table() -> Vec<(&'static str, Vendor, Setup, Setup)> {
+    use Vendor::*;
+    let icp = |name: &'static str| {
+        let reading = Reading::new(DocKind::IcpRecord, Origin::Ocr)
+            .with("name", Field::confirmed(name))
+            .with("icp_number", Field::confirmed("闽ICP备12345678号"))
+            .with("domain", Field::confirmed("yunfan.example.cn"));
+        Setup {
+            edit: nothing,
+            materials: vec![(Role::IcpRecord, "icp.png", Picture::Grey)],
+            readings: vec![(Role::IcpRecord, reading)],
+        }
+    };
+    let unsure = {
+        let mut field = Field::confirmed("厦门市海沧区云航网络科技有限公司");
+        field.confidence = 0.6;
+        field.uncertain = vec![7];
+        field.bbox = Some([120, 80, 600, 40]);
+        Setup {
+            edit: nothing,
+            materials: Vec::new(),
+            readings: vec![(
+                Role::BusinessLicense,
+                Reading::new(DocKind::BusinessLicense, Origin::Ocr).with("name", field),
+            )],
+        }
+    };
+    vec![
+        (
+            "match.mismatch",
+            Aliyun,
+            Setup {
+                edit: nothing,
+                materials: Vec::new(),
+                readings: vec![licence(&[("name", "厦门市海沧区云帆网络科技有限责任公司")])],
+            },
+            Setup {
+                edit: nothing,
+                materials: Vec::new(),
+                readings: vec![licence(&[("name", COMPANY), ("uscc", "91350205MA2Y0LQ12U")])],
+            },
+        ),
+        ("match.mismatch", Tencent, icp("厦门市海沧区云帆网络科技(有限)公司"), icp(COMPANY)),
+        (
+            "match.unsure",
+            Aliyun,
+            unsure,
+            Setup { edit: nothing, materials: Vec::new(), readings: vec![licence(&[("name", COMPANY)])] },
+        ),
+        (
+            "binding.subject",
+            Aliyun,
+            plain(|d| d.landing.as_mut().unwrap().operator = Some("厦门云帆科技有限公司".into())),
+            plain(|d| d.landing.as_mut().unwrap().operator = Some(COMPANY.into())),
+        ),
+        (
+            "redline.industry",
+            Aliyun,
+            Setup {
+                edit: nothing,
+                materials: Vec::new(),
+                readings: vec![licence(&[("scope", "网络技术服务；区块链技术相关软件和服务")])],
+            },
+            Setup {
+                edit: nothing,
+                materials: Vec::new(),
+                readings: vec![licence(&[("scope", "软件开发；信息技术咨询服务")])],
+            },
+        ),
+        (
+            "redline.industry",
+            Huawei,
+            plain(|d| d.landing.as_mut().unwrap().scenario = Some("同城交友 App 的注册验证码".into())),
+            plain(nothing),
+        ),
+        (
+            "risk.revoked",
+            Aliyun,
+            plain(|d| d.applicant.status = Some(CompanyStatus::Revoked)),
+            plain(|d| d.applicant.status = Some(CompanyStatus::Normal)),
+        ),
+        (
+            "risk.abnormal_list",
+            Tencent,
+            plain(|d| d.applicant.status = Some(CompanyStatus::AbnormalList)),
+            plain(nothing),
+        ),
+        (
+            "risk.new_company",
+            Aliyun,
+            plain(|d| d.applicant.established = Some(chrono::Local::now().date_naive() - chrono::Days::new(10))),
+            plain(|d| d.applicant.established = Some(chrono::Local::now().date_naive() - chrono::Days::new(40))),
+        ),
+        (
+            "material.monochrome_licence",
+            Aliyun,
+            Setup {
+                edit: nothing,
+                materials: vec![(Role::OwnerBusinessLicense, "owner.png", Picture::Grey)],
+                readings: Vec::new(),
+            },
+            Setup {
+                edit: nothing,
+                materials: vec![(Role::OwnerBusinessLicense, "owner.png", Picture::Colour)],
+                readings: Vec::new(),
+            },
+        ),
+        (
+            "material.format",
+            Huawei,
+            Setup { edit: nothing, materials: vec![(Role::IcpRecord, "icp.bmp", Picture::Bmp)], readings: Vec::new() },
+            Setup { edit: nothing, materials: vec![(Role::IcpRecord, "icp.png", Picture::Grey)], readings: Vec::new() },
+        ),
+        (
+            "material.size",
+            Aliyun,
+            Setup {
+                edit: nothing,
+                materials: vec![(Role::IcpRecord, "icp.png", Picture::Large)],
+                readings: Vec::new(),
+            },
+            Setup { edit: nothing, materials: vec![(Role::IcpRecord, "icp.png", Picture::Grey)], readings: Vec::new() },
+        ),
+        (
+            "material.file_name",
+            Aliyun,
+            Setup {
+                edit: nothing,
+                materials: vec![(Role::IcpRecord, "备案截图.png", Picture::Grey)],
+                readings: Vec::new(),
+            },
+            Setup { edit: nothing, materials: vec![(Role::IcpRecord, "icp.png", Picture::Grey)], readings: Vec::new() },
+        ),
+        (
+            "landing.scenario_vague",
+            Aliyun,
+            plain(|d| d.landing.as_mut().unwrap().scenario = Some("验证码".into())),
+            plain(nothing),
+        ),
+        (
+            "landing.anti_abuse",
+            Aliyun,
+            plain(nothing),
+            plain(|d| {
+                d.templates.iter_mut().for_each(|t| {
+                    t.kind = TemplateType::Notification;
+                    t.text = "您的订单已发货，请注意查收。".into();
+                })
+            }),
+        ),
+    ]
+}
+
+#[test]
+fn case_rules_both_ways() {
+    for (rule, vendor, failing, passing) in case_table() {
+        let failed = case_rules(vendor, failing);
+        assert!(failed.iter().any(|f| f.rule == rule), "{rule} should fire for {vendor}: got {:?}", ids(&failed));
+        let passed = case_rules(vendor, passing);
+        assert!(!passed.iter().any(|f| f.rule == rule), "{rule} should not fire for {vendor}: got {:?}", ids(&passed));
+    }
+}
+
+#[test]
+fn a_mismatch_names_its_kind_and_diff() {
+    let setup = Setup {
+        edit: nothing,
+        materials: Vec::new(),
+        readings: vec![licence(&[("name", "厦门市海沧区云帆网络科技有限责任公司"), ("uscc", "91350205MA2Y0LQ12U")])],
+    };
+    let findings = case_rules(Vendor::Aliyun, setup);
+    let f = findings.iter().find(|f| f.rule == "match.mismatch").expect("a mismatch");
+    assert_eq!(f.material, Some(Role::BusinessLicense));
+    assert_eq!(f.field.as_deref(), Some("name"));
+    assert_eq!(f.expected.as_deref(), Some(COMPANY));
+    assert_eq!(f.found.as_deref(), Some("厦门市海沧区云帆网络科技有限责任公司"));
+    let json = serde_json::to_value(f).unwrap();
+    assert_eq!(json["difference"], serde_json::json!(["company_form"]));
+    assert_eq!(json["diff"][1], serde_json::json!({"op": "insert", "text": "责任"}));
+    assert!(f.message.zh.contains("有限责任公司"), "{}", f.message.zh);
+    // The credit code agrees, so it is not reported.
+    assert_eq!(findings.iter().filter(|f| f.rule.starts_with("match.")).count(), 1);
+}
+
+#[test]
+fn an_uncertain_character_asks_instead_of_blocking() {
+    let mut field = Field::confirmed("厦门市海沧区云航网络科技有限公司");
+    field.uncertain = vec![7];
+    field.bbox = Some([120, 80, 600, 40]);
+    let reading = Reading::new(DocKind::BusinessLicense, Origin::Ocr).with("name", field);
+    let setup = Setup { edit: nothing, materials: Vec::new(), readings: vec![(Role::BusinessLicense, reading)] };
+    let findings = case_rules(Vendor::Aliyun, setup);
+    let f = findings.iter().find(|f| f.rule.starts_with("match.")).unwrap();
+    assert_eq!(f.rule, "match.unsure");
+    assert_eq!(f.severity, qualkit::requirements::Severity::Warn);
+    assert_eq!(f.bbox, Some([120, 80, 600, 40]));
+}
+
+#[test]
+fn third_party_compares_the_owner_and_the_letter() {
+    let setup = Setup {
+        edit: |d| {
+            let s = d.signature.as_mut().unwrap();
+            s.usage = SignatureUse::ThirdParty;
+            s.owner = Some("厦门帆船文化传媒有限公司".into());
+            s.owner_uscc = Some("91350200MA2XYZ1234".into());
+            s.name = "帆船文化".into();
+        },
+        materials: vec![
+            (Role::OwnerBusinessLicense, "owner.png", Picture::Colour),
+            (Role::AuthorizationLetter, "letter.png", Picture::Grey),
+        ],
+        readings: vec![
+            (
+                Role::OwnerBusinessLicense,
+                Reading::new(DocKind::BusinessLicense, Origin::Ocr)
+                    .with("name", Field::confirmed("厦门帆船文化传媒有限公司")),
+            ),
+            (
+                Role::AuthorizationLetter,
+                Reading::new(DocKind::AuthorizationLetter, Origin::Ocr)
+                    .with("authorizer", Field::confirmed("厦门帆船文化传媒有限公司"))
+                    .with("authorized", Field::confirmed("厦门市海沧区云帆网络有限公司")),
+            ),
+        ],
+    };
+    let findings = case_rules(Vendor::Aliyun, setup);
+    let matches: Vec<_> = findings.iter().filter(|f| f.rule == "match.mismatch").collect();
+    assert_eq!(matches.len(), 1, "{:?}", ids(&findings));
+    assert_eq!(matches[0].material, Some(Role::AuthorizationLetter));
+    assert_eq!(matches[0].field.as_deref(), Some("authorized"));
+    // The signature is checked against the owner's name, not the applicant's.
+    assert!(!findings.iter().any(|f| f.rule == "signature.company_part"), "{:?}", ids(&findings));
+}
+
+#[test]
+fn the_fixture_case_has_no_blocking_finding() {
+    for vendor in Vendor::ALL {
+        let findings = case_rules(*vendor, plain(nothing));
+        let blocking: Vec<_> =
+            findings.iter().filter(|f| f.severity == qualkit::requirements::Severity::Block).collect();
+        assert!(blocking.is_empty(), "{vendor}: {:?}", ids(&findings));
+    }
+}
+
+// ── The catalog ────────────────────────────────────────────────────────────────────────────
+
+#[test]
+fn every_rule_is_tested_both_ways_and_every_used_id_exists() {
+    let catalog = Catalog::get().unwrap();
+    let mut tested: BTreeSet<&str> = BTreeSet::new();
+    tested.extend(signature_table().iter().map(|r| r.0));
+    tested.extend(template_table().iter().map(|r| r.0));
+    tested.extend(case_table().iter().map(|r| r.0));
+    let defined: BTreeSet<&str> = catalog.rules().map(|r| r.id.as_str()).collect();
+    let untested: Vec<_> = defined.difference(&tested).collect();
+    assert!(untested.is_empty(), "rules without a both-ways example: {untested:?}");
+
+    // Every id the code names is in the catalog: the first argument of `add(`, and the rule
+    // ids chosen in `if` branches, which stand alone on their line.
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    for file in ["lint.rs", "checks.rs"] {
+        let code = std::fs::read_to_string(src.join(file)).unwrap();
+        let mut named: Vec<&str> = code.split("add(\"").skip(1).filter_map(|rest| rest.split('"').next()).collect();
+        let is_id = |s: &&str| s.contains('.') && s.chars().all(|c| c.is_ascii_lowercase() || c == '.' || c == '_');
+        let alone = code.lines().map(|l| l.trim().trim_end_matches(','));
+        named.extend(alone.filter_map(|l| l.strip_prefix('"')?.strip_suffix('"')).filter(is_id));
+        assert!(named.len() > 10, "{file}: found only {named:?}");
+        for id in named {
+            assert!(defined.contains(id), "{file} names {id}, which assets/rules.toml does not define");
+        }
+    }
+    // Every rule has both languages and a source.
+    for rule in catalog.rules() {
+        assert!(!rule.message.zh.is_empty() && !rule.message.en.is_empty() && !rule.fix.en.is_empty(), "{}", rule.id);
+        assert!(!rule.source.is_empty(), "{}", rule.id);
+    }
+}
