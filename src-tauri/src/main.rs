@@ -4,10 +4,13 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use qualkit::case::Vendor;
+use qualkit::case::{ApplicantKind, SignatureSource, TemplateType, Vendor};
 use qualkit::ident::{IdKind, Validation};
+use qualkit::lint::{self, SignatureContext, SignatureLint, TemplateInput, TemplateLint};
+use qualkit::profile::VendorProfile;
 use qualkit::requirements::CheckReport;
 use qualkit::store::Case;
 use qualkit::{CaseOverview, Store, Text};
@@ -91,6 +94,32 @@ fn validate_identifier(kind: IdKind, value: String) -> Validation {
     qualkit::ident::validate(kind, &value)
 }
 
+#[tauri::command]
+fn lint_signature(
+    vendor: Vendor,
+    name: String,
+    source: Option<SignatureSource>,
+    company: Option<String>,
+) -> CommandResult<SignatureLint> {
+    let profile = VendorProfile::get(vendor)?;
+    let context = SignatureContext { source, company: company.as_deref(), ..Default::default() };
+    Ok(lint::lint_signature(profile, &name, &context)?)
+}
+
+#[tauri::command]
+fn lint_template(
+    vendor: Vendor,
+    kind: TemplateType,
+    applicant: ApplicantKind,
+    signature: Option<String>,
+    text: String,
+    values: BTreeMap<String, String>,
+) -> CommandResult<TemplateLint> {
+    let profile = VendorProfile::get(vendor)?;
+    let input = TemplateInput { kind, text: &text, applicant, signature: signature.as_deref(), values: &values };
+    Ok(lint::lint_template(profile, &input)?)
+}
+
 fn main() {
     let result = tauri::Builder::default()
         .invoke_handler(tauri::generate_handler![
@@ -100,7 +129,9 @@ fn main() {
             import_case,
             delete_case,
             check_case,
-            validate_identifier
+            validate_identifier,
+            lint_signature,
+            lint_template
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -59,12 +59,41 @@ export interface ChecklistItem {
   source: string;
 }
 
+export type Severity = "block" | "warn" | "info";
+export type TemplateType = "verification" | "notification" | "marketing";
+
+/** One step of a character diff from the declared value to what the document shows. */
+export interface DiffOp {
+  op: "equal" | "delete" | "insert";
+  text: string;
+}
+
 export interface Finding {
   rule: string;
-  severity: "block" | "warn" | "info";
+  severity: Severity;
   message: Text;
   fix: Text;
   source: string;
+  span?: [number, number];
+  field?: string;
+  material?: string;
+  expected?: string;
+  found?: string;
+  difference?: string[];
+  diff?: DiffOp[];
+  bbox?: [number, number, number, number];
+}
+
+export interface SignatureLint {
+  vendor: Vendor;
+  findings: Finding[];
+}
+
+export interface TemplateLint {
+  vendor: Vendor;
+  findings: Finding[];
+  length: { chars: number; segments: number; assumed?: string[] };
+  rendered: string;
 }
 
 export interface VendorReport {
@@ -112,4 +141,22 @@ export const api = {
   deleteCase: (id: string) => invoke<void>("delete_case", { id }),
   checkCase: (id: string, vendor?: Vendor) => invoke<CheckReport>("check_case", { id, vendor: vendor ?? null }),
   validateIdentifier: (kind: IdKind, value: string) => invoke<Validation>("validate_identifier", { kind, value }),
+  lintSignature: (vendor: Vendor, name: string, company?: string) =>
+    invoke<SignatureLint>("lint_signature", { vendor, name, source: company ? "company" : null, company: company ?? null }),
+  lintTemplate: (args: {
+    vendor: Vendor;
+    kind: TemplateType;
+    applicant: ApplicantKind;
+    signature?: string;
+    text: string;
+    values?: Record<string, string>;
+  }) =>
+    invoke<TemplateLint>("lint_template", {
+      vendor: args.vendor,
+      kind: args.kind,
+      applicant: args.applicant,
+      signature: args.signature ?? null,
+      text: args.text,
+      values: args.values ?? {},
+    }),
 };

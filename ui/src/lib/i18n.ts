@@ -40,6 +40,20 @@ const strings = {
   missing: { zh: "缺少", en: "Missing" },
   invalidStatus: { zh: "有误", en: "Invalid" },
   warn: { zh: "注意", en: "Check" },
+  block: { zh: "阻断", en: "Block" },
+  info: { zh: "提示", en: "Info" },
+  findings: { zh: "规则检查", en: "Findings" },
+  noFindings: { zh: "没有发现问题", en: "No findings" },
+  declared: { zh: "填写", en: "Declared" },
+  document: { zh: "材料", en: "Document" },
+  templateLint: { zh: "模板检查", en: "Template check" },
+  templatePlaceholder: { zh: "输入模板，变量写作 ${code}", en: "Type a template; write variables as ${code}" },
+  signature: { zh: "签名（不含【】）", en: "Signature (without 【】)" },
+  verification: { zh: "验证码", en: "Verification" },
+  notification: { zh: "通知", en: "Notification" },
+  marketing: { zh: "推广", en: "Marketing" },
+  chars: { zh: "字", en: "chars" },
+  segments: { zh: "条计费", en: "billed" },
 } satisfies Record<string, Text>;
 
 export type Key = keyof typeof strings;
