@@ -162,6 +162,17 @@ enum CaseCommand {
     },
     /// Delete a case and the material files only it used.
     Delete { id: String },
+    /// Record what a material shows, as a person read or corrected it: --set name=… --set uscc=…
+    Confirm {
+        id: String,
+        #[arg(long, value_parser = Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>())]
+        role: String,
+        /// Which material of that role (its number in `case show --json`); default the first.
+        #[arg(long)]
+        material: Option<i64>,
+        #[arg(long = "set", value_name = "FIELD=VALUE", required = true)]
+        fields: Vec<String>,
+    },
     /// The checklist (and findings) per vendor.
     Check {
         id: String,
@@ -369,6 +380,28 @@ fn case_command(command: &CaseCommand, mut store: Store, lang: Lang) -> qualkit:
             store.delete_case(id)?;
             let text = pick(lang, &format!("已删除案卷 {id}\n"), &format!("deleted case {id}\n"));
             Ok(Output { json: json!({ "id": id, "deleted": true }), text, failed: false })
+        }
+        CaseCommand::Confirm { id, role, material, fields } => {
+            let role = Role::parse(role).ok_or_else(|| Error::input("未知的材料角色", "unknown material role"))?;
+            let material = match material {
+                Some(m) => *m,
+                None => store.case(id)?.materials_with_role(role).next().map(|m| m.id).ok_or_else(|| {
+                    Error::input(
+                        format!("案卷 {id} 没有{}", role.label().zh),
+                        format!("case {id} has no {}", role.label().en),
+                    )
+                })?,
+            };
+            let mut pairs = Vec::new();
+            for field in fields {
+                let (key, value) = field.split_once('=').ok_or_else(|| {
+                    Error::input(format!("--set 应写作 字段=值：{field}"), format!("--set takes FIELD=VALUE: {field}"))
+                })?;
+                pairs.push((key.trim().to_string(), value.to_string()));
+            }
+            let reading = store.confirm_fields(id, material, &pairs)?;
+            let text = pick(lang, "已记录材料上的字段\n", "recorded what the material shows\n");
+            Ok(Output { json: to_json(&reading)?, text, failed: false })
         }
         CaseCommand::Check { id, vendor } => {
             let vendor = vendor.as_deref().and_then(Vendor::parse);

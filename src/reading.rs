@@ -20,6 +20,24 @@ kebab_enum!(
 );
 
 impl DocKind {
+    /// The field keys a reading of this kind may hold (shared/spec/cli.md, `qualkit ocr`; the
+    /// authorization letter's keys are qualkit's own).
+    pub fn fields(self) -> &'static [&'static str] {
+        match self {
+            DocKind::BusinessLicense => {
+                &["name", "uscc", "type", "legal_rep", "registered_capital", "established", "term", "address", "scope"]
+            }
+            DocKind::TrademarkCertificate => {
+                &["reg_number", "mark", "registrant", "address", "classes", "valid_from", "valid_to"]
+            }
+            DocKind::IcpRecord => &["name", "icp_number", "site_name", "domain", "approved"],
+            DocKind::AppListing => &["app_name", "developer"],
+            DocKind::AuthorizationLetter => {
+                &["authorizer", "authorizer_uscc", "authorized", "signatures", "valid_from", "valid_to"]
+            }
+        }
+    }
+
     /// The kind of document a material of `role` is, when qualkit reads that role.
     pub fn for_role(role: Role) -> Option<DocKind> {
         match role {

@@ -388,6 +388,39 @@ impl Store {
         Ok(stats)
     }
 
+    /// Records what a person read on a material: each `(key, value)` replaces the field with a
+    /// confirmed value (confidence 1, nothing uncertain); other fields OCR read are kept.
+    pub fn confirm_fields(&mut self, id: &str, material_id: i64, fields: &[(String, String)]) -> Result<Reading> {
+        let case = self.case(id)?;
+        let material = case.materials.iter().find(|m| m.id == material_id).ok_or_else(|| {
+            Error::input(
+                format!("案卷 {id} 中没有编号为 {material_id} 的材料"),
+                format!("case {id} has no material {material_id}"),
+            )
+        })?;
+        let kind = DocKind::for_role(material.role).ok_or_else(|| {
+            Error::input(
+                format!("{}不是需要识别字段的材料", material.role.label().zh),
+                format!("the {} has no fields to read", material.role.label().en),
+            )
+        })?;
+        if let Some((key, _)) = fields.iter().find(|(key, _)| !kind.fields().contains(&key.as_str())) {
+            let known = kind.fields().join(", ");
+            return Err(Error::input(
+                format!("{}没有字段“{key}”；可用字段：{known}", material.role.label().zh),
+                format!("a {} has no field `{key}`; fields: {known}", material.role.label().en),
+            ));
+        }
+        let mut reading =
+            self.reading(&material.sha256, kind)?.unwrap_or_else(|| Reading::new(kind, crate::reading::Origin::Person));
+        for (key, value) in fields {
+            reading.fields.insert(key.clone(), crate::reading::Field::confirmed(value.clone()));
+        }
+        reading.origin = crate::reading::Origin::Person;
+        self.save_reading(&material.sha256, &reading)?;
+        Ok(reading)
+    }
+
     /// The readings of a case's materials, in material order.
     pub fn case_readings(&self, case: &Case) -> Result<Vec<(Material, Reading)>> {
         let mut out = Vec::new();

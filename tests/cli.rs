@@ -541,3 +541,56 @@ fn case_check_reports_findings_per_vendor() {
     assert_eq!(rule("landing.anti_abuse")["severity"], "info");
     assert_eq!(v["vendors"]["tencent"]["ready"], false);
 }
+
+#[test]
+fn case_confirm_records_what_a_document_shows_and_check_compares_it() {
+    let env = Env::new();
+    let id = env.import(&env.case_folder("c", CASE_TOML));
+    // The licence, as a person reads it: the long legal form and full-width brackets differ.
+    let (code, v) = env.json(&[
+        "case",
+        "confirm",
+        &id,
+        "--role",
+        "business-license",
+        "--set",
+        "name=厦门市海沧区云帆网络科技有限责任公司",
+        "--set",
+        "uscc=91350205MA2Y0LQ12U",
+    ]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["origin"], "person");
+    assert_eq!(v["fields"]["name"]["confidence"], 1.0);
+
+    let (_, v) = env.json(&["case", "check", &id, "--vendor", "aliyun"]);
+    let findings = v["vendors"]["aliyun"]["findings"].as_array().unwrap();
+    let mismatch: Vec<&Value> = findings.iter().filter(|f| f["rule"] == "match.mismatch").collect();
+    assert_eq!(mismatch.len(), 1, "only the name differs: {findings:?}");
+    let m = mismatch[0];
+    assert_eq!(m["material"], "business-license");
+    assert_eq!(m["field"], "name");
+    assert_eq!(m["expected"], "厦门市海沧区云帆网络科技有限公司");
+    assert_eq!(m["found"], "厦门市海沧区云帆网络科技有限责任公司");
+    assert_eq!(m["difference"], serde_json::json!(["company_form"]));
+    assert_eq!(v["vendors"]["aliyun"]["ready"], false);
+
+    // Correcting the reading clears the finding; an unknown field is refused and changes nothing.
+    let out = env.qualkit(&[
+        "case",
+        "confirm",
+        &id,
+        "--role",
+        "business-license",
+        "--set",
+        "name=厦门市海沧区云帆网络科技有限公司",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = env.qualkit(&["case", "confirm", &id, "--role", "business-license", "--set", "nmae=x"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("nmae"), "{}", stderr(&out));
+    let (_, v) = env.json(&["case", "check", &id, "--vendor", "aliyun"]);
+    assert!(!found_in(&v["vendors"]["aliyun"], "match.mismatch"), "{v}");
+    // A role the case has no material of.
+    let out = env.qualkit(&["case", "confirm", &id, "--role", "icp-record", "--set", "name=x"]);
+    assert_eq!(out.status.code(), Some(2));
+}
