@@ -7,12 +7,13 @@ use chrono::NaiveDate;
 use crate::case::{ApplicantKind, CompanyStatus, LandingKind, Role, SignatureSource, SignatureUse, TemplateType};
 use crate::error::Result;
 use crate::i18n::Text;
+use crate::ident;
 use crate::lint::{self, SignatureContext, TemplateInput};
 use crate::matching::{self, DifferenceKind};
 use crate::profile::VendorProfile;
 use crate::reading::Reading;
-use crate::requirements::Finding;
-use crate::rules::{Catalog, CompareMode, Comparison, Findings, Words, arg, arg_text};
+use crate::requirements::{Finding, established_within_a_month};
+use crate::rules::{Catalog, CompareMode, Comparison, Findings, arg, arg_text};
 use crate::scan::ColourStats;
 use crate::store::{Case, Material};
 
@@ -120,10 +121,7 @@ fn declared(case: &Case, key: &str) -> Option<String> {
 /// Whether a declared value agrees with the document under `mode`; exact names are handled by
 /// the character diff instead.
 fn agrees(mode: CompareMode, expected: &str, found: &str) -> bool {
-    let fold = |s: &str| -> String {
-        use unicode_normalization::UnicodeNormalization;
-        s.nfkc().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase()
-    };
+    let fold = ident::fold_code;
     match mode {
         CompareMode::Exact => expected == found,
         CompareMode::Code | CompareMode::Date => fold(expected) == fold(found),
@@ -253,14 +251,9 @@ fn red_lines(out: &mut Findings<'_>, case: &Case, evidence: &Evidence<'_>) {
         places.push((place, "landing.name".into(), None, landing.name.clone()));
     }
     for (place, field, material, text) in places {
-        for hit in Words::find_in(&text, &out.catalog.words.redline) {
-            let category = hit.category.map(|c| c.category.clone()).unwrap_or_else(|| Text::new("红线", "red line"));
-            let args = [arg_text("where", place.clone()), arg("word", &hit.word), arg_text("category", category)];
-            let f = out.add("redline.industry", &args);
+        for f in lint::red_lines(out, &text, &place) {
             f.field = Some(field.clone());
             f.material = material;
-            f.span = Some(hit.span);
-            f.found = Some(hit.word.clone());
         }
     }
 }
@@ -286,10 +279,8 @@ fn risk(out: &mut Findings<'_>, case: &Case, evidence: &Evidence<'_>) {
         first_field(evidence, Role::BusinessLicense, "established")
             .and_then(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok())
     });
-    let month_ago = evidence.today.checked_sub_months(chrono::Months::new(1));
     if let Some(date) = established
-        && date <= evidence.today
-        && month_ago.is_some_and(|m| date > m)
+        && established_within_a_month(date, evidence.today)
         && !has_video
     {
         out.add("risk.new_company", &[arg("date", date.format("%Y-%m-%d"))]).field =

@@ -78,7 +78,8 @@ pub fn validate(kind: IdKind, input: &str) -> Validation {
 }
 
 /// NFKC (full-width digits, letters and `－` become ASCII), no white space, upper case.
-fn fold_code(input: &str) -> String {
+/// NFKC-folded, without whitespace, upper-cased: how identifiers are compared.
+pub fn fold_code(input: &str) -> String {
     input.nfkc().filter(|c| !c.is_whitespace()).flat_map(char::to_uppercase).collect()
 }
 

@@ -75,7 +75,7 @@ pub fn signature_findings(out: &mut Findings<'_>, name: &str, context: &Signatur
     if !rules.traditional_allowed.value {
         let traditional = text::traditional_chars(name);
         if let (Some(first), Some(last)) = (traditional.first(), traditional.last()) {
-            let chars: String = traditional.iter().map(|(_, t, s)| format!("{t}→{s}")).collect::<Vec<_>>().join(" ");
+            let chars = describe_traditional(&traditional);
             let source = out.cite(&rules.traditional_allowed.source);
             let f =
                 out.add("signature.traditional", &[arg("chars", chars), arg("simplified", text::to_simplified(name))]);
@@ -256,7 +256,7 @@ pub fn template_findings(out: &mut Findings<'_>, input: &TemplateInput<'_>) -> (
     if let Some(rule) = rules.traditional_allowed.as_ref().filter(|r| !r.value) {
         let traditional = text::traditional_chars(&parsed.fixed_text());
         if !traditional.is_empty() {
-            let chars: String = traditional.iter().map(|(_, t, s)| format!("{t}→{s}")).collect::<Vec<_>>().join(" ");
+            let chars = describe_traditional(&traditional);
             let source = out.cite(&rule.source);
             out.add("template.traditional", &[arg("chars", chars)]).source = source;
         }
@@ -272,31 +272,20 @@ pub fn template_findings(out: &mut Findings<'_>, input: &TemplateInput<'_>) -> (
     }
     if input.kind != TemplateType::Marketing {
         let mut seen: Vec<String> = Vec::new();
-        for hit in Words::find_in(input.text, &out.catalog.words.marketing) {
+        for (hit, category) in Words::find_in(input.text, &out.catalog.words.marketing) {
             if seen.contains(&hit.word) {
                 continue;
             }
             seen.push(hit.word.clone());
-            let category = hit.category.map(|c| c.category.clone()).unwrap_or_else(|| Text::new("营销", "marketing"));
-            out.add(
-                "template.marketing_words",
-                &[arg("word", &hit.word), arg_text("category", category), arg_text("type", kind_label.clone())],
-            )
-            .span = Some(hit.span);
+            let args = [
+                arg("word", &hit.word),
+                arg_text("category", category.category.clone()),
+                arg_text("type", kind_label.clone()),
+            ];
+            out.add("template.marketing_words", &args).span = Some(hit.span);
         }
     }
-    for hit in Words::find_in(input.text, &out.catalog.words.redline) {
-        let category = hit.category.map(|c| c.category.clone()).unwrap_or_else(|| Text::new("红线", "red line"));
-        let f = out.add(
-            "redline.industry",
-            &[
-                arg_text("where", Text::new("模板", "The template")),
-                arg("word", &hit.word),
-                arg_text("category", category),
-            ],
-        );
-        f.span = Some(hit.span);
-    }
+    red_lines(out, input.text, &Text::new("模板", "The template"));
 
     let rendered = parsed.render(rules.variable_syntax.value);
     if rendered != input.text && parsed.variables().all(|v| v.written == Written::Dollar) {
@@ -358,8 +347,8 @@ fn adjacency(out: &mut Findings<'_>, parsed: &template::Parsed) {
     }
 }
 
-fn symbols(out: &mut Findings<'_>, text_: &str) {
-    let chars: Vec<char> = text_.chars().collect();
+fn symbols(out: &mut Findings<'_>, template: &str) {
+    let chars: Vec<char> = template.chars().collect();
     if let Some(at) = chars.iter().position(|c| matches!(c, '【' | '】')) {
         out.add("template.brackets", &[]).span = Some([at, at + 1]);
     }
@@ -384,7 +373,7 @@ fn symbols(out: &mut Findings<'_>, text_: &str) {
         f.source = source;
     }
     if let Some(rule) = out.profile.templates.edge_brackets_allowed.clone().filter(|r| !r.value) {
-        let trimmed = text_.trim();
+        let trimmed = template.trim();
         if trimmed.starts_with(['[', '［']) || trimmed.ends_with([']', '］']) {
             let source = out.cite(&rule.source);
             out.add("template.edge_brackets", &[]).source = source;
@@ -398,11 +387,13 @@ fn billed_length(out: &mut Findings<'_>, input: &TemplateInput<'_>, parsed: &tem
     let rules = &out.profile.templates;
     let mut assumed = Vec::new();
     let mut values = input.values.clone();
-    let code_chars = rules.verification_code_length.as_ref().map_or(TYPICAL_VALUE_CHARS, |r| r.max as usize);
+    // A verification template's variable is the code: count it at the vendor's longest.
+    let chars = match (input.kind, &rules.verification_code_length) {
+        (TemplateType::Verification, Some(range)) => range.max as usize,
+        _ => TYPICAL_VALUE_CHARS,
+    };
     for name in parsed.names() {
         if !values.contains_key(name) {
-            let is_code = input.kind == TemplateType::Verification;
-            let chars = if is_code { code_chars } else { TYPICAL_VALUE_CHARS };
             values.insert(name.to_string(), "0".repeat(chars));
             assumed.push(format!("${{{name}}}={chars}"));
         }
@@ -528,6 +519,25 @@ fn marketing(out: &mut Findings<'_>, input: &TemplateInput<'_>, parsed: &templat
         let source = out.cite(&rules.marketing_variables_allowed.source);
         out.add("template.marketing_variables", &[]).source = source;
     }
+}
+
+/// `雲→云 網→网`: each traditional character with its simplified form.
+fn describe_traditional(found: &[(usize, char, char)]) -> String {
+    found.iter().map(|(_, t, s)| format!("{t}→{s}")).collect::<Vec<_>>().join(" ")
+}
+
+/// Adds a `redline.industry` finding for each red-line word in `text`, which `place` names; returns
+/// the findings added, for the caller to say which field or material they are about.
+pub fn red_lines<'f>(out: &'f mut Findings<'_>, text: &str, place: &Text) -> &'f mut [Finding] {
+    let start = out.list.len();
+    for (hit, category) in Words::find_in(text, &out.catalog.words.redline) {
+        let args =
+            [arg_text("where", place.clone()), arg("word", &hit.word), arg_text("category", category.category.clone())];
+        let f = out.add("redline.industry", &args);
+        f.span = Some(hit.span);
+        f.found = Some(hit.word);
+    }
+    out.list.get_mut(start..).unwrap_or_default()
 }
 
 pub fn type_label(kind: TemplateType) -> Text {

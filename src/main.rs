@@ -296,13 +296,10 @@ fn lint_command(command: &LintCommand, lang: Lang) -> qualkit::Result<Output> {
                     ));
                 }
             };
-            let mut values = std::collections::BTreeMap::new();
-            for var in vars {
-                let (name, value) = var.split_once('=').ok_or_else(|| {
-                    Error::input(format!("--var 应写作 名称=值：{var}"), format!("--var takes NAME=VALUE: {var}"))
-                })?;
-                values.insert(name.trim().to_string(), value.to_string());
-            }
+            let values = vars
+                .iter()
+                .map(|var| key_value(var, "--var", "名称=值", "NAME=VALUE"))
+                .collect::<qualkit::Result<std::collections::BTreeMap<_, _>>>()?;
             let input = TemplateInput {
                 kind: TemplateType::parse(kind)
                     .ok_or_else(|| Error::input("未知的模板类型", "unknown template type"))?,
@@ -392,13 +389,10 @@ fn case_command(command: &CaseCommand, mut store: Store, lang: Lang) -> qualkit:
                     )
                 })?,
             };
-            let mut pairs = Vec::new();
-            for field in fields {
-                let (key, value) = field.split_once('=').ok_or_else(|| {
-                    Error::input(format!("--set 应写作 字段=值：{field}"), format!("--set takes FIELD=VALUE: {field}"))
-                })?;
-                pairs.push((key.trim().to_string(), value.to_string()));
-            }
+            let pairs = fields
+                .iter()
+                .map(|field| key_value(field, "--set", "字段=值", "FIELD=VALUE"))
+                .collect::<qualkit::Result<Vec<_>>>()?;
             let reading = store.confirm_fields(id, material, &pairs)?;
             let text = pick(lang, "已记录材料上的字段\n", "recorded what the material shows\n");
             Ok(Output { json: to_json(&reading)?, text, failed: false })
@@ -409,6 +403,14 @@ fn case_command(command: &CaseCommand, mut store: Store, lang: Lang) -> qualkit:
             Ok(Output { json: to_json(&report)?, text: check_text(&report, lang), failed: !report.all_ready() })
         }
     }
+}
+
+/// Splits a `KEY=VALUE` argument of `flag`; the key is trimmed, the value kept as typed.
+fn key_value(arg: &str, flag: &str, form_zh: &str, form_en: &str) -> qualkit::Result<(String, String)> {
+    let (key, value) = arg.split_once('=').ok_or_else(|| {
+        Error::input(format!("{flag} 应写作 {form_zh}：{arg}"), format!("{flag} takes {form_en}: {arg}"))
+    })?;
+    Ok((key.trim().to_string(), value.to_string()))
 }
 
 fn no_plan(id: &str) -> Error {

@@ -557,9 +557,13 @@ fn present(value: Option<&str>) -> Option<&str> {
 }
 
 /// Established less than one calendar month before `today` (seed 000's "less than one month").
-fn newly_established(case: &Case, today: NaiveDate) -> bool {
+pub fn established_within_a_month(established: NaiveDate, today: NaiveDate) -> bool {
     let month_ago = today.checked_sub_months(chrono::Months::new(1));
-    case.data.applicant.established.is_some_and(|d| d <= today && month_ago.is_some_and(|m| d > m))
+    established <= today && month_ago.is_some_and(|m| established > m)
+}
+
+fn newly_established(case: &Case, today: NaiveDate) -> bool {
+    case.data.applicant.established.is_some_and(|d| established_within_a_month(d, today))
 }
 
 fn source_label(source: SignatureSource) -> Text {

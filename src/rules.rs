@@ -88,37 +88,29 @@ pub struct Words {
     pub redline: Vec<Category>,
 }
 
-/// A word found in a text: which word, its span in characters, and its category.
+/// A word found in a text: the word as written there and its span in characters.
 #[derive(Clone, Debug)]
-pub struct WordHit<'a> {
+pub struct WordHit {
     pub word: String,
     pub span: [usize; 2],
-    pub category: Option<&'a Category>,
 }
 
 impl Words {
     /// Every occurrence of a word of `list` in `text`, longest first where they overlap.
-    pub fn find<'a>(text: &str, list: &'a [String]) -> Vec<WordHit<'a>> {
+    pub fn find(text: &str, list: &[String]) -> Vec<WordHit> {
         text::find_words(text, list)
             .into_iter()
-            .map(|(span, _)| WordHit {
-                word: text.chars().skip(span[0]).take(span[1] - span[0]).collect(),
-                span,
-                category: None,
-            })
+            .map(|(span, _)| WordHit { word: text::slice(text, span), span })
             .collect()
     }
 
-    /// Every occurrence of a categorised word in `text`.
-    pub fn find_in<'a>(text: &str, categories: &'a [Category]) -> Vec<WordHit<'a>> {
-        let mut hits = Vec::new();
-        for category in categories {
-            for mut hit in Words::find(text, &category.words) {
-                hit.category = Some(category);
-                hits.push(hit);
-            }
-        }
-        hits.sort_by_key(|h| h.span);
+    /// Every occurrence of a categorised word in `text`, with its category, in text order.
+    pub fn find_in<'a>(text: &str, categories: &'a [Category]) -> Vec<(WordHit, &'a Category)> {
+        let mut hits: Vec<(WordHit, &Category)> = categories
+            .iter()
+            .flat_map(|category| Words::find(text, &category.words).into_iter().map(move |hit| (hit, category)))
+            .collect();
+        hits.sort_by_key(|(hit, _)| hit.span);
         hits
     }
 }

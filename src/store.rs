@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 use crate::case::{ApplicantKind, CaseData, Role, Vendor, read_case_folder};
 use crate::error::{Error, Result};
 use crate::icp::{FilingType, IcpPlan, IcpTracker, MessageState};
-use crate::reading::{DocKind, Reading};
+use crate::reading::{DocKind, Field, Origin, Reading};
 use crate::scan::ColourStats;
 
 const DB_FILE: &str = "qualkit.db";
@@ -411,12 +411,11 @@ impl Store {
                 format!("a {} has no field `{key}`; fields: {known}", material.role.label().en),
             ));
         }
-        let mut reading =
-            self.reading(&material.sha256, kind)?.unwrap_or_else(|| Reading::new(kind, crate::reading::Origin::Person));
+        let mut reading = self.reading(&material.sha256, kind)?.unwrap_or_else(|| Reading::new(kind, Origin::Person));
         for (key, value) in fields {
-            reading.fields.insert(key.clone(), crate::reading::Field::confirmed(value.clone()));
+            reading.fields.insert(key.clone(), Field::confirmed(value.clone()));
         }
-        reading.origin = crate::reading::Origin::Person;
+        reading.origin = Origin::Person;
         self.save_reading(&material.sha256, &reading)?;
         Ok(reading)
     }

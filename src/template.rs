@@ -136,7 +136,7 @@ impl Parsed {
             .iter()
             .map(|p| match p {
                 Part::Text { text, .. } => text.clone(),
-                Part::Var(v) => values.get(&v.name).cloned().unwrap_or_else(|| written(v)),
+                Part::Var(v) => values.get(&v.name).cloned().unwrap_or_else(|| v.written_form()),
             })
             .collect()
     }
@@ -151,18 +151,14 @@ impl Parsed {
             .iter()
             .map(|p| match (p, syntax) {
                 (Part::Text { text, .. }, _) => text.clone(),
-                (Part::Var(v), _) if v.written == Written::Brace => written(v),
-                (Part::Var(v), VariableSyntax::DollarNamed) => written(v),
-                (Part::Var(v), VariableSyntax::DollarNumbered) if is_huawei_typed(&v.name) => written(v),
+                (Part::Var(v), _) if v.written == Written::Brace => v.written_form(),
+                (Part::Var(v), VariableSyntax::DollarNamed) => v.written_form(),
+                (Part::Var(v), VariableSyntax::DollarNumbered) if is_huawei_typed(&v.name) => v.written_form(),
                 (Part::Var(v), VariableSyntax::DollarNumbered) => format!("${{{}}}", number(&v.name)),
                 (Part::Var(v), VariableSyntax::BraceNumbered) => format!("{{{}}}", number(&v.name)),
             })
             .collect()
     }
-}
-
-fn written(v: &Variable) -> String {
-    v.written_form()
 }
 
 impl Variable {
