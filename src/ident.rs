@@ -87,7 +87,7 @@ pub fn fold_code(input: &str) -> String {
 // Unified social credit code, GB 32100-2015 (ids §1)
 
 /// The 31 symbols, each worth its index: digits and capitals without I, O, Z, S, V.
-const USCC_CHARSET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+pub const USCC_CHARSET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 /// 3^(i−1) mod 31 for positions 1–17.
 const USCC_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 /// GB 11714 organization-code weights over positions 9–16.

@@ -11,8 +11,10 @@ pub mod error;
 pub mod i18n;
 pub mod icp;
 pub mod ident;
+pub mod layout;
 pub mod lint;
 pub mod matching;
+pub mod ocr;
 pub mod profile;
 pub mod reading;
 pub mod requirements;
@@ -65,6 +67,63 @@ pub fn check_case(store: &Store, id: &str, only: Option<Vendor>) -> Result<Check
         report.vendors.insert(vendor, VendorReport::new(profile, checklist, findings));
     }
     Ok(report)
+}
+
+/// What OCR made of one material of a case.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct MaterialRead {
+    pub material: i64,
+    pub role: case::Role,
+    pub kind: reading::DocKind,
+    /// The fields read, or the error that file gave (the others are still read).
+    pub fields: usize,
+    pub warnings: Vec<Text>,
+    pub error: Option<Text>,
+    pub elapsed_ms: u64,
+}
+
+/// Reads with OCR every image material of a case that has no reading yet, and stores the
+/// readings by file content. A reading that exists (from OCR or confirmed by a person) is never
+/// replaced, so a correction survives any number of checks.
+pub fn read_materials(store: &mut Store, id: &str) -> Result<Vec<MaterialRead>> {
+    let case = store.case(id)?;
+    let mut pending = Vec::new();
+    for material in &case.materials {
+        let Some(kind) = reading::DocKind::for_role(material.role) else { continue };
+        let ocr_kind = kind != reading::DocKind::AuthorizationLetter;
+        if ocr_kind && material.mime.starts_with("image/") && store.reading(&material.sha256, kind)?.is_none() {
+            pending.push((material.clone(), kind));
+        }
+    }
+    if pending.is_empty() {
+        return Ok(Vec::new());
+    }
+    let jobs: Vec<(PathBuf, reading::DocKind)> =
+        pending.iter().map(|(m, kind)| (store.blob_path(&m.sha256), *kind)).collect();
+    let results = ocr::read_jobs(&jobs)?;
+    let mut out = Vec::new();
+    for ((material, kind), result) in pending.into_iter().zip(results) {
+        let mut row = MaterialRead {
+            material: material.id,
+            role: material.role,
+            kind,
+            fields: 0,
+            warnings: Vec::new(),
+            error: None,
+            elapsed_ms: 0,
+        };
+        match result.result {
+            Ok(read) => {
+                store.save_reading(&material.sha256, &read.reading)?;
+                row.fields = read.reading.fields.len();
+                row.warnings = read.warnings;
+                row.elapsed_ms = read.elapsed_ms;
+            }
+            Err(e) => row.error = Some(Text::new(e.message(Lang::Zh), e.message(Lang::En))),
+        }
+        out.push(row);
+    }
+    Ok(out)
 }
 
 /// Colour measurements of the case's licence images. A licence that is not a decodable image

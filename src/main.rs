@@ -15,6 +15,8 @@ use qualkit::i18n::{localize, mask};
 use qualkit::icp::{FilingType, IcpEvent, IcpPlan, IcpTracker, MessageStatus, Responsible};
 use qualkit::ident::{self, IdKind, Validation};
 use qualkit::lint::{self, SignatureContext, TemplateInput};
+use qualkit::ocr::FileResult;
+use qualkit::reading::DocKind;
 use qualkit::profile::VendorProfile;
 use qualkit::requirements::{CheckReport, Finding, Severity, Status};
 use qualkit::store::{Case, CaseSummary};
@@ -65,6 +67,14 @@ enum Command {
     /// Check a signature name or a template text against a vendor's rules.
     #[command(subcommand)]
     Lint(LintCommand),
+    /// Read documents with OCR, field by field (licences, trademark certificates, ICP records,
+    /// app-store listings).
+    Ocr {
+        #[arg(long, value_parser = ["business-license", "trademark-certificate", "icp-record", "app-listing"])]
+        kind: String,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -181,14 +191,30 @@ enum CaseCommand {
     },
 }
 
-/// What a command produced: a value to print and whether it means exit 1.
+/// What a command produced: a value to print and the exit code it means.
 struct Output {
     json: serde_json::Value,
     text: String,
-    failed: bool,
+    exit: Exit,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Exit {
+    Fine = 0,
+    /// Something invalid or blocking.
+    Failed = 1,
+    /// Some input could not be read (reported with the rest of the output).
+    Unreadable = 2,
+}
+
+impl Exit {
+    fn failed_if(failed: bool) -> Exit {
+        if failed { Exit::Failed } else { Exit::Fine }
+    }
 }
 
 fn main() -> ExitCode {
+    qualkit::ocr::limit_openmp_threads();
     let cli = Cli::parse();
     let lang = match cli.lang {
         LangArg::Zh => Lang::Zh,
@@ -209,7 +235,7 @@ fn main() -> ExitCode {
             } else if !output.text.is_empty() {
                 print!("{}", output.text);
             }
-            if output.failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+            ExitCode::from(output.exit as u8)
         }
         Err(e) => {
             let prefix = if lang == Lang::Zh { "错误" } else { "error" };
@@ -235,7 +261,7 @@ fn run(cli: &Cli, lang: Lang) -> qualkit::Result<Output> {
             let results: Vec<Validation> = values.iter().map(|v| ident::validate(kind, v)).collect();
             let failed = results.iter().any(|r| !r.valid);
             let text = results.iter().map(|r| validation_text(r, lang)).collect();
-            Ok(Output { json: to_json(&results)?, text, failed })
+            Ok(Output { json: to_json(&results)?, text, exit: Exit::failed_if(failed) })
         }
         Command::Icp(IcpCommand::Plan(args)) => {
             let filing_type = FilingType::parse(&args.filing_type)
@@ -244,11 +270,11 @@ fn run(cli: &Cli, lang: Lang) -> qualkit::Result<Output> {
             if let Some(id) = &args.case {
                 open_store()?.set_icp_plan(id, &plan)?;
             }
-            Ok(Output { json: to_json(&plan)?, text: plan_text(&plan, lang), failed: false })
+            Ok(Output { json: to_json(&plan)?, text: plan_text(&plan, lang), exit: Exit::Fine })
         }
         Command::Icp(IcpCommand::Status { id }) => {
             let tracker = open_store()?.icp_tracker(id)?.ok_or_else(|| no_plan(id))?;
-            Ok(Output { json: to_json(&tracker)?, text: tracker_text(&tracker, lang), failed: false })
+            Ok(Output { json: to_json(&tracker)?, text: tracker_text(&tracker, lang), exit: Exit::Fine })
         }
         Command::Icp(IcpCommand::Mark { id, role, event }) => {
             let mut store = open_store()?;
@@ -258,10 +284,11 @@ fn run(cli: &Cli, lang: Lang) -> qualkit::Result<Output> {
             let state = tracker.record(role, event, chrono::Utc::now())?;
             store.save_icp_message(id, &state)?;
             let tracker = store.icp_tracker(id)?.ok_or_else(|| no_plan(id))?;
-            Ok(Output { json: to_json(&tracker)?, text: tracker_text(&tracker, lang), failed: false })
+            Ok(Output { json: to_json(&tracker)?, text: tracker_text(&tracker, lang), exit: Exit::Fine })
         }
         Command::Case(command) => case_command(command, open_store()?, lang),
         Command::Lint(command) => lint_command(command, lang),
+        Command::Ocr { kind, files } => ocr_command(kind, files, lang),
     }
 }
 
@@ -282,7 +309,7 @@ fn lint_command(command: &LintCommand, lang: Lang) -> qualkit::Result<Output> {
             let lint = lint::lint_signature(profile, name, &context)?;
             let failed = lint.findings.iter().any(|f| f.severity == Severity::Block);
             let text = findings_text(&lint.findings, lang, name);
-            Ok(Output { json: to_json(&lint)?, text, failed })
+            Ok(Output { json: to_json(&lint)?, text, exit: Exit::failed_if(failed) })
         }
         LintCommand::Template { vendor, kind, applicant, signature, text, file, vars } => {
             let profile = profile_of(vendor)?;
@@ -317,12 +344,64 @@ fn lint_command(command: &LintCommand, lang: Lang) -> qualkit::Result<Output> {
                 &format!("长度：{} 字，{} 条计费\n", lint.length.chars, lint.length.segments),
                 &format!("length: {} characters, billed as {}\n", lint.length.chars, lint.length.segments),
             ));
-            Ok(Output { json: to_json(&lint)?, text, failed })
+            Ok(Output { json: to_json(&lint)?, text, exit: Exit::failed_if(failed) })
         }
     }
 }
 
 /// Findings as readable lines, the checked text's span underlined where a finding has one.
+/// `qualkit ocr`: every file is read; one that cannot be gets its own error (exit 2 at the end).
+fn ocr_command(kind: &str, files: &[PathBuf], lang: Lang) -> qualkit::Result<Output> {
+    let kind = DocKind::parse(kind)
+        .ok_or_else(|| Error::input(format!("未知的文档类型 {kind}"), format!("unknown document kind {kind}")))?;
+    let results = qualkit::ocr::read_files(files, kind)?;
+    let mut json = Vec::new();
+    let mut text = String::new();
+    let mut failed = false;
+    for FileResult { path, result } in results {
+        let file = path.display().to_string();
+        match result {
+            Ok(out) => {
+                json.push(json!({
+                    "file": file,
+                    "kind": kind.as_str(),
+                    "fields": out.reading.fields,
+                    "text": out.reading.text,
+                    "warnings": out.warnings,
+                    "elapsed_ms": out.elapsed_ms,
+                }));
+                text.push_str(&format!("{file}  ({:.1} s)\n", out.elapsed_ms as f64 / 1000.0));
+                for key in kind.fields() {
+                    let Some(field) = out.reading.fields.get(*key) else { continue };
+                    let marks: String = field
+                        .value
+                        .chars()
+                        .enumerate()
+                        .map(|(i, _)| if field.uncertain.contains(&i) { '^' } else { ' ' })
+                        .collect();
+                    text.push_str(&format!("  {key:<20}{}\n", field.value));
+                    if !field.uncertain.is_empty() {
+                        let note = if lang == Lang::Zh { "← 不确定，请核对" } else { "← unsure, please confirm" };
+                        text.push_str(&format!("  {:<20}{}  {note}\n", "", marks.trim_end()));
+                    }
+                }
+                for warning in &out.warnings {
+                    text.push_str(&format!("  ! {}\n", warning.get(lang)));
+                }
+            }
+            Err(e) => {
+                failed = true;
+                json.push(json!({ "file": file, "kind": kind.as_str(), "error": e.message(lang) }));
+                let prefix = if lang == Lang::Zh { "错误" } else { "error" };
+                text.push_str(&format!("{file}\n  {prefix}: {}\n", e.message(lang)));
+            }
+        }
+    }
+    // Unreadable input is exit 2 (cli.md), after every readable file has been reported.
+    let exit = if failed { Exit::Unreadable } else { Exit::Fine };
+    Ok(Output { json: serde_json::Value::Array(json), text, exit })
+}
+
 fn findings_text(findings: &[Finding], lang: Lang, checked: &str) -> String {
     if findings.is_empty() {
         return pick(lang, "✓ 没有发现问题\n", "✓ no findings\n");
@@ -353,15 +432,15 @@ fn case_command(command: &CaseCommand, mut store: Store, lang: Lang) -> qualkit:
         CaseCommand::Import { dir } => {
             let id = store.import_folder(dir)?;
             eprintln!("{}", pick(lang, &format!("已导入案卷 {id}"), &format!("imported case {id}")));
-            Ok(Output { json: json!({ "id": id }), text: format!("{id}\n"), failed: false })
+            Ok(Output { json: json!({ "id": id }), text: format!("{id}\n"), exit: Exit::Fine })
         }
         CaseCommand::List => {
             let cases = store.list_cases()?;
-            Ok(Output { json: to_json(&cases)?, text: list_text(&cases, lang), failed: false })
+            Ok(Output { json: to_json(&cases)?, text: list_text(&cases, lang), exit: Exit::Fine })
         }
         CaseCommand::Show { id } => {
             let case = store.case(id)?;
-            Ok(Output { json: to_json(&case)?, text: case_text(&case, lang), failed: false })
+            Ok(Output { json: to_json(&case)?, text: case_text(&case, lang), exit: Exit::Fine })
         }
         CaseCommand::Add { id, role, file } => {
             let role = Role::parse(role).ok_or_else(|| Error::input("未知的材料角色", "unknown material role"))?;
@@ -371,12 +450,12 @@ fn case_command(command: &CaseCommand, mut store: Store, lang: Lang) -> qualkit:
                 &format!("已添加 {}：{}（{} 字节）\n", role.label().zh, material.original_name, material.size),
                 &format!("added {}: {} ({} bytes)\n", role.label().en, material.original_name, material.size),
             );
-            Ok(Output { json: to_json(&material)?, text, failed: false })
+            Ok(Output { json: to_json(&material)?, text, exit: Exit::Fine })
         }
         CaseCommand::Delete { id } => {
             store.delete_case(id)?;
             let text = pick(lang, &format!("已删除案卷 {id}\n"), &format!("deleted case {id}\n"));
-            Ok(Output { json: json!({ "id": id, "deleted": true }), text, failed: false })
+            Ok(Output { json: json!({ "id": id, "deleted": true }), text, exit: Exit::Fine })
         }
         CaseCommand::Confirm { id, role, material, fields } => {
             let role = Role::parse(role).ok_or_else(|| Error::input("未知的材料角色", "unknown material role"))?;
@@ -395,12 +474,19 @@ fn case_command(command: &CaseCommand, mut store: Store, lang: Lang) -> qualkit:
                 .collect::<qualkit::Result<Vec<_>>>()?;
             let reading = store.confirm_fields(id, material, &pairs)?;
             let text = pick(lang, "已记录材料上的字段\n", "recorded what the material shows\n");
-            Ok(Output { json: to_json(&reading)?, text, failed: false })
+            Ok(Output { json: to_json(&reading)?, text, exit: Exit::Fine })
         }
         CaseCommand::Check { id, vendor } => {
             let vendor = vendor.as_deref().and_then(Vendor::parse);
+            // cli.md: OCR the materials not read yet, then every rule. A file OCR cannot read is
+            // reported on stderr; the checks then treat it as unread.
+            for read in qualkit::read_materials(&mut store, id)? {
+                if let Some(error) = &read.error {
+                    eprintln!("qualkit: {} #{}: {}", read.role.as_str(), read.material, error.get(lang));
+                }
+            }
             let report = qualkit::check_case(&store, id, vendor)?;
-            Ok(Output { json: to_json(&report)?, text: check_text(&report, lang), failed: !report.all_ready() })
+            Ok(Output { json: to_json(&report)?, text: check_text(&report, lang), exit: Exit::failed_if(!report.all_ready()) })
         }
     }
 }

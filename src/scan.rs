@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use image::{ImageReader, Limits};
+use image::{GrayImage, ImageDecoder, ImageReader, Limits, Luma, RgbImage};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -12,7 +12,8 @@ use crate::error::{Error, Result};
 pub const MAX_DIMENSION: u32 = 20_000;
 pub const MAX_DECODE_BYTES: u64 = 512 * 1024 * 1024;
 
-/// Decodes an image file under [`MAX_DIMENSION`] and [`MAX_DECODE_BYTES`].
+/// Decodes an image file under [`MAX_DIMENSION`] and [`MAX_DECODE_BYTES`], turned upright by its
+/// EXIF orientation (phones store portrait photos sideways and say so there).
 pub fn open_image(path: &Path) -> Result<image::DynamicImage> {
     let unreadable = |detail: String| {
         Error::input(
@@ -22,12 +23,34 @@ pub fn open_image(path: &Path) -> Result<image::DynamicImage> {
     };
     let reader = ImageReader::open(path).map_err(|e| Error::io(path, e))?;
     let mut reader = reader.with_guessed_format().map_err(|e| Error::io(path, e))?;
+    // The JPEG decoder fills a cut-off file with grey instead of failing; a half-copied scan
+    // would then be read as if whole. A JPEG ends with its EOI marker (FF D9).
+    if reader.format() == Some(image::ImageFormat::Jpeg) && !jpeg_is_complete(path)? {
+        return Err(unreadable("文件不完整（JPEG 被截断）/ the JPEG file is truncated".to_string()));
+    }
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_DIMENSION);
     limits.max_image_height = Some(MAX_DIMENSION);
     limits.max_alloc = Some(MAX_DECODE_BYTES);
     reader.limits(limits);
-    reader.decode().map_err(|e| unreadable(e.to_string()))
+    let mut decoder = reader.into_decoder().map_err(|e| unreadable(e.to_string()))?;
+    // A broken EXIF block is no reason to refuse the pixels.
+    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut picture = image::DynamicImage::from_decoder(decoder).map_err(|e| unreadable(e.to_string()))?;
+    picture.apply_orientation(orientation);
+    Ok(picture)
+}
+
+/// Whether the last kilobytes of a JPEG hold its end-of-image marker (some cameras append data
+/// after it, so the very last bytes are not required to be the marker).
+fn jpeg_is_complete(path: &Path) -> Result<bool> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let length = file.metadata().map_err(|e| Error::io(path, e))?.len();
+    file.seek(SeekFrom::Start(length.saturating_sub(64 * 1024))).map_err(|e| Error::io(path, e))?;
+    let mut tail = Vec::new();
+    file.read_to_end(&mut tail).map_err(|e| Error::io(path, e))?;
+    Ok(tail.windows(2).any(|w| w == [0xFF, 0xD9]))
 }
 
 /// How much colour an image has: the share of seal-red pixels and of other saturated pixels.
@@ -71,4 +94,250 @@ pub fn colour_stats(path: &Path) -> Result<ColourStats> {
     }
     let share = |n: u64| if sampled == 0 { 0.0 } else { n as f32 / sampled as f32 };
     Ok(ColourStats { width, height, red_fraction: share(red), colour_fraction: share(colour) })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Preparing a page for Tesseract (shared/engineering/ocr.md §3 and §7): grey, seal-free, dark text
+// on an even light background, upright, glyphs near the height Tesseract reads best, a margin.
+
+/// Glyph height (a text line's ink, in pixels) that Tesseract reads best: CJK glyphs of 21–33 px
+/// scored better than 50–67 px in our probe, and it wants an x-height of 20 px or more.
+pub const TARGET_GLYPH_PX: f32 = 24.0;
+const MARGIN: u32 = 24;
+/// The skew a scan or a hand-held photo has; more than this is a rotated page, not skew.
+const MAX_SKEW_DEGREES: f32 = 5.0;
+
+/// A page ready for OCR, and how to map its coordinates back onto the material image.
+pub struct Prepared {
+    pub image: GrayImage,
+    pub transform: Transform,
+}
+
+/// prepared = margin + scale · rotate(original, angle) about the original's centre.
+#[derive(Clone, Copy, Debug)]
+pub struct Transform {
+    pub scale: f32,
+    pub angle_degrees: f32,
+    pub margin: u32,
+    pub original: (u32, u32),
+}
+
+impl Transform {
+    /// A rectangle of the prepared page as `[x, y, w, h]` on the material image.
+    pub fn to_original(&self, [x, y, w, h]: [u32; 4]) -> [u32; 4] {
+        let (ow, oh) = (self.original.0 as f32, self.original.1 as f32);
+        let (cx, cy) = (ow / 2.0, oh / 2.0);
+        let (sin, cos) = (-self.angle_degrees).to_radians().sin_cos();
+        let corners = [(x, y), (x + w, y), (x, y + h), (x + w, y + h)].map(|(px, py)| {
+            let rx = (px as f32 - self.margin as f32) / self.scale;
+            let ry = (py as f32 - self.margin as f32) / self.scale;
+            // rotate_about_center keeps the image size, so undo the rotation about the centre.
+            let (dx, dy) = (rx - cx, ry - cy);
+            ((cx + dx * cos - dy * sin).clamp(0.0, ow), (cy + dx * sin + dy * cos).clamp(0.0, oh))
+        });
+        let left = corners.iter().map(|c| c.0).fold(f32::MAX, f32::min);
+        let top = corners.iter().map(|c| c.1).fold(f32::MAX, f32::min);
+        let right = corners.iter().map(|c| c.0).fold(0.0, f32::max);
+        let bottom = corners.iter().map(|c| c.1).fold(0.0, f32::max);
+        [left as u32, top as u32, (right - left).round() as u32, (bottom - top).round() as u32]
+    }
+}
+
+/// Grey → seal removal → local inversion → even background → deskew → scale → margin.
+pub fn prepare(picture: &image::DynamicImage) -> Prepared {
+    let rgb = picture.to_rgb8();
+    let original = rgb.dimensions();
+    let grey = seal_free_grey(&rgb);
+    let grey = invert_dark_regions(grey);
+    let grey = flatten_background(&grey);
+    let angle = skew_degrees(&grey);
+    let grey = if angle.abs() >= 0.2 {
+        imageproc::geometric_transformations::rotate_about_center(
+            &grey,
+            angle.to_radians(),
+            imageproc::geometric_transformations::Interpolation::Bilinear,
+            Luma([255]),
+        )
+    } else {
+        grey
+    };
+    let scale = match text_line_height(&grey) {
+        Some(height) => {
+            let scale = (TARGET_GLYPH_PX / height).clamp(0.4, 3.0);
+            if (0.75..=1.4).contains(&scale) { 1.0 } else { scale }
+        }
+        None => 1.0,
+    };
+    let grey = if scale == 1.0 {
+        grey
+    } else {
+        let (w, h) = grey.dimensions();
+        let size = |v: u32| ((v as f32 * scale).round() as u32).max(1);
+        image::imageops::resize(&grey, size(w), size(h), image::imageops::FilterType::CatmullRom)
+    };
+    let (w, h) = grey.dimensions();
+    let mut page = GrayImage::from_pixel(w + 2 * MARGIN, h + 2 * MARGIN, Luma([255]));
+    image::imageops::replace(&mut page, &grey, i64::from(MARGIN), i64::from(MARGIN));
+    Prepared { image: page, transform: Transform { scale, angle_degrees: angle, margin: MARGIN, original } }
+}
+
+/// The red channel where the page carries a red seal: red ink turns as light as paper there,
+/// while black text stays dark; plain luma otherwise, so coloured text keeps its contrast.
+fn seal_free_grey(rgb: &RgbImage) -> GrayImage {
+    let red_pixels = rgb.pixels().filter(|p| is_seal_red(p.0)).count();
+    let has_seal = red_pixels as f32 / (rgb.width() * rgb.height()).max(1) as f32 >= RED_SEAL_MIN;
+    GrayImage::from_fn(rgb.width(), rgb.height(), |x, y| {
+        let [r, g, b] = rgb.get_pixel(x, y).0;
+        if has_seal {
+            Luma([r])
+        } else {
+            Luma([((u32::from(r) * 299 + u32::from(g) * 587 + u32::from(b) * 114) / 1000) as u8])
+        }
+    })
+}
+
+fn is_seal_red([r, g, b]: [u8; 3]) -> bool {
+    let [r, g, b] = [r, g, b].map(i32::from);
+    r >= 140 && r - g >= 60 && r - b >= 50
+}
+
+/// Tesseract reads dark text on light ground only: app-store headers (white on blue) vanish
+/// unless inverted, and inverting the whole page does not help (ocr.md §3). Blocks whose
+/// background is dark are inverted where they stand.
+fn invert_dark_regions(mut grey: GrayImage) -> GrayImage {
+    const BLOCK: u32 = 48;
+    let (w, h) = grey.dimensions();
+    for by in (0..h).step_by(BLOCK as usize) {
+        for bx in (0..w).step_by(BLOCK as usize) {
+            let (bw, bh) = (BLOCK.min(w - bx), BLOCK.min(h - by));
+            // The background is the majority: the median of the block.
+            let mut histogram = [0u32; 256];
+            for y in by..by + bh {
+                for x in bx..bx + bw {
+                    if let Some(count) = histogram.get_mut(usize::from(grey.get_pixel(x, y).0[0])) {
+                        *count += 1;
+                    }
+                }
+            }
+            let half = bw * bh / 2;
+            let mut seen = 0;
+            let median = histogram.iter().position(|&n| {
+                seen += n;
+                seen > half
+            });
+            if median.is_some_and(|m| m < 110) {
+                for y in by..by + bh {
+                    for x in bx..bx + bw {
+                        let p = grey.get_pixel_mut(x, y);
+                        p.0[0] = 255 - p.0[0];
+                    }
+                }
+            }
+        }
+    }
+    grey
+}
+
+/// Divides out the paper's brightness (estimated by a max-pool that drops the thin dark text,
+/// then smoothed), so uneven phone lighting does not defeat Tesseract's global Otsu threshold.
+fn flatten_background(grey: &GrayImage) -> GrayImage {
+    const POOL: u32 = 24;
+    let (w, h) = grey.dimensions();
+    let (pw, ph) = (w.div_ceil(POOL).max(1), h.div_ceil(POOL).max(1));
+    let pooled = GrayImage::from_fn(pw, ph, |px, py| {
+        let mut max = 0u8;
+        for y in py * POOL..((py + 1) * POOL).min(h) {
+            for x in px * POOL..((px + 1) * POOL).min(w) {
+                max = max.max(grey.get_pixel(x, y).0[0]);
+            }
+        }
+        Luma([max])
+    });
+    let pooled = image::imageops::blur(&pooled, 1.5);
+    let background = image::imageops::resize(&pooled, w, h, image::imageops::FilterType::Triangle);
+    // Squaring the relative brightness darkens grey print (labels on screenshots, thin serif
+    // strokes) that Otsu would otherwise count as paper next to black text.
+    GrayImage::from_fn(w, h, |x, y| {
+        let v = f32::from(grey.get_pixel(x, y).0[0]);
+        let paper = f32::from(background.get_pixel(x, y).0[0]).max(40.0);
+        let relative = (v / paper).clamp(0.0, 1.0);
+        Luma([(relative * relative * 255.0) as u8])
+    })
+}
+
+/// The skew of the text lines: the angle whose projection of ink onto the vertical axis is the
+/// most peaked (lines of text become narrow, dense rows), searched within ±5°.
+fn skew_degrees(grey: &GrayImage) -> f32 {
+    let (w, h) = grey.dimensions();
+    let step = ((u64::from(w) * u64::from(h) / 400_000) as f64).sqrt().max(1.0) as u32;
+    let ink: Vec<(f32, f32)> = (0..h)
+        .step_by(step as usize)
+        .flat_map(|y| (0..w).step_by(step as usize).map(move |x| (x, y)))
+        .filter(|&(x, y)| grey.get_pixel(x, y).0[0] < 128)
+        .map(|(x, y)| (x as f32, y as f32))
+        .collect();
+    if ink.len() < 200 {
+        return 0.0;
+    }
+    let score = |degrees: f32| {
+        let (sin, cos) = degrees.to_radians().sin_cos();
+        let mut rows = vec![0i64; (h + w) as usize / step as usize + 2];
+        for &(x, y) in &ink {
+            // The row this pixel falls on once the page is turned by `degrees`.
+            let row = ((y * cos - x * sin + w as f32 / 2.0) / step as f32).max(0.0) as usize;
+            if let Some(n) = rows.get_mut(row) {
+                *n += 1;
+            }
+        }
+        // Sharp edges between text rows and the gaps between them; unlike the plain variance,
+        // this does not grow as the projection merely narrows.
+        rows.windows(2).map(|pair| match pair {
+            [a, b] => (a - b) * (a - b),
+            _ => 0,
+        }).sum::<i64>()
+    };
+    let mut best = (0.0f32, score(0.0));
+    let mut degrees = -MAX_SKEW_DEGREES;
+    while degrees <= MAX_SKEW_DEGREES {
+        let s = score(degrees);
+        if s > best.1 {
+            best = (degrees, s);
+        }
+        degrees += 0.25;
+    }
+    // The projection found the skew of the ink; turning by its opposite makes the rows level.
+    -best.0
+}
+
+/// The median height of the page's text lines: runs of inked rows within vertical strips, so
+/// that a frame's vertical rules or a second column do not merge lines into one run.
+fn text_line_height(grey: &GrayImage) -> Option<f32> {
+    const STRIP: u32 = 160;
+    let (w, h) = grey.dimensions();
+    let mut runs = Vec::new();
+    for left in (0..w).step_by(STRIP as usize) {
+        let right = (left + STRIP).min(w);
+        // A glyph has rows without ink between its strokes (二, 三): a run ends after a few.
+        let (mut run, mut blank) = (0u32, 0u32);
+        for y in 0..=h {
+            let dark = if y < h { (left..right).filter(|&x| grey.get_pixel(x, y).0[0] < 160).count() as u32 } else { 0 };
+            // Text rows are partly inked; a rule or a filled box inks most of the strip.
+            if dark >= 2 && dark * 10 < (right - left) * 6 {
+                run += blank + 1;
+                blank = 0;
+            } else if run > 0 && blank < 4 && y < h {
+                blank += 1;
+            } else {
+                if (6..=400).contains(&run) {
+                    runs.push(run);
+                }
+                (run, blank) = (0, 0);
+            }
+        }
+    }
+    if runs.len() < 5 {
+        return None;
+    }
+    runs.sort_unstable();
+    runs.get(runs.len() / 2).map(|&r| r as f32)
 }

@@ -1,0 +1,729 @@
+//! From recognised glyphs to document fields: each field is anchored on its printed label
+//! (名称, 统一社会信用代码, 主办单位名称 …) and read from the region beside it, bounded by the
+//! next label to its right and the next label below in its column. Labels are matched allowing
+//! an OCR substitution in the longer ones; values are finished per field (dates to YYYY-MM-DD,
+//! codes folded, brackets in names full-width as registered names print them).
+
+use image::GrayImage;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::i18n::Text;
+use crate::ident;
+use crate::ocr::{Glyph, Line, Rect};
+use crate::reading::{DocKind, Reading};
+
+pub struct Page<'a> {
+    pub lines: Vec<Line>,
+    pub image: &'a GrayImage,
+}
+
+/// Below this Tesseract confidence a character is reported as uncertain. Confidence alone misses
+/// some errors (壹→过 came with 90, ocr.md §1), hence the second reads that also mark doubt.
+const DOUBT_BELOW: f32 = 80.0;
+
+/// A field's glyphs as read, with the characters it doubts.
+#[derive(Clone, Debug)]
+pub struct Extracted {
+    pub key: &'static str,
+    pub glyphs: Vec<Glyph>,
+    doubt: Vec<bool>,
+    single_row: bool,
+}
+
+impl Extracted {
+    fn new(key: &'static str, glyphs: Vec<Glyph>, single_row: bool) -> Extracted {
+        let doubt = glyphs.iter().map(|g| g.conf < DOUBT_BELOW).collect();
+        Extracted { key, glyphs, doubt, single_row }
+    }
+
+    pub fn text(&self) -> String {
+        self.glyphs.iter().map(|g| g.ch).collect()
+    }
+
+    /// The crop worth a second read: a one-row value, with a margin of a third of its height.
+    pub fn area(&self, limit: (u32, u32)) -> Option<Rect> {
+        if !self.single_row || self.glyphs.is_empty() {
+            return None;
+        }
+        let rect = self.glyphs.iter().fold(Rect::default(), |r, g| r.union(&g.rect));
+        Some(rect.grown(rect.h / 3 + 2, limit)).filter(|r| r.w > 0 && r.h > 0)
+    }
+
+    /// Marks as doubtful every character a second read of the same crop disagrees on. A second
+    /// read that shares less than half the text is a failed read, not evidence.
+    pub fn compare_with(&mut self, second: &str) {
+        let first: Vec<char> = self.glyphs.iter().map(|g| g.ch).collect();
+        let second: Vec<char> = second.chars().filter(|c| !c.is_whitespace()).collect();
+        let ops = similar::capture_diff_slices(similar::Algorithm::Myers, &first, &second);
+        if similar::diff_ratio(&ops, first.len(), second.len()) < 0.5 {
+            return;
+        }
+        for op in ops {
+            let (start, len) = match op {
+                similar::DiffOp::Equal { .. } => continue,
+                similar::DiffOp::Delete { old_index, old_len, .. } => (old_index, old_len),
+                similar::DiffOp::Replace { old_index, old_len, .. } => (old_index, old_len),
+                // Something the first read skipped: doubt its neighbours.
+                similar::DiffOp::Insert { old_index, .. } => (old_index.saturating_sub(1), 2),
+            };
+            for d in self.doubt.iter_mut().skip(start).take(len) {
+                *d = true;
+            }
+        }
+    }
+
+    /// Replaces the characters with `chars` (a settled code), keeping the boxes where the
+    /// lengths agree and spreading the field's box evenly where they do not.
+    fn replace_chars(&mut self, chars: &[char], doubt: Vec<bool>) {
+        let rect = self.glyphs.iter().fold(Rect::default(), |r, g| r.union(&g.rect));
+        let conf = self.glyphs.iter().map(|g| g.conf).fold(100.0f32, f32::min);
+        let each = rect.w / chars.len().max(1) as u32;
+        self.glyphs = chars
+            .iter()
+            .enumerate()
+            .map(|(i, &ch)| match self.glyphs.get(i) {
+                Some(g) if self.glyphs.len() == chars.len() => Glyph { ch, ..g.clone() },
+                _ => Glyph { ch, conf, rect: Rect { x: rect.x + each * i as u32, w: each.max(1), ..rect } },
+            })
+            .collect();
+        self.doubt = doubt;
+    }
+
+    /// The value as the reading reports it and the indices of its uncertain characters; empty
+    /// when nothing usable was read.
+    pub fn finish(&self) -> (String, Vec<usize>) {
+        let pairs: Vec<(char, bool)> = self.glyphs.iter().map(|g| g.ch).zip(self.doubt.iter().copied()).collect();
+        let trimmed = trim_punctuation(&pairs);
+        let (value, uncertain): (String, Vec<bool>) = match self.key {
+            "established" | "approved" | "valid_from" | "valid_to" => {
+                let text: String = trimmed.iter().map(|p| p.0).collect();
+                match iso_date(&text) {
+                    Some(date) => {
+                        let doubtful = trimmed.iter().any(|p| p.1 && p.0.is_ascii_digit());
+                        let n = date.chars().count();
+                        (date, vec![doubtful; n])
+                    }
+                    None => (String::new(), Vec::new()),
+                }
+            }
+            "uscc" | "reg_number" | "classes" => trimmed
+                .iter()
+                .flat_map(|&(c, d)| c.to_string().nfkc().collect::<Vec<char>>().into_iter().map(move |c| (c, d)))
+                .filter(|(c, _)| c.is_ascii_alphanumeric())
+                .map(|(c, d)| (c.to_ascii_uppercase(), d))
+                .unzip(),
+            "domain" => trimmed
+                .iter()
+                .flat_map(|&(c, d)| c.to_string().nfkc().collect::<Vec<char>>().into_iter().map(move |c| (c, d)))
+                .map(|(c, d)| (c.to_ascii_lowercase(), d))
+                .unzip(),
+            "icp_number" => trimmed
+                .iter()
+                .map(|&(c, d)| (if c.is_ascii() { c } else { half_width(c) }, d))
+                .map(|(c, d)| (if matches!(c, '—' | '–' | '‐' | '一') { '-' } else { c }, d))
+                .unzip(),
+            key if is_name(key) || key == "type" => trimmed.iter().map(|&(c, d)| (full_width_bracket(c), d)).unzip(),
+            _ => trimmed.iter().copied().unzip(),
+        };
+        let uncertain = uncertain.iter().enumerate().filter(|(_, d)| **d).map(|(i, _)| i).collect();
+        (value, uncertain)
+    }
+}
+
+/// Fields that name a party or a product: compared character by character with the case, so
+/// worth a second read.
+pub fn is_name(key: &str) -> bool {
+    matches!(key, "name" | "legal_rep" | "registrant" | "developer" | "app_name" | "site_name" | "mark")
+}
+
+fn trim_punctuation(pairs: &[(char, bool)]) -> &[(char, bool)] {
+    let noise = |c: char| matches!(c, ':' | '：' | '|' | '_' | '-' | '.' | '。' | '、' | ',' | '，' | ';' | '；' | '\'' | '"');
+    let start = pairs.iter().position(|p| !noise(p.0)).unwrap_or(pairs.len());
+    let end = pairs.iter().rposition(|p| !noise(p.0) && p.0 != '）' && p.0 != ')').map_or(start, |i| i + 1);
+    // A closing bracket ends many names (…（厦门）有限公司 does not, but 某某（个体） does); keep one
+    // only when it closes an opening bracket in the value.
+    let end = match pairs.get(end) {
+        Some(p) if matches!(p.0, '）' | ')') && pairs.iter().take(end).any(|q| full_width_bracket(q.0) == '（') => end + 1,
+        _ => end,
+    };
+    pairs.get(start..end.max(start)).unwrap_or(&[])
+}
+
+fn half_width(c: char) -> char {
+    c.to_string().nfkc().next().filter(char::is_ascii).unwrap_or(c)
+}
+
+/// Registered names print full-width brackets; Tesseract returns ( 〈 《 for them (ocr.md §3).
+fn full_width_bracket(c: char) -> char {
+    match c {
+        '(' | '〈' | '《' | '<' | '［' | '[' | '{' | '｛' => '（',
+        ')' | '〉' | '》' | '>' | '］' | ']' | '}' | '｝' => '）',
+        _ => c,
+    }
+}
+
+/// 2020年10月01日, 2020-10-01 or 2020.10.1 → 2020-10-01, when it is a real date.
+pub fn iso_date(text: &str) -> Option<String> {
+    let folded: String = text.nfkc().collect();
+    let numbers: Vec<u32> = folded
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .filter_map(|s| s.parse().ok())
+        .collect();
+    let (year, month, day) = match numbers.as_slice() {
+        [y, m, d, ..] if (1949..=2200).contains(y) => (*y, *m, *d),
+        _ => return None,
+    };
+    let date = chrono::NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
+    Some(date.format("%Y-%m-%d").to_string())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Labels
+
+#[derive(Clone, Copy, PartialEq)]
+enum Extent {
+    One,
+    /// Up to this many rows (an address or a business scope wraps).
+    Rows(usize),
+}
+
+struct Label {
+    /// The field this label introduces; `None` for printed text that only ends other fields.
+    key: Option<&'static str>,
+    texts: &'static [&'static str],
+    extent: Extent,
+}
+
+const fn field(key: &'static str, texts: &'static [&'static str], extent: Extent) -> Label {
+    Label { key: Some(key), texts, extent }
+}
+
+const fn stop(texts: &'static [&'static str]) -> Label {
+    Label { key: None, texts, extent: Extent::One }
+}
+
+/// Company and individual-business licences (ocr.md §5): the 个体工商户 variant prints
+/// 经营者, 组成形式, 经营场所 and 注册日期 where companies print 法定代表人, 类型, 住所, 成立日期.
+const LICENCE: &[Label] = &[
+    field("uscc", &["统一社会信用代码"], Extent::One),
+    field("name", &["名称"], Extent::Rows(2)),
+    field("type", &["类型", "组成形式"], Extent::One),
+    field("legal_rep", &["法定代表人", "经营者", "负责人", "执行事务合伙人", "投资人"], Extent::One),
+    field("registered_capital", &["注册资本"], Extent::One),
+    field("established", &["成立日期", "注册日期"], Extent::One),
+    field("term", &["营业期限"], Extent::Rows(2)),
+    field("address", &["住所", "经营场所", "主要经营场所"], Extent::Rows(3)),
+    field("scope", &["经营范围"], Extent::Rows(12)),
+    stop(&["登记机关", "国家企业信用信息公示系统", "市场主体应当"]),
+];
+
+const TRADEMARK: &[Label] = &[
+    field("registrant", &["注册人"], Extent::Rows(2)),
+    field("address", &["注册地址", "注册人地址"], Extent::Rows(2)),
+    field("validity", &["注册有效期限", "有效期限"], Extent::Rows(2)),
+    stop(&["核定使用商品/服务", "核定使用商品", "核定服务项目"]),
+];
+
+const ICP_RECORD: &[Label] = &[
+    field("name", &["主办单位名称"], Extent::One),
+    field("icp_number", &["ICP备案/许可证号", "ICP备案号", "网站备案号"], Extent::One),
+    field("site_name", &["网站名称"], Extent::One),
+    field("domain", &["网站域名"], Extent::One),
+    field("approved", &["审核日期", "审核通过日期"], Extent::One),
+    stop(&["主办单位性质", "网站首页网址", "网站负责人"]),
+];
+
+const APP_LISTING: &[Label] = &[
+    field("developer", &["开发者", "开发商", "供应商"], Extent::One),
+    stop(&["版本", "更新时间", "应用介绍", "应用信息", "大小"]),
+];
+
+/// The fields a document of `kind` shows, as read from its glyphs.
+pub fn extract(kind: DocKind, page: &Page) -> Vec<Extracted> {
+    let labels = match kind {
+        DocKind::BusinessLicense => LICENCE,
+        DocKind::TrademarkCertificate => TRADEMARK,
+        DocKind::IcpRecord => ICP_RECORD,
+        DocKind::AppListing => APP_LISTING,
+        DocKind::AuthorizationLetter => return Vec::new(),
+    };
+    let anchors = find_anchors(&page.lines, labels);
+    let mut fields: Vec<Extracted> = anchors
+        .iter()
+        .filter(|a| a.key.is_some_and(|k| k != "uscc"))
+        .filter_map(|a| {
+            let rows = value_rows(&page.lines, &anchors, a);
+            let single_row = rows.len() == 1;
+            let glyphs: Vec<Glyph> = rows.into_iter().flatten().collect();
+            (!glyphs.is_empty()).then(|| Extracted::new(a.key.unwrap_or_default(), glyphs, single_row))
+        })
+        .collect();
+    match kind {
+        DocKind::BusinessLicense => fields.extend(uscc(&page.lines, &anchors)),
+        DocKind::TrademarkCertificate => {
+            fields.extend(trademark_number_and_mark(&page.lines, &anchors));
+            fields.extend(trademark_class(&page.lines));
+            fields = split_validity(fields);
+        }
+        DocKind::AppListing => fields.extend(app_name(&page.lines, page.image.height())),
+        _ => {}
+    }
+    fields
+}
+
+struct Anchor {
+    key: Option<&'static str>,
+    extent: Extent,
+    rect: Rect,
+}
+
+/// Labels printed on the page, longest first so 名称 is not found inside 主办单位名称. A label
+/// starts a column (first on its line, or after a gap), which keeps 经营者 from matching 经营活
+/// inside a business scope.
+fn find_anchors(lines: &[Line], labels: &[Label]) -> Vec<Anchor> {
+    let mut texts: Vec<(&Label, Vec<char>)> =
+        labels.iter().flat_map(|l| l.texts.iter().map(move |t| (l, t.chars().collect()))).collect();
+    texts.sort_by_key(|(_, t)| std::cmp::Reverse(t.len()));
+    let mut used: Vec<Vec<bool>> = lines.iter().map(|l| vec![false; l.glyphs.len()]).collect();
+    let mut anchors: Vec<Anchor> = Vec::new();
+    for (label, text) in &texts {
+        if label.key.is_some() && anchors.iter().any(|a| a.key == label.key) {
+            continue;
+        }
+        let allowed = match text.len() {
+            0..=3 => 0,
+            4..=6 => 1,
+            _ => 2,
+        };
+        'lines: for (line, used) in lines.iter().zip(used.iter_mut()) {
+            let chars: Vec<char> = line.glyphs.iter().map(|g| half_width(g.ch)).collect();
+            for start in 0..chars.len().saturating_sub(text.len() - 1) {
+                let end = start + text.len();
+                let (Some(window), Some(taken)) = (chars.get(start..end), used.get(start..end)) else { continue };
+                let differences = window.iter().zip(text).filter(|(a, b)| a != b).count();
+                // A label spread across its cell (名　　称, 组 成 形 式) is read glyph by glyph,
+                // without the context that corrects it: at the head of a line, half its
+                // characters may be wrong as long as its first or last one is right.
+                let loose = start == 0 && text.len() >= 3 && differences * 2 <= text.len();
+                let ends_right = window.first() == text.first() || (loose && window.last() == text.last());
+                if taken.iter().any(|t| *t) || !(differences <= allowed || loose) || !ends_right {
+                    continue;
+                }
+                if !starts_column(line, start) || !ends_column(line, end) {
+                    continue;
+                }
+                used.iter_mut().skip(start).take(text.len()).for_each(|u| *u = true);
+                let rect = line.glyphs.iter().skip(start).take(text.len()).fold(Rect::default(), |r, g| r.union(&g.rect));
+                anchors.push(Anchor { key: label.key, extent: label.extent, rect });
+                if label.key.is_some() {
+                    break 'lines;
+                }
+            }
+        }
+    }
+    anchors
+}
+
+fn starts_column(line: &Line, start: usize) -> bool {
+    let (Some(before), Some(first)) = (start.checked_sub(1).and_then(|i| line.glyphs.get(i)), line.glyphs.get(start))
+    else {
+        return true;
+    };
+    first.rect.x.saturating_sub(before.rect.right()) as f32 >= first.rect.h as f32 * 0.8
+}
+
+/// A label is followed by a gap before its value, or ends the line (the value is below it):
+/// this keeps ICP备案号 from matching the heading ICP备案主体信息.
+fn ends_column(line: &Line, end: usize) -> bool {
+    let (Some(last), Some(next)) = (end.checked_sub(1).and_then(|i| line.glyphs.get(i)), line.glyphs.get(end)) else {
+        return true;
+    };
+    next.rect.x.saturating_sub(last.rect.right()) as f32 >= last.rect.h as f32 * 0.4
+}
+
+/// The rows of glyphs beside an anchor: right of the label up to the next label on its row, and
+/// down to the next label in its column, a blank gap, or the field's row limit.
+fn value_rows(lines: &[Line], anchors: &[Anchor], anchor: &Anchor) -> Vec<Vec<Glyph>> {
+    let label = anchor.rect;
+    let h = label.h.max(8);
+    let same_row = |r: &Rect| r.centre_y().abs_diff(label.centre_y()) < h / 2 + 2;
+    let right = anchors
+        .iter()
+        .filter(|b| same_row(&b.rect) && b.rect.x > label.right())
+        .map(|b| b.rect.x)
+        .min()
+        .unwrap_or(u32::MAX);
+    let below = anchors
+        .iter()
+        .filter(|b| b.rect.y > label.bottom().saturating_sub(h / 3) && !same_row(&b.rect))
+        .filter(|b| b.rect.x + 2 * h >= label.x && b.rect.x < right)
+        .map(|b| b.rect.y)
+        .min()
+        .unwrap_or(u32::MAX);
+    let inside = |g: &Glyph| {
+        g.rect.x + h / 4 >= label.right()
+            && g.rect.right() <= right.saturating_add(h / 2)
+            && g.rect.centre_y() + h / 2 >= label.y
+            && g.rect.centre_y() < below.saturating_sub(h / 4)
+    };
+    // Each Tesseract line keeps its own reading order: its word boxes for Chinese overlap and
+    // jitter, so sorting characters by x would shuffle them (投资或 → 投或资).
+    let mut rows: Vec<Vec<Glyph>> = lines
+        .iter()
+        .map(|l| l.glyphs.iter().filter(|g| inside(g)).cloned().collect::<Vec<_>>())
+        .filter(|row| !row.is_empty())
+        .collect();
+    let centre = |row: &Vec<Glyph>| {
+        let mut ys: Vec<u32> = row.iter().map(|g| g.rect.centre_y()).collect();
+        ys.sort_unstable();
+        ys.get(ys.len() / 2).copied().unwrap_or(0)
+    };
+    rows.sort_by_key(|r| (centre(r), r.first().map_or(0, |g| g.rect.x)));
+    let mut merged: Vec<Vec<Glyph>> = Vec::new();
+    for row in rows {
+        match merged.last_mut() {
+            Some(last) if centre(last).abs_diff(centre(&row)) < h * 6 / 10 => last.extend(row),
+            _ => merged.push(row),
+        }
+    }
+    // A value has no wide gap inside it: what lies beyond one is the next column (whose label
+    // OCR may have missed).
+    let rows: Vec<Vec<Glyph>> = merged
+        .into_iter()
+        .map(|row| {
+            let cut = row.windows(2).position(|pair| match pair {
+                [a, b] => b.rect.x.saturating_sub(a.rect.right()) > 3 * h,
+                _ => false,
+            });
+            match cut {
+                Some(i) => row.into_iter().take(i + 1).collect(),
+                None => row,
+            }
+        })
+        .collect();
+    let limit = match anchor.extent {
+        Extent::One => 1,
+        Extent::Rows(n) => n,
+    };
+    let mut taken: Vec<Vec<Glyph>> = Vec::new();
+    for row in rows {
+        let previous = taken.last().map_or(label.centre_y(), centre);
+        let centre = centre(&row);
+        // The first row sits beside the label; each next one within about two lines.
+        let close = if taken.is_empty() { same_row(&Rect { y: centre, h: 0, ..label }) } else { centre - previous < h * 22 / 10 };
+        if !close || taken.len() == limit {
+            break;
+        }
+        taken.push(row);
+    }
+    taken
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fields found by their shape rather than a label beside them
+
+/// Runs of code characters on one line, split where the gap is wider than a glyph.
+fn code_runs(lines: &[Line]) -> Vec<Vec<Glyph>> {
+    let mut runs = Vec::new();
+    for line in lines {
+        let mut run: Vec<Glyph> = Vec::new();
+        for g in &line.glyphs {
+            let code_like = half_width(g.ch).is_ascii_alphanumeric();
+            let near = run.last().is_none_or(|p| g.rect.x.saturating_sub(p.rect.right()) < g.rect.h.max(8) * 12 / 10);
+            if code_like && near {
+                run.push(g.clone());
+            } else {
+                runs.push(std::mem::take(&mut run));
+                if code_like {
+                    run.push(g.clone());
+                }
+            }
+        }
+        runs.push(run);
+    }
+    runs.into_iter().filter(|r| (15..=21).contains(&r.len())).collect()
+}
+
+/// The credit code: the code-shaped run nearest its label (beside it on older licences, under
+/// it on the 2019 style), or the only one on the page.
+fn uscc(lines: &[Line], anchors: &[Anchor]) -> Option<Extracted> {
+    let label = anchors.iter().find(|a| a.key == Some("uscc")).map(|a| a.rect);
+    let runs = code_runs(lines);
+    let distance = |run: &Vec<Glyph>| {
+        let rect = run.iter().fold(Rect::default(), |r, g| r.union(&g.rect));
+        let length_penalty = (rect.w / 18) * (run.len().abs_diff(18) as u32);
+        match label {
+            Some(l) => rect.y.abs_diff(l.y) + rect.x.abs_diff(l.right()) / 4 + length_penalty,
+            None => rect.y + length_penalty,
+        }
+    };
+    let best = runs.into_iter().min_by_key(distance)?;
+    Some(Extracted::new("uscc", best, true))
+}
+
+/// Settles a credit code from the page read and a whitelisted second read: agreement with a
+/// holding check character is certain; otherwise the only correction of known OCR confusions
+/// that makes the check hold is taken, with the corrected characters marked uncertain. Some real
+/// early codes fail the check (ocr.md §5), so a code no correction fixes is kept, all doubtful,
+/// with a warning.
+pub fn settle_uscc(field: &mut Extracted, second: &str, warnings: &mut Vec<Text>) {
+    let first = fold_uscc(&field.text());
+    let second = fold_uscc(second);
+    let disagree = |code: &[char], other: &[char]| -> Vec<bool> {
+        code.iter().enumerate().map(|(i, c)| other.get(i) != Some(c) || other.len() != code.len()).collect()
+    };
+    let (code, doubt) = match (check_holds(&first), check_holds(&second)) {
+        (true, _) => (first.clone(), vec![false; first.len()]),
+        (false, true) => {
+            let doubt = disagree(&second, &first);
+            (second.clone(), doubt)
+        }
+        (false, false) => {
+            let mut corrections: Vec<(Vec<char>, Vec<usize>)> =
+                corrections(&second).into_iter().chain(corrections(&first)).collect();
+            corrections.sort();
+            corrections.dedup_by(|a, b| a.0 == b.0);
+            match corrections.as_slice() {
+                [(code, changed)] => {
+                    let code_text: String = code.iter().collect();
+                    warnings.push(Text::new(
+                        format!("统一社会信用代码按校验位更正为 {code_text}，请对照原件确认标出的字符"),
+                        format!("the credit code was corrected by its check character to {code_text}; confirm the marked characters against the original"),
+                    ));
+                    let mut doubt = vec![false; code.len()];
+                    for &i in changed {
+                        if let Some(d) = doubt.get_mut(i) {
+                            *d = true;
+                        }
+                    }
+                    (code.clone(), doubt)
+                }
+                _ => {
+                    let kept = if second.len() == 18 { second.clone() } else { first.clone() };
+                    warnings.push(Text::new(
+                        "统一社会信用代码的校验位不符，OCR 无法确定；请对照原件确认",
+                        "the credit code fails its check character and OCR cannot settle it; confirm it against the original",
+                    ));
+                    let doubt = vec![true; kept.len()];
+                    (kept, doubt)
+                }
+            }
+        }
+    };
+    if code.is_empty() {
+        return;
+    }
+    field.replace_chars(&code, doubt);
+}
+
+/// Upper-case ASCII; letters the code's alphabet lacks become the digits they are mistaken for.
+fn fold_uscc(read: &str) -> Vec<char> {
+    ident::fold_code(read)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| match c {
+            'O' => '0',
+            'I' => '1',
+            'Z' => '2',
+            'S' => '5',
+            'V' => 'U',
+            c => c,
+        })
+        .collect()
+}
+
+fn check_holds(code: &[char]) -> bool {
+    code.len() == 18
+        && code.iter().all(|c| ident::USCC_CHARSET.contains(*c))
+        && code.split_last().is_some_and(|(check, body)| ident::uscc_check_char(body) == Some(*check))
+}
+
+/// Characters Tesseract confuses inside codes (ocr.md §3: 9→2, Y→7, an extra O; and the usual
+/// 0/D/Q, 1/L/T, 6/G, 8/B/3).
+const CONFUSIONS: &[(char, char)] = &[
+    ('0', 'D'), ('0', 'Q'), ('0', 'U'), ('0', '8'), ('0', '9'), ('1', 'L'), ('1', 'T'), ('1', 'J'), ('1', '7'), ('2', '7'),
+    ('2', '9'), ('3', '8'), ('5', '6'), ('5', '8'), ('6', 'G'), ('6', '8'), ('8', 'B'), ('4', 'A'), ('7', 'Y'), ('7', 'T'),
+    ('C', 'G'), ('E', 'F'), ('H', 'N'), ('M', 'N'), ('M', 'W'), ('P', 'R'), ('U', 'W'), ('K', 'X'), ('X', 'Y'),
+];
+
+/// Codes one confusion (or one stray character, for a 19-character read) away from `read` whose
+/// check character holds, with the positions changed.
+fn corrections(read: &[char]) -> Vec<(Vec<char>, Vec<usize>)> {
+    let mut found = Vec::new();
+    if read.len() == 19 {
+        for i in 0..read.len() {
+            let candidate: Vec<char> = read.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, c)| *c).collect();
+            if check_holds(&candidate) {
+                found.push((candidate, vec![i.min(17)]));
+            }
+        }
+    }
+    if read.len() == 18 {
+        for (i, c) in read.iter().enumerate() {
+            let swaps = CONFUSIONS.iter().filter_map(|&(a, b)| match *c {
+                x if x == a => Some(b),
+                x if x == b => Some(a),
+                _ => None,
+            });
+            for swap in swaps {
+                let mut candidate = read.to_vec();
+                if let Some(slot) = candidate.get_mut(i) {
+                    *slot = swap;
+                }
+                if check_holds(&candidate) {
+                    found.push((candidate, vec![i]));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// 第12345678号 above the mark, and the mark: the largest text between that line and 注册人.
+fn trademark_number_and_mark(lines: &[Line], anchors: &[Anchor]) -> Vec<Extracted> {
+    let registrant_y = anchors.iter().find(|a| a.key == Some("registrant")).map_or(u32::MAX, |a| a.rect.y);
+    let mut out = Vec::new();
+    let mut number_bottom = 0;
+    for line in lines.iter().filter(|l| l.rect().y < registrant_y) {
+        let chars: Vec<char> = line.glyphs.iter().map(|g| half_width(g.ch)).collect();
+        let (Some(open), Some(close)) = (chars.iter().position(|c| *c == '第'), chars.iter().rposition(|c| *c == '号'))
+        else {
+            continue;
+        };
+        let digits: Vec<Glyph> = line
+            .glyphs
+            .iter()
+            .skip(open + 1)
+            .take(close.saturating_sub(open + 1))
+            .filter(|g| half_width(g.ch).is_ascii_digit())
+            .cloned()
+            .collect();
+        if digits.len() >= 6 {
+            number_bottom = line.rect().bottom();
+            out.push(Extracted::new("reg_number", digits, true));
+            break;
+        }
+    }
+    let mark = lines
+        .iter()
+        .filter(|l| l.rect().y > number_bottom && l.rect().bottom() < registrant_y && number_bottom > 0)
+        .filter(|l| l.glyphs.iter().any(|g| !g.ch.is_ascii_punctuation()))
+        .max_by_key(|l| l.rect().h);
+    if let Some(line) = mark {
+        out.push(Extracted::new("mark", line.glyphs.clone(), true));
+    }
+    out
+}
+
+/// 核定使用商品/服务（第9类）: the Nice class number.
+fn trademark_class(lines: &[Line]) -> Option<Extracted> {
+    for line in lines {
+        let chars: Vec<char> = line.glyphs.iter().map(|g| half_width(g.ch)).collect();
+        for (open, _) in chars.iter().enumerate().filter(|(_, c)| **c == '第') {
+            let digits: Vec<Glyph> =
+                line.glyphs.iter().skip(open + 1).take_while(|g| half_width(g.ch).is_ascii_digit()).cloned().collect();
+            let after = chars.get(open + 1 + digits.len());
+            if !digits.is_empty() && digits.len() <= 2 && after == Some(&'类') {
+                return Some(Extracted::new("classes", digits, true));
+            }
+        }
+    }
+    None
+}
+
+/// 自2017年10月07日至2027年10月06日 → valid_from and valid_to.
+fn split_validity(fields: Vec<Extracted>) -> Vec<Extracted> {
+    let mut out = Vec::new();
+    for field in fields {
+        if field.key != "validity" {
+            out.push(field);
+            continue;
+        }
+        let split = field.glyphs.iter().position(|g| g.ch == '至');
+        if let Some(split) = split {
+            let (from, to) = field.glyphs.split_at(split);
+            out.push(Extracted::new("valid_from", from.to_vec(), field.single_row));
+            out.push(Extracted::new("valid_to", to.iter().skip(1).cloned().collect(), field.single_row));
+        }
+    }
+    out
+}
+
+/// The app's name: the first line of the listing's header (the top of the page) that is not a
+/// button, a version or a status-bar clock. Tesseract's line heights are too unsteady across
+/// an inverted header to pick the name by size.
+fn app_name(lines: &[Line], page_height: u32) -> Option<Extracted> {
+    const NOT_A_NAME: [&str; 10] = ["安装", "打开", "获取", "下载", "更新", "版本", "评分", "广告", "应用介绍", "应用信息"];
+    let mut header: Vec<&Line> = lines.iter().filter(|l| l.rect().y < page_height * 45 / 100).collect();
+    header.sort_by_key(|l| l.rect().y);
+    header
+        .into_iter()
+        .find(|l| {
+            let text = l.text();
+            let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+            letters >= 2 && !NOT_A_NAME.iter().any(|w| text.starts_with(w))
+        })
+        .map(|l| Extracted::new("app_name", l.glyphs.clone(), true))
+}
+
+/// A warning per essential field that could not be read.
+pub fn missing_warnings(kind: DocKind, reading: &Reading) -> Vec<Text> {
+    let essential: &[(&str, &str, &str)] = match kind {
+        DocKind::BusinessLicense => {
+            &[("name", "名称", "name"), ("uscc", "统一社会信用代码", "credit code"), ("legal_rep", "法定代表人/经营者", "legal representative")]
+        }
+        DocKind::TrademarkCertificate => &[("reg_number", "注册号", "registration number"), ("registrant", "注册人", "registrant")],
+        DocKind::IcpRecord => &[("name", "主办单位名称", "sponsor name"), ("icp_number", "ICP 备案号", "ICP number")],
+        DocKind::AppListing => &[("app_name", "应用名称", "app name"), ("developer", "开发者", "developer")],
+        DocKind::AuthorizationLetter => &[],
+    };
+    essential
+        .iter()
+        .filter(|(key, _, _)| reading.field(key).is_none())
+        .map(|(_, zh, en)| {
+            Text::new(format!("未能读出“{zh}”：请换一张更清晰的图片，或手动确认"), format!("could not read the {en}: use a clearer image or confirm it by hand"))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chars(s: &str) -> Vec<char> {
+        s.chars().collect()
+    }
+
+    #[test]
+    fn one_confusion_is_corrected_only_when_the_check_holds() {
+        // 91350100M000100Y43 is the GB 32100 worked example (ocr.md §5).
+        assert!(check_holds(&chars("91350100M000100Y43")));
+        // Y read as 7: the only confusion that makes the check hold is 7 → Y, at index 15.
+        let found = corrections(&chars("91350100M000100743"));
+        assert!(found.iter().any(|(code, at)| code == &chars("91350100M000100Y43") && at == &vec![15]), "{found:?}");
+        // An inserted stray character (the measured extra O, folded to 0) is dropped.
+        let found = corrections(&chars("913501000M000100Y43"));
+        assert!(found.iter().any(|(code, _)| code == &chars("91350100M000100Y43")), "{found:?}");
+        // A code whose check holds needs nothing.
+        assert!(fold_uscc("9l35O1OOMOOO1OOY43").len() == 18);
+    }
+
+    #[test]
+    fn dates_become_iso_only_when_real() {
+        assert_eq!(iso_date("2020年10月01日").as_deref(), Some("2020-10-01"));
+        assert_eq!(iso_date("２０２１-３-５").as_deref(), Some("2021-03-05"));
+        assert_eq!(iso_date("2021年02月30日"), None);
+        assert_eq!(iso_date("长期"), None);
+    }
+
+    #[test]
+    fn names_keep_a_closing_bracket_only_when_it_closes() {
+        let pairs: Vec<(char, bool)> = "：有限责任公司〈自然人投资或控股)。".chars().map(|c| (c, false)).collect();
+        let kept: String = trim_punctuation(&pairs).iter().map(|p| p.0).collect();
+        assert_eq!(kept, "有限责任公司〈自然人投资或控股)");
+        let pairs: Vec<(char, bool)> = "某某科技有限公司)".chars().map(|c| (c, false)).collect();
+        let kept: String = trim_punctuation(&pairs).iter().map(|p| p.0).collect();
+        assert_eq!(kept, "某某科技有限公司");
+    }
+}

@@ -1,0 +1,341 @@
+//! OCR: reading a material image into a [`Reading`] with Tesseract (libtesseract 5, chi_sim +
+//! eng), field by field.
+//!
+//! The stages: decode under limits ([`scan::open_image`]) → prepare the page ([`scan::prepare`])
+//! → one Tesseract pass for word boxes → fields anchored on their printed labels
+//! ([`crate::layout`]) → a second, whitelisted pass on codes and a re-read of names, whose
+//! disagreements mark characters as uncertain. Facts behind each step:
+//! shared/engineering/ocr.md. A value is returned as printed or not at all; a character the
+//! reader is unsure of is listed in [`Field::uncertain`] so the checks ask a person instead of
+//! claiming a mismatch.
+
+use std::path::Path;
+use std::time::Instant;
+
+use image::GrayImage;
+use serde::Serialize;
+use tesseract::{PageSegMode, Tesseract};
+
+use crate::error::{Error, Result};
+use crate::i18n::Text;
+use crate::layout;
+use crate::reading::{DocKind, Field, Origin, Reading};
+use crate::scan;
+
+/// One recognised glyph (chi_sim reports each Chinese character as a word; a Latin word is split
+/// into characters with its box divided evenly), in prepared-page coordinates.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Glyph {
+    pub ch: char,
+    /// Tesseract's word confidence, 0–100.
+    pub conf: f32,
+    pub rect: Rect,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Rect {
+    pub x: u32,
+    pub y: u32,
+    pub w: u32,
+    pub h: u32,
+}
+
+impl Rect {
+    pub fn right(&self) -> u32 {
+        self.x + self.w
+    }
+    pub fn bottom(&self) -> u32 {
+        self.y + self.h
+    }
+    pub fn centre_y(&self) -> u32 {
+        self.y + self.h / 2
+    }
+    pub fn union(&self, other: &Rect) -> Rect {
+        if self.w == 0 && self.h == 0 {
+            return *other;
+        }
+        let (x, y) = (self.x.min(other.x), self.y.min(other.y));
+        Rect { x, y, w: self.right().max(other.right()) - x, h: self.bottom().max(other.bottom()) - y }
+    }
+    pub fn grown(&self, by: u32, limit: (u32, u32)) -> Rect {
+        let (x, y) = (self.x.saturating_sub(by), self.y.saturating_sub(by));
+        Rect { x, y, w: (self.right() + by).min(limit.0) - x, h: (self.bottom() + by).min(limit.1) - y }
+    }
+}
+
+/// A line of text as Tesseract segmented it, glyphs left to right.
+#[derive(Clone, Debug, Default)]
+pub struct Line {
+    pub glyphs: Vec<Glyph>,
+}
+
+impl Line {
+    pub fn text(&self) -> String {
+        self.glyphs.iter().map(|g| g.ch).collect()
+    }
+    pub fn rect(&self) -> Rect {
+        self.glyphs.iter().fold(Rect::default(), |r, g| r.union(&g.rect))
+    }
+}
+
+/// What `qualkit ocr` returns for one file (shared/spec/cli.md).
+#[derive(Clone, Debug, Serialize)]
+pub struct OcrOutput {
+    pub reading: Reading,
+    pub warnings: Vec<Text>,
+    pub elapsed_ms: u64,
+}
+
+/// Tesseract engines kept warm: loading chi_sim costs about 0.15 s, more than reading a field.
+/// Not `Sync` (Tesseract instances must not be shared across threads): one per worker.
+pub struct Engine {
+    chinese: Slot,
+    codes: Slot,
+}
+
+/// Tesseract's builder methods consume the engine and drop it on error; a slot reloads it then.
+struct Slot {
+    language: &'static str,
+    api: Option<Tesseract>,
+}
+
+impl Slot {
+    fn take(&mut self) -> Result<Tesseract> {
+        match self.api.take() {
+            Some(api) => Ok(api),
+            None => load(self.language),
+        }
+    }
+}
+
+fn load(language: &str) -> Result<Tesseract> {
+    let missing = |detail: String| {
+        Error::input(
+            format!("无法启动 Tesseract OCR（语言 {language}）：{detail}。请安装 tesseract-ocr 和 tesseract-ocr-chi-sim。"),
+            format!(
+                "cannot start Tesseract OCR (language {language}): {detail}. Install tesseract-ocr and tesseract-ocr-chi-sim."
+            ),
+        )
+    };
+    let api = Tesseract::new(None, Some(language)).map_err(|e| missing(e.to_string()))?;
+    // Tesseract's diagnostics ("Estimating resolution…") are not for our users' terminals.
+    api.set_variable("debug_file", "/dev/null").map_err(|e| missing(e.to_string()))
+}
+
+fn tesseract_failed(detail: impl std::fmt::Display) -> Error {
+    Error::input(format!("OCR 失败：{detail}"), format!("OCR failed: {detail}"))
+}
+
+impl Engine {
+    pub fn new() -> Result<Engine> {
+        Ok(Engine {
+            chinese: Slot { language: "chi_sim", api: Some(load("chi_sim")?) },
+            codes: Slot { language: "eng", api: Some(load("eng")?) },
+        })
+    }
+
+    /// Reads one image file as a document of `kind`.
+    pub fn read_file(&mut self, path: &Path, kind: DocKind) -> Result<OcrOutput> {
+        let started = Instant::now();
+        if kind == DocKind::AuthorizationLetter {
+            return Err(Error::input(
+                "授权委托书不做 OCR：请用“确认字段”录入它的内容",
+                "authorization letters are not read by OCR: confirm their fields by hand",
+            ));
+        }
+        let picture = scan::open_image(path)?;
+        let prepared = scan::prepare(&picture);
+        // What Tesseract is given, for whoever tunes the preparation (like tessedit_write_images).
+        if let Some(dir) = std::env::var_os("QUALKIT_OCR_DUMP") {
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let _best_effort = prepared.image.save(Path::new(&dir).join(format!("{name}.prepared.png")));
+        }
+        let psm = match kind {
+            // Screenshots are sparse text in boxes; psm 6 misread 闽 as 冰 where 11 did not.
+            DocKind::AppListing | DocKind::IcpRecord => PageSegMode::PsmSparseText,
+            _ => PageSegMode::PsmSingleBlock,
+        };
+        let lines = self.lines(&prepared.image, psm)?;
+        if std::env::var_os("QUALKIT_OCR_DUMP").is_some() {
+            for line in &lines {
+                let r = line.rect();
+                eprintln!("{:>5},{:<5} h{:<3} {}", r.x, r.y, r.h, line.text());
+            }
+        }
+        let page = layout::Page { lines, image: &prepared.image };
+        let mut extracted = layout::extract(kind, &page);
+        let mut warnings = Vec::new();
+        for field in &mut extracted {
+            self.second_opinion(&prepared.image, field, &mut warnings)?;
+        }
+        let mut reading = Reading::new(kind, Origin::Ocr);
+        reading.text = page.lines.iter().map(Line::text).collect::<Vec<_>>().join("\n");
+        for field in extracted {
+            let (value, uncertain) = field.finish();
+            if value.is_empty() {
+                continue;
+            }
+            let confidence = field.glyphs.iter().map(|g| g.conf).fold(100.0f32, f32::min) / 100.0;
+            let rect = field.glyphs.iter().fold(Rect::default(), |r, g| r.union(&g.rect));
+            let bbox = prepared.transform.to_original([rect.x, rect.y, rect.w, rect.h]);
+            let confidence = if uncertain.is_empty() { confidence.clamp(0.0, 1.0) } else { confidence.min(0.5) };
+            reading.fields.insert(field.key.to_string(), Field { value, confidence, bbox: Some(bbox), uncertain });
+        }
+        warnings.extend(layout::missing_warnings(kind, &reading));
+        Ok(OcrOutput { reading, warnings, elapsed_ms: started.elapsed().as_millis() as u64 })
+    }
+
+    /// Recognises a prepared page (or a crop of it) and returns its lines of glyphs.
+    pub fn lines(&mut self, image: &GrayImage, psm: PageSegMode) -> Result<Vec<Line>> {
+        let tsv = recognise(&mut self.chinese, image, psm, None)?;
+        Ok(parse_tsv(&tsv, (0, 0)))
+    }
+
+    /// A code field read again by the eng model restricted to the code's alphabet (exact codes
+    /// rose from 18/24 to 21/24 in our probe), then settled by the check character.
+    fn second_opinion(
+        &mut self,
+        page: &GrayImage,
+        field: &mut layout::Extracted,
+        warnings: &mut Vec<Text>,
+    ) -> Result<()> {
+        let Some(area) = field.area(page.dimensions()) else { return Ok(()) };
+        let crop = image::imageops::crop_imm(page, area.x, area.y, area.w, area.h).to_image();
+        let crop = with_margin(&crop);
+        match field.key {
+            "uscc" => {
+                let tsv = recognise(&mut self.codes, &crop, PageSegMode::PsmSingleLine, Some(crate::ident::USCC_CHARSET))?;
+                let second: String = parse_tsv(&tsv, (0, 0)).iter().map(Line::text).collect();
+                layout::settle_uscc(field, &second, warnings);
+            }
+            key if layout::is_name(key) => {
+                let lines = parse_tsv(&recognise(&mut self.chinese, &crop, PageSegMode::PsmSingleLine, None)?, (0, 0));
+                let second: String = lines.iter().map(Line::text).collect();
+                field.compare_with(&second);
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// A white border around a crop: Tesseract misreads text that touches the image edge.
+fn with_margin(crop: &GrayImage) -> GrayImage {
+    const PAD: u32 = 16;
+    let mut padded = GrayImage::from_pixel(crop.width() + 2 * PAD, crop.height() + 2 * PAD, image::Luma([255]));
+    image::imageops::replace(&mut padded, crop, i64::from(PAD), i64::from(PAD));
+    padded
+}
+
+fn recognise(slot: &mut Slot, image: &GrayImage, psm: PageSegMode, whitelist: Option<&str>) -> Result<String> {
+    let (w, h) = image.dimensions();
+    let (wi, hi) = (i32::try_from(w).map_err(tesseract_failed)?, i32::try_from(h).map_err(tesseract_failed)?);
+    let mut api = slot.take()?;
+    api.set_page_seg_mode(psm);
+    let api = api.set_variable("tessedit_char_whitelist", whitelist.unwrap_or("")).map_err(tesseract_failed)?;
+    let api = api.set_frame(image.as_raw(), wi, hi, 1, wi).map_err(tesseract_failed)?;
+    // The prepared page is about 300 dpi for a licence; saying so stops Tesseract guessing.
+    let api = api.set_source_resolution(300);
+    let mut api = api.recognize().map_err(tesseract_failed)?;
+    let tsv = api.get_tsv_text(0).map_err(tesseract_failed)?;
+    slot.api = Some(api);
+    Ok(tsv)
+}
+
+/// Tesseract's TSV: level, page, block, paragraph, line, word, left, top, width, height, conf,
+/// text. Words (level 5) are grouped by line and split into glyphs; whitespace is dropped, as
+/// chi_sim puts spaces between characters (ocr.md §3).
+pub fn parse_tsv(tsv: &str, offset: (u32, u32)) -> Vec<Line> {
+    let mut lines: Vec<((u32, u32, u32), Line)> = Vec::new();
+    for row in tsv.lines().skip(1) {
+        let cols: Vec<&str> = row.split('\t').collect();
+        let [level, _page, block, par, line, _word, left, top, width, height, conf, text] = cols.as_slice() else {
+            continue;
+        };
+        if *level != "5" {
+            continue;
+        }
+        let num = |s: &str| s.trim().parse::<u32>().ok();
+        let (Some(x), Some(y), Some(w), Some(h)) = (num(left), num(top), num(width), num(height)) else { continue };
+        let key = (num(block).unwrap_or(0), num(par).unwrap_or(0), num(line).unwrap_or(0));
+        let chars: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
+        if chars.is_empty() {
+            continue;
+        }
+        let conf = conf.trim().parse::<f32>().unwrap_or(0.0).max(0.0);
+        let each = w / chars.len() as u32;
+        let glyphs = chars.iter().enumerate().map(|(i, &ch)| Glyph {
+            ch,
+            conf,
+            rect: Rect { x: offset.0 + x + each * i as u32, y: offset.1 + y, w: each.max(1), h },
+        });
+        match lines.last_mut() {
+            Some((k, line)) if *k == key => line.glyphs.extend(glyphs),
+            _ => lines.push((key, Line { glyphs: glyphs.collect() })),
+        }
+    }
+    lines.into_iter().map(|(_, line)| line).collect()
+}
+
+/// One file's outcome in a batch: a bad file is an error of its own, never the batch's.
+pub struct FileResult {
+    pub path: std::path::PathBuf,
+    pub result: Result<OcrOutput>,
+}
+
+/// Reads `paths` as documents of `kind` on up to `available_parallelism` threads, one warm engine
+/// per thread, results in the order given.
+pub fn read_files(paths: &[std::path::PathBuf], kind: DocKind) -> Result<Vec<FileResult>> {
+    let jobs: Vec<(std::path::PathBuf, DocKind)> = paths.iter().map(|p| (p.clone(), kind)).collect();
+    read_jobs(&jobs)
+}
+
+/// Like [`read_files`], each file with its own kind.
+pub fn read_jobs(jobs: &[(std::path::PathBuf, DocKind)]) -> Result<Vec<FileResult>> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len()).max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results = std::sync::Mutex::new(Vec::with_capacity(jobs.len()));
+    std::thread::scope(|scope| -> Result<()> {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| -> Result<()> {
+                    let mut engine = Engine::new()?;
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some((path, kind)) = jobs.get(i) else { return Ok(()) };
+                        let result = engine.read_file(path, *kind);
+                        if let Ok(mut done) = results.lock() {
+                            done.push((i, FileResult { path: path.clone(), result }));
+                        }
+                    }
+                })
+            })
+            .collect();
+        for handle in handles {
+            handle.join().map_err(|_| tesseract_failed("an OCR worker stopped"))??;
+        }
+        Ok(())
+    })?;
+    let mut results = results.into_inner().map_err(|_| tesseract_failed("an OCR worker stopped"))?;
+    results.sort_by_key(|(i, _)| *i);
+    Ok(results.into_iter().map(|(_, r)| r).collect())
+}
+
+/// Tesseract's OpenMP threads make a page about twice as slow (ocr.md §1), and OpenMP reads
+/// `OMP_THREAD_LIMIT` once, when the library loads, before `main` runs. A binary that OCRs calls
+/// this first: without the variable it re-executes itself with `OMP_THREAD_LIMIT=1` (Unix; on
+/// failure it carries on as it is).
+pub fn limit_openmp_threads() {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        if std::env::var_os("OMP_THREAD_LIMIT").is_some() {
+            return;
+        }
+        let Ok(exe) = std::env::current_exe() else { return };
+        let _exec_failed = std::process::Command::new(exe)
+            .args(std::env::args_os().skip(1))
+            .env("OMP_THREAD_LIMIT", "1")
+            .exec();
+    }
+}

@@ -1,0 +1,236 @@
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing)] // tests may panic on bad data
+//! OCR on documents rendered at test time (qualkit-fixtures, from the machine's Noto CJK fonts)
+//! with exact ground truth: real Tesseract, real files, the real binary for the batch contract.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use qualkit::ident::{self, IdKind};
+use qualkit::ocr::Engine;
+use qualkit::reading::DocKind;
+use qualkit_fixtures::{Condition, Document, Page, corpus};
+use serde_json::Value;
+
+fn write(dir: &Path, name: &str, page: &Page) -> PathBuf {
+    let path = dir.join(page.file_name(name));
+    std::fs::write(&path, &page.bytes).unwrap();
+    path
+}
+
+fn read(engine: &mut Engine, path: &Path, document: &Document) -> qualkit::reading::Reading {
+    engine.read_file(path, DocKind::parse(document.kind()).unwrap()).unwrap().reading
+}
+
+#[test]
+fn fixture_codes_are_valid_credit_codes() {
+    let mut rng = qualkit_fixtures::Rng::new(7);
+    for individual in [false, true] {
+        for _ in 0..50 {
+            let code = corpus::uscc(&mut rng, individual);
+            assert!(ident::validate(IdKind::Uscc, &code).valid, "{code}");
+        }
+    }
+}
+
+/// The fields the checks compare, on clean renders of every layout: exact, or flagged for a
+/// person to confirm — and exact in the great majority (the benchmark has the rates).
+#[test]
+fn clean_documents_read_field_exact_or_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut engine = Engine::new().unwrap();
+    let (mut exact, mut total) = (0, 0);
+    let essential: &[(&str, &[&str])] = &[
+        ("business-license", &["name", "uscc", "legal_rep", "established"]),
+        ("trademark-certificate", &["reg_number", "registrant", "classes", "valid_from", "valid_to"]),
+        ("icp-record", &["name", "icp_number", "domain", "approved"]),
+        ("app-listing", &["app_name", "developer"]),
+    ];
+    for (i, document) in corpus::documents(6, 11).into_iter().enumerate() {
+        let page = Page::new(document.clone(), Condition::Clean, i as u64).unwrap();
+        let path = write(dir.path(), &format!("doc{i}"), &page);
+        let reading = read(&mut engine, &path, &document);
+        let truth = document.truth();
+        let keys = essential.iter().find(|(k, _)| *k == document.kind()).unwrap().1;
+        for key in keys {
+            total += 1;
+            let Some(field) = reading.field(key) else { continue };
+            let bbox = field.bbox.expect("a box to highlight");
+            assert!(bbox[2] > 0 && bbox[3] > 0, "{key} box {bbox:?}");
+            if field.value == truth[key] {
+                exact += 1;
+            } else {
+                assert!(!field.uncertain.is_empty(), "{} {key}: {:?} (want {:?}) not flagged", document.kind(), field.value, truth[key]);
+            }
+        }
+    }
+    assert!(exact * 10 >= total * 9, "{exact} of {total} exact");
+}
+
+/// Degraded copies: the name and the credit code are either exact or flagged — never a
+/// confident wrong value — and the second read or the check character settles the code.
+#[test]
+fn degraded_licences_never_return_a_confident_wrong_name_or_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut engine = Engine::new().unwrap();
+    let mut exact = 0;
+    let mut total = 0;
+    for (i, document) in corpus::documents(12, 5).into_iter().enumerate().filter(|(_, d)| d.kind() == "business-license") {
+        for condition in [Condition::Scanned, Condition::Photo, Condition::LowRes, Condition::Sealed] {
+            let page = Page::new(document.clone(), condition, i as u64).unwrap();
+            let path = write(dir.path(), &format!("lic{i}"), &page);
+            let reading = read(&mut engine, &path, &document);
+            let truth = document.truth();
+            for key in ["name", "uscc"] {
+                total += 1;
+                let Some(field) = reading.field(key) else { continue };
+                if field.value == truth[key] {
+                    exact += 1;
+                } else {
+                    assert!(
+                        !field.uncertain.is_empty(),
+                        "{}: {key} read {:?} (want {:?}) with nothing flagged",
+                        path.display(),
+                        field.value,
+                        truth[key]
+                    );
+                }
+            }
+        }
+    }
+    // The benchmark measures the rates; this guards against a reader that stops reading.
+    assert!(exact * 10 >= total * 7, "only {exact} of {total} names and codes exact");
+}
+
+#[test]
+fn a_red_seal_over_the_address_is_read_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut engine = Engine::new().unwrap();
+    let document = Document::Licence2019(corpus::licence(&mut qualkit_fixtures::Rng::new(3)));
+    let page = Page::new(document.clone(), Condition::Sealed, 3).unwrap();
+    let path = write(dir.path(), "sealed", &page);
+    let stats = qualkit::scan::colour_stats(&path).unwrap();
+    assert!(!stats.is_monochrome_without_seal(), "the fixture carries a red seal");
+    let reading = read(&mut engine, &path, &document);
+    assert_eq!(reading.field("uscc").map(|f| f.value.as_str()), Some(document.truth()["uscc"].as_str()));
+    assert_eq!(reading.field("name").map(|f| f.value.as_str()), Some(document.truth()["name"].as_str()));
+}
+
+#[test]
+fn white_on_colour_app_names_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut engine = Engine::new().unwrap();
+    let document = Document::AppListing(corpus::app_listing(&mut qualkit_fixtures::Rng::new(9)));
+    for condition in [Condition::Clean, Condition::Scanned] {
+        let page = Page::new(document.clone(), condition, 9).unwrap();
+        let path = write(dir.path(), "app", &page);
+        let reading = read(&mut engine, &path, &document);
+        assert_eq!(reading.field("app_name").map(|f| f.value.clone()), Some(document.truth()["app_name"].clone()));
+    }
+}
+
+/// cli.md: one object per file; a bad file gets its own error and the others are still read;
+/// exit 2 for the unreadable input.
+#[test]
+fn bad_files_get_their_own_error_and_the_batch_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let document = Document::Licence2019(corpus::licence(&mut qualkit_fixtures::Rng::new(1)));
+    let good = write(dir.path(), "good", &Page::new(document.clone(), Condition::Clean, 1).unwrap());
+    let empty = dir.path().join("empty.png");
+    std::fs::write(&empty, b"").unwrap();
+    let jpeg = Page::new(document.clone(), Condition::Scanned, 1).unwrap();
+    let truncated = dir.path().join("truncated.jpg");
+    std::fs::write(&truncated, &jpeg.bytes[..jpeg.bytes.len() / 3]).unwrap();
+    let pdf = dir.path().join("renamed.jpg");
+    std::fs::write(&pdf, b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n").unwrap();
+    // A valid PNG header declaring 60000×60000 pixels (about 14 GB decoded), and nothing else.
+    let mut bomb = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR".to_vec();
+    bomb.extend(60_000u32.to_be_bytes());
+    bomb.extend(60_000u32.to_be_bytes());
+    bomb.extend([8, 2, 0, 0, 0]);
+    let crc = crc32(&bomb[12..]);
+    bomb.extend(crc.to_be_bytes());
+    let huge = dir.path().join("huge.png");
+    std::fs::write(&huge, &bomb).unwrap();
+
+    let files = [&empty, &good, &truncated, &pdf, &huge];
+    let out = Command::new(env!("CARGO_BIN_EXE_qualkit"))
+        .args(["ocr", "--kind", "business-license", "--json"])
+        .args(files)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let results: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = results.as_array().unwrap();
+    assert_eq!(results.len(), 5);
+    for (result, file) in results.iter().zip(files) {
+        assert_eq!(result["file"], file.display().to_string());
+    }
+    assert_eq!(results[1]["fields"]["name"]["value"], document.truth()["name"].as_str());
+    assert!(results[1]["elapsed_ms"].as_u64().is_some());
+    for i in [0, 2, 3, 4] {
+        let error = results[i]["error"].as_str().unwrap_or_else(|| panic!("{}: no error", results[i]));
+        assert!(error.contains("无法读取图片"), "{error}");
+        assert!(results[i].get("fields").is_none());
+    }
+}
+
+/// PNG chunk CRC (ISO 3309), so the bomb's header is well-formed and only its size is hostile.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}
+
+/// `case check` reads unread materials once, caches the reading by content, and a licence whose
+/// printed name differs from the declared one becomes a mismatch with its diff.
+#[test]
+fn case_check_reads_the_licence_and_flags_a_name_mismatch() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let folder = tmp.path().join("case");
+    std::fs::create_dir_all(folder.join("ids")).unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/yunfan");
+    std::fs::copy(fixture.join("ids/handler-front.png"), folder.join("ids/handler-front.png")).unwrap();
+    std::fs::copy(fixture.join("case.toml"), folder.join("case.toml")).unwrap();
+    let mut licence = corpus::licence(&mut qualkit_fixtures::Rng::new(4));
+    licence.name = "厦门市海沧区云帆网络科技有限责任公司".into();
+    licence.uscc = "91350205MA2Y0LQ12U".into();
+    licence.legal_rep = "王伟".into();
+    licence.established = qualkit_fixtures::Date { year: 2019, month: 3, day: 12 };
+    let page = Page::new(Document::Licence2019(licence), Condition::Clean, 4).unwrap();
+    std::fs::write(folder.join("license.png"), &page.bytes).unwrap();
+
+    let qualkit = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_qualkit")).args(args).env("QUALKIT_DATA_DIR", &data).output().unwrap();
+        (out.status.code(), serde_json::from_slice::<Value>(&out.stdout).unwrap_or(Value::Null))
+    };
+    let (_, imported) = qualkit(&["case", "import", folder.to_str().unwrap(), "--json"]);
+    let id = imported["id"].as_str().unwrap().to_string();
+    let (_, report) = qualkit(&["case", "check", &id, "--vendor", "aliyun", "--json"]);
+    let findings = report["vendors"]["aliyun"]["findings"].as_array().unwrap();
+    let mismatch = findings
+        .iter()
+        .find(|f| f["id"] == "match.mismatch" && f["field"] == "name")
+        .unwrap_or_else(|| panic!("no name mismatch in {findings:#?}"));
+    assert_eq!(mismatch["found"], "厦门市海沧区云帆网络科技有限责任公司");
+    assert!(mismatch["difference"].as_array().unwrap().iter().any(|d| d == "company_form"), "{mismatch}");
+    assert!(!findings.iter().any(|f| f["id"] == "match.mismatch" && f["field"] == "uscc"), "{findings:#?}");
+
+    // The reading is cached by content: the SQLite file holds it, from OCR.
+    let db = rusqlite::Connection::open(data.join("qualkit.db")).unwrap();
+    let stored: String = db.query_row("SELECT data FROM readings WHERE kind = 'business-license'", [], |r| r.get(0)).unwrap();
+    let stored: Value = serde_json::from_str(&stored).unwrap();
+    assert_eq!(stored["origin"], "ocr");
+    assert_eq!(stored["fields"]["uscc"]["value"], "91350205MA2Y0LQ12U");
+
+    // A person's correction replaces the OCR value and is not overwritten by the next check.
+    qualkit(&["case", "confirm", &id, "--role", "business-license", "--set", "name=厦门市海沧区云帆网络科技有限公司"]);
+    let (_, report) = qualkit(&["case", "check", &id, "--vendor", "aliyun", "--json"]);
+    let findings = report["vendors"]["aliyun"]["findings"].as_array().unwrap();
+    assert!(!findings.iter().any(|f| f["id"] == "match.mismatch"), "{findings:#?}");
+}
