@@ -215,11 +215,11 @@ fn case_check_reads_the_licence_and_flags_a_name_mismatch() {
     let findings = report["vendors"]["aliyun"]["findings"].as_array().unwrap();
     let mismatch = findings
         .iter()
-        .find(|f| f["id"] == "match.mismatch" && f["field"] == "name")
+        .find(|f| f["rule"] == "match.mismatch" && f["field"] == "name")
         .unwrap_or_else(|| panic!("no name mismatch in {findings:#?}"));
     assert_eq!(mismatch["found"], "厦门市海沧区云帆网络科技有限责任公司");
     assert!(mismatch["difference"].as_array().unwrap().iter().any(|d| d == "company_form"), "{mismatch}");
-    assert!(!findings.iter().any(|f| f["id"] == "match.mismatch" && f["field"] == "uscc"), "{findings:#?}");
+    assert!(!findings.iter().any(|f| f["rule"] == "match.mismatch" && f["field"] == "uscc"), "{findings:#?}");
 
     // The reading is cached by content: the SQLite file holds it, from OCR.
     let db = rusqlite::Connection::open(data.join("qualkit.db")).unwrap();
@@ -232,5 +232,5 @@ fn case_check_reads_the_licence_and_flags_a_name_mismatch() {
     qualkit(&["case", "confirm", &id, "--role", "business-license", "--set", "name=厦门市海沧区云帆网络科技有限公司"]);
     let (_, report) = qualkit(&["case", "check", &id, "--vendor", "aliyun", "--json"]);
     let findings = report["vendors"]["aliyun"]["findings"].as_array().unwrap();
-    assert!(!findings.iter().any(|f| f["id"] == "match.mismatch"), "{findings:#?}");
+    assert!(!findings.iter().any(|f| f["rule"] == "match.mismatch"), "{findings:#?}");
 }
