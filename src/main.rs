@@ -214,8 +214,11 @@ impl Exit {
 }
 
 fn main() -> ExitCode {
-    qualkit::ocr::limit_openmp_threads();
     let cli = Cli::parse();
+    // Only commands that OCR pay for the re-execution that limits OpenMP's threads.
+    if matches!(cli.command, Command::Ocr { .. } | Command::Case(CaseCommand::Check { .. })) {
+        qualkit::ocr::limit_openmp_threads();
+    }
     let lang = match cli.lang {
         LangArg::Zh => Lang::Zh,
         LangArg::En => Lang::En,

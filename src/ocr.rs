@@ -146,7 +146,8 @@ impl Engine {
         let picture = scan::open_image(path)?;
         let prepared = scan::prepare(&picture);
         // What Tesseract is given, for whoever tunes the preparation (like tessedit_write_images).
-        if let Some(dir) = std::env::var_os("QUALKIT_OCR_DUMP") {
+        let dump = std::env::var_os("QUALKIT_OCR_DUMP");
+        if let Some(dir) = &dump {
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let _best_effort = prepared.image.save(Path::new(&dir).join(format!("{name}.prepared.png")));
         }
@@ -156,7 +157,7 @@ impl Engine {
             _ => PageSegMode::PsmSingleBlock,
         };
         let lines = self.lines(&prepared.image, psm)?;
-        if std::env::var_os("QUALKIT_OCR_DUMP").is_some() {
+        if dump.is_some() {
             for line in &lines {
                 let r = line.rect();
                 eprintln!("{:>5},{:<5} h{:<3} {}", r.x, r.y, r.h, line.text());

@@ -75,25 +75,35 @@ impl ColourStats {
 
 /// Measures colour on a sample of about a million pixels.
 pub fn colour_stats(path: &Path) -> Result<ColourStats> {
-    let picture = open_image(path)?.into_rgb8();
-    let (width, height) = picture.dimensions();
-    let total = u64::from(width) * u64::from(height);
-    let step = ((total / 1_000_000) as f64).sqrt().max(1.0) as u32;
-    let (mut sampled, mut red, mut colour) = (0u64, 0u64, 0u64);
-    for y in (0..height).step_by(step as usize) {
-        for x in (0..width).step_by(step as usize) {
-            let [r, g, b] = picture.get_pixel(x, y).0.map(i32::from);
-            sampled += 1;
-            let spread = r.max(g).max(b) - r.min(g).min(b);
-            if r >= 140 && r - g >= 60 && r - b >= 50 {
-                red += 1;
-            } else if spread >= 40 {
-                colour += 1;
+    Ok(ColourStats::of(&open_image(path)?.into_rgb8()))
+}
+
+impl ColourStats {
+    pub fn of(picture: &RgbImage) -> ColourStats {
+        let (width, height) = picture.dimensions();
+        let total = u64::from(width) * u64::from(height);
+        let step = ((total / 1_000_000) as f64).sqrt().max(1.0) as u32;
+        let (mut sampled, mut red, mut colour) = (0u64, 0u64, 0u64);
+        for y in (0..height).step_by(step as usize) {
+            for x in (0..width).step_by(step as usize) {
+                let pixel = picture.get_pixel(x, y).0;
+                let [r, g, b] = pixel.map(i32::from);
+                sampled += 1;
+                if is_seal_red(pixel) {
+                    red += 1;
+                } else if r.max(g).max(b) - r.min(g).min(b) >= 40 {
+                    colour += 1;
+                }
             }
         }
+        let share = |n: u64| if sampled == 0 { 0.0 } else { n as f32 / sampled as f32 };
+        ColourStats { width, height, red_fraction: share(red), colour_fraction: share(colour) }
     }
-    let share = |n: u64| if sampled == 0 { 0.0 } else { n as f32 / sampled as f32 };
-    Ok(ColourStats { width, height, red_fraction: share(red), colour_fraction: share(colour) })
+}
+
+fn is_seal_red([r, g, b]: [u8; 3]) -> bool {
+    let [r, g, b] = [r, g, b].map(i32::from);
+    r >= 140 && r - g >= 60 && r - b >= 50
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -184,8 +194,7 @@ pub fn prepare(picture: &image::DynamicImage) -> Prepared {
 /// The red channel where the page carries a red seal: red ink turns as light as paper there,
 /// while black text stays dark; plain luma otherwise, so coloured text keeps its contrast.
 fn seal_free_grey(rgb: &RgbImage) -> GrayImage {
-    let red_pixels = rgb.pixels().filter(|p| is_seal_red(p.0)).count();
-    let has_seal = red_pixels as f32 / (rgb.width() * rgb.height()).max(1) as f32 >= RED_SEAL_MIN;
+    let has_seal = ColourStats::of(rgb).red_fraction >= RED_SEAL_MIN;
     GrayImage::from_fn(rgb.width(), rgb.height(), |x, y| {
         let [r, g, b] = rgb.get_pixel(x, y).0;
         if has_seal {
@@ -194,11 +203,6 @@ fn seal_free_grey(rgb: &RgbImage) -> GrayImage {
             Luma([((u32::from(r) * 299 + u32::from(g) * 587 + u32::from(b) * 114) / 1000) as u8])
         }
     })
-}
-
-fn is_seal_red([r, g, b]: [u8; 3]) -> bool {
-    let [r, g, b] = [r, g, b].map(i32::from);
-    r >= 140 && r - g >= 60 && r - b >= 50
 }
 
 /// Tesseract reads dark text on light ground only: app-store headers (white on blue) vanish
