@@ -57,6 +57,45 @@ kebab_enum!(TemplateType { Verification = "verification", Notification = "notifi
 
 kebab_enum!(LandingKind { Website = "website", App = "app", MiniProgram = "mini-program" });
 
+impl ApplicantKind {
+    pub fn label(self) -> Text {
+        match self {
+            ApplicantKind::Enterprise => Text::new("企业", "enterprise"),
+            ApplicantKind::Individual => Text::new("个人", "individual"),
+        }
+    }
+}
+
+impl SignatureSource {
+    pub fn label(self) -> Text {
+        match self {
+            SignatureSource::Company => Text::new("企业名称", "company name"),
+            SignatureSource::App => Text::new("App 名称", "app name"),
+            SignatureSource::Trademark => Text::new("商标", "trademark"),
+            SignatureSource::Website => Text::new("网站名称", "website name"),
+        }
+    }
+}
+
+impl SignatureUse {
+    pub fn label(self) -> Text {
+        match self {
+            SignatureUse::SelfUse => Text::new("自用", "own use"),
+            SignatureUse::ThirdParty => Text::new("他用", "third-party use"),
+        }
+    }
+}
+
+impl TemplateType {
+    pub fn label(self) -> Text {
+        match self {
+            TemplateType::Verification => Text::new("验证码", "verification"),
+            TemplateType::Notification => Text::new("通知", "notification"),
+            TemplateType::Marketing => Text::new("推广", "marketing"),
+        }
+    }
+}
+
 kebab_enum!(
     /// What a material file is; the table in shared/spec/case-file.md.
     Role {

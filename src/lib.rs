@@ -1,22 +1,27 @@
 //! qualkit (资质助手): prepares and checks SMS qualification packages for Chinese cloud SMS
 //! vendors, offline.
 //!
-//! Stages, each a module: read (`case` folder, `store`) → check (`ident`, `requirements`,
-//! against the vendor `profile`s) → plan (`icp` verification SMS). The `qualkit` binary and the
-//! desktop shell are thin layers over this API.
+//! Stages, each a module: read (`case` folder, `store`, `ocr`) → check (`ident`, `requirements`,
+//! `checks`, against the vendor `profile`s) → render (`letter` and `report`, laid out by `pdf`
+//! in the `font` found on the system) → plan (`icp` verification SMS). The `qualkit` binary and
+//! the desktop shell are thin layers over this API.
 
 pub mod case;
 pub mod checks;
 pub mod error;
+pub mod font;
 pub mod i18n;
 pub mod icp;
 pub mod ident;
 pub mod layout;
+pub mod letter;
 pub mod lint;
 pub mod matching;
 pub mod ocr;
+pub mod pdf;
 pub mod profile;
 pub mod reading;
+pub mod report;
 pub mod requirements;
 pub mod rules;
 pub mod scan;
@@ -24,7 +29,7 @@ pub mod store;
 pub mod template;
 pub mod text;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub use error::{Error, Result};
 pub use i18n::{Lang, Text};
@@ -155,4 +160,87 @@ pub fn case_overview(store: &Store) -> Result<Vec<CaseOverview>> {
             Ok(CaseOverview { summary, ready })
         })
         .collect()
+}
+
+/// The documents `qualkit doc` generates (shared/spec/cli.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DocumentKind {
+    AuthorizationLetter,
+    CommitmentLetter,
+    ReviewReport,
+}
+
+/// A generated PDF and what the user should know about it.
+pub struct Generated {
+    pub pdf: Vec<u8>,
+    pub pages: usize,
+    pub warnings: Vec<Text>,
+}
+
+/// Generates a document for case `id`. Letters are for one vendor; the report covers `vendor`,
+/// or every vendor of the case. The report reads unread materials first, as `case check` does.
+pub fn generate_document(
+    store: &mut Store,
+    id: &str,
+    kind: DocumentKind,
+    vendor: Option<Vendor>,
+    options: &letter::LetterOptions,
+    lang: Lang,
+) -> Result<Generated> {
+    let fonts = font::cjk()?;
+    let case = store.case(id)?;
+    let letter_vendor = || {
+        vendor.ok_or_else(|| Error::input("信函须指定 --vendor（各厂商的模板不同）", "letters need --vendor (each vendor has its own)"))
+    };
+    let (layout, mut warnings, printed) = match kind {
+        DocumentKind::AuthorizationLetter | DocumentKind::CommitmentLetter => {
+            let profile = VendorProfile::get(letter_vendor()?)?;
+            let letter = if kind == DocumentKind::AuthorizationLetter {
+                letter::authorization_letter(&case.data, profile, options)?
+            } else {
+                letter::commitment_letter(&case.data, profile, options)?
+            };
+            let printed = letter::printed_text(&letter);
+            (letter::layout(&letter, fonts), letter.warnings, printed)
+        }
+        DocumentKind::ReviewReport => {
+            let mut warnings = Vec::new();
+            for read in read_materials(store, id)? {
+                if let Some(error) = read.error {
+                    warnings.push(Text::new(
+                        format!("{} #{} 无法识别：{}", read.role.label().zh, read.material, error.zh),
+                        format!("{} #{} could not be read: {}", read.role.label().en, read.material, error.en),
+                    ));
+                }
+            }
+            let report = check_case(store, id, vendor)?;
+            let layout = report::review_report(store, &case, &report, lang, options.date, fonts)?;
+            (layout, warnings, String::new())
+        }
+    };
+    let missing = layout.missing_glyphs(&printed);
+    if !missing.is_empty() {
+        let chars: String = missing.iter().collect();
+        warnings.push(Text::new(
+            format!("字体里没有这些字，打印出来是空框：{chars}"),
+            format!("the font has no glyph for these characters, which print as empty boxes: {chars}"),
+        ));
+    }
+    let pdf = layout.to_pdf()?;
+    Ok(Generated { pdf, pages: layout.page_count(), warnings })
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so a
+/// reader never sees half a file and a failure leaves any earlier file untouched.
+pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
+    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
 }

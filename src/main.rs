@@ -75,6 +75,42 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Generate a document as PDF: the authorization letter, the commitment letter, or the
+    /// review report of a case.
+    Doc(DocArgs),
+}
+
+#[derive(Args)]
+struct DocArgs {
+    #[arg(value_parser = ["authorization-letter", "commitment-letter", "review-report"])]
+    kind: String,
+    id: String,
+    /// The vendor whose letter this is (required for letters; the report covers every vendor
+    /// of the case without it).
+    #[arg(long, value_parser = Vendor::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>())]
+    vendor: Option<String>,
+    #[arg(long, value_name = "FILE.pdf")]
+    out: PathBuf,
+    /// Fill this template text (e.g. the vendor's own letter with {{placeholders}} added)
+    /// instead of the built-in one; its fixed text is printed unchanged. Placeholders:
+    /// vendor/厂商, applicant_name/申请方, applicant_uscc, applicant_id_number/身份证号码,
+    /// legal_rep/法定代表人, owner_name/授权方, owner_uscc, signatures/签名, valid_from, valid_to,
+    /// date/日期, handler_name/经办人, handler_phone, landing_name/应用名称, landing_domain/域名,
+    /// icp_number/备案号, scenario/使用场景. Layout lines: assets/letters/README.md.
+    #[arg(long, value_name = "FILE")]
+    template: Option<PathBuf>,
+    /// The date printed on the letter (default today), YYYY-MM-DD.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    date: Option<chrono::NaiveDate>,
+    /// Start of the authorization's validity (default: the letter's date).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    valid_from: Option<chrono::NaiveDate>,
+    /// End of the authorization's validity (default: twelve months after the start).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    valid_to: Option<chrono::NaiveDate>,
+    /// A further signature the letter authorises, besides the case's own (repeatable).
+    #[arg(long = "signature", value_name = "NAME")]
+    signatures: Vec<String>,
 }
 
 #[derive(Subcommand)]
@@ -216,7 +252,12 @@ impl Exit {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // Only commands that OCR pay for the re-execution that limits OpenMP's threads.
-    if matches!(cli.command, Command::Ocr { .. } | Command::Case(CaseCommand::Check { .. })) {
+    let reads = match &cli.command {
+        Command::Ocr { .. } | Command::Case(CaseCommand::Check { .. }) => true,
+        Command::Doc(args) => args.kind == "review-report",
+        _ => false,
+    };
+    if reads {
         qualkit::ocr::limit_openmp_threads();
     }
     let lang = match cli.lang {
@@ -292,7 +333,48 @@ fn run(cli: &Cli, lang: Lang) -> qualkit::Result<Output> {
         Command::Case(command) => case_command(command, open_store()?, lang),
         Command::Lint(command) => lint_command(command, lang),
         Command::Ocr { kind, files } => ocr_command(kind, files, lang),
+        Command::Doc(args) => doc_command(args, open_store()?, lang),
     }
+}
+
+fn doc_command(args: &DocArgs, mut store: Store, lang: Lang) -> qualkit::Result<Output> {
+    let kind = match args.kind.as_str() {
+        "authorization-letter" => qualkit::DocumentKind::AuthorizationLetter,
+        "commitment-letter" => qualkit::DocumentKind::CommitmentLetter,
+        _ => qualkit::DocumentKind::ReviewReport,
+    };
+    let vendor = args.vendor.as_deref().and_then(Vendor::parse);
+    let mut options = qualkit::letter::LetterOptions::new(args.date.unwrap_or_else(|| chrono::Local::now().date_naive()));
+    options.valid_from = args.valid_from;
+    options.valid_to = args.valid_to;
+    options.extra_signatures = args.signatures.clone();
+    if let Some(path) = &args.template {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            Error::input(
+                format!("模板 {} 不是 UTF-8 文本（可能是 GBK 编码或 Word 文件）：请另存为 UTF-8 纯文本", path.display()),
+                format!("the template {} is not UTF-8 text (GBK, or a Word file?): save it as UTF-8 plain text", path.display()),
+            )
+        })?;
+        options.template = Some(text.trim_start_matches('\u{feff}').to_string());
+    }
+    let generated = qualkit::generate_document(&mut store, &args.id, kind, vendor, &options, lang)?;
+    qualkit::write_file_atomically(&args.out, &generated.pdf)?;
+    let path = args.out.display().to_string();
+    let json = json!({
+        "path": path,
+        "pages": generated.pages,
+        "bytes": generated.pdf.len(),
+        "warnings": generated.warnings,
+    });
+    let mut text = match lang {
+        Lang::Zh => format!("已生成 {path}（{} 页，{} 字节）\n", generated.pages, generated.pdf.len()),
+        Lang::En => format!("wrote {path} ({} pages, {} bytes)\n", generated.pages, generated.pdf.len()),
+    };
+    for warning in &generated.warnings {
+        text.push_str(&format!("  ! {}\n", warning.get(lang)));
+    }
+    Ok(Output { json, text, exit: Exit::Fine })
 }
 
 fn lint_command(command: &LintCommand, lang: Lang) -> qualkit::Result<Output> {

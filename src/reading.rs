@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::case::{Role, kebab_enum};
+use crate::i18n::Text;
 
 kebab_enum!(
     /// The document kinds qualkit reads, with the field keys of shared/spec/cli.md.
@@ -49,6 +50,39 @@ impl DocKind {
             _ => None,
         }
     }
+}
+
+/// A field key's name for people, as the documents print it.
+pub fn field_label(key: &str) -> Text {
+    let (zh, en) = match key {
+        "name" => ("名称", "name"),
+        "uscc" => ("统一社会信用代码", "credit code"),
+        "type" => ("类型", "type"),
+        "legal_rep" => ("法定代表人", "legal representative"),
+        "registered_capital" => ("注册资本", "registered capital"),
+        "established" => ("成立日期", "established"),
+        "term" => ("营业期限", "term"),
+        "address" => ("住所", "address"),
+        "scope" => ("经营范围", "business scope"),
+        "reg_number" => ("注册号", "registration number"),
+        "mark" => ("商标", "mark"),
+        "registrant" => ("注册人", "registrant"),
+        "classes" => ("核定使用商品/服务类别", "classes"),
+        "valid_from" => ("有效期起", "valid from"),
+        "valid_to" => ("有效期止", "valid to"),
+        "icp_number" => ("备案号", "ICP number"),
+        "site_name" => ("网站名称", "site name"),
+        "domain" => ("域名", "domain"),
+        "approved" => ("审核通过日期", "approved"),
+        "app_name" => ("应用名称", "app name"),
+        "developer" => ("开发者", "developer"),
+        "authorizer" => ("授权方", "authoriser"),
+        "authorizer_uscc" => ("授权方信用代码", "authoriser's credit code"),
+        "authorized" => ("被授权方", "authorised party"),
+        "signatures" => ("签名", "signatures"),
+        other => (other, other),
+    };
+    Text::new(zh, en)
 }
 
 kebab_enum!(
