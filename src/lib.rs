@@ -28,6 +28,7 @@ pub mod scan;
 pub mod store;
 pub mod template;
 pub mod text;
+pub mod upload;
 
 use std::path::{Path, PathBuf};
 

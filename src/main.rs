@@ -78,6 +78,26 @@ enum Command {
     /// Generate a document as PDF: the authorization letter, the commitment letter, or the
     /// review report of a case.
     Doc(DocArgs),
+    /// Make material files ready for a vendor's upload form: an accepted format, under the size
+    /// limit while legible, a safe file name, no EXIF, and an optional diagonal watermark.
+    Prepare(PrepareArgs),
+}
+
+#[derive(Args)]
+struct PrepareArgs {
+    #[arg(long, value_parser = Vendor::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>())]
+    vendor: String,
+    /// What the files are (the authorization letter may be a PDF where the vendor takes one).
+    #[arg(long, value_parser = Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>(), default_value = "other")]
+    role: String,
+    /// Add a diagonal watermark; without TEXT: 仅供<vendor>短信签名报备使用.
+    #[arg(long, value_name = "TEXT", num_args = 0..=1, default_missing_value = "")]
+    watermark: Option<String>,
+    /// The folder to write the prepared files to (created if missing).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
 }
 
 #[derive(Args)]
@@ -334,7 +354,66 @@ fn run(cli: &Cli, lang: Lang) -> qualkit::Result<Output> {
         Command::Lint(command) => lint_command(command, lang),
         Command::Ocr { kind, files } => ocr_command(kind, files, lang),
         Command::Doc(args) => doc_command(args, open_store()?, lang),
+        Command::Prepare(args) => prepare_command(args, lang),
     }
+}
+
+fn prepare_command(args: &PrepareArgs, lang: Lang) -> qualkit::Result<Output> {
+    use qualkit::upload;
+    let vendor = Vendor::parse(&args.vendor).ok_or_else(|| Error::input("未知的厂商", "unknown vendor"))?;
+    let role = Role::parse(&args.role).ok_or_else(|| Error::input("未知的材料类型", "unknown role"))?;
+    let profile = VendorProfile::get(vendor)?;
+    let options = upload::FitOptions {
+        watermark: args.watermark.as_ref().map(|t| if t.is_empty() { upload::default_watermark(profile) } else { t.clone() }),
+    };
+    std::fs::create_dir_all(&args.out).map_err(|e| Error::io(&args.out, e))?;
+    let mut taken: Vec<String> = Vec::new();
+    let mut json = Vec::new();
+    let mut text = String::new();
+    let mut failed = false;
+    for file in &args.files {
+        let shown = file.display().to_string();
+        let result = upload::fit_for_vendor(file, role, profile, &options).and_then(|fitted| {
+            let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let mut name = upload::safe_file_name(&stem, &fitted.extension, profile, role.as_str());
+            // Two inputs with the same safe name get -2, -3 …
+            let mut n = 1;
+            while taken.contains(&name) {
+                n += 1;
+                name = upload::safe_file_name(&format!("{stem}-{n}"), &fitted.extension, profile, &format!("{}-{n}", role.as_str()));
+            }
+            taken.push(name.clone());
+            let path = args.out.join(&name);
+            qualkit::write_file_atomically(&path, &fitted.bytes)?;
+            Ok((path, fitted))
+        });
+        match result {
+            Ok((path, fitted)) => {
+                let changes: Vec<&str> = fitted.changes.iter().map(|c| c.get(lang)).collect();
+                json.push(json!({
+                    "file": shown,
+                    "path": path.display().to_string(),
+                    "bytes": fitted.bytes.len(),
+                    "width": fitted.width,
+                    "height": fitted.height,
+                    "unchanged": fitted.unchanged,
+                    "changes": changes,
+                }));
+                let size = upload::size_text(fitted.bytes.len() as u64);
+                text.push_str(&format!("{shown} → {} ({size})\n", path.display()));
+                for change in changes {
+                    text.push_str(&format!("  · {change}\n"));
+                }
+            }
+            Err(e) => {
+                failed = true;
+                json.push(json!({ "file": shown, "error": e.message(lang) }));
+                text.push_str(&format!("{shown}\n  ✗ {}\n", e.message(lang)));
+            }
+        }
+    }
+    let exit = if failed { Exit::Unreadable } else { Exit::Fine };
+    Ok(Output { json: serde_json::Value::Array(json), text, exit })
 }
 
 fn doc_command(args: &DocArgs, mut store: Store, lang: Lang) -> qualkit::Result<Output> {

@@ -15,6 +15,12 @@ pub const MAX_DECODE_BYTES: u64 = 512 * 1024 * 1024;
 /// Decodes an image file under [`MAX_DIMENSION`] and [`MAX_DECODE_BYTES`], turned upright by its
 /// EXIF orientation (phones store portrait photos sideways and say so there).
 pub fn open_image(path: &Path) -> Result<image::DynamicImage> {
+    open_image_with_exif(path).map(|(picture, _)| picture)
+}
+
+/// [`open_image`], and whether the file carries EXIF metadata (camera, time, often the GPS
+/// position), which must not travel to a vendor.
+pub fn open_image_with_exif(path: &Path) -> Result<(image::DynamicImage, bool)> {
     let unreadable = |detail: String| {
         Error::input(
             format!("无法读取图片 {}：{detail}", path.display()),
@@ -36,9 +42,10 @@ pub fn open_image(path: &Path) -> Result<image::DynamicImage> {
     let mut decoder = reader.into_decoder().map_err(|e| unreadable(e.to_string()))?;
     // A broken EXIF block is no reason to refuse the pixels.
     let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
+    let has_exif = decoder.exif_metadata().ok().flatten().is_some_and(|exif| !exif.is_empty());
     let mut picture = image::DynamicImage::from_decoder(decoder).map_err(|e| unreadable(e.to_string()))?;
     picture.apply_orientation(orientation);
-    Ok(picture)
+    Ok((picture, has_exif))
 }
 
 /// Whether the last kilobytes of a JPEG hold its end-of-image marker (some cameras append data
