@@ -330,11 +330,7 @@ fn commitment_letters_have_the_boxes_seed_001_names() {
 fn the_review_report_shows_checklists_thumbnails_and_the_mismatch_diff() {
     let env = Env::new();
     // The licence prints 有限责任公司 where the case declares 有限公司.
-    let mut licence = corpus::licence(&mut qualkit_fixtures::Rng::new(4));
-    licence.name = "厦门市海沧区云帆网络科技有限责任公司".into();
-    licence.uscc = "91350205MA2Y0LQ12U".into();
-    licence.legal_rep = "王伟".into();
-    licence.established = qualkit_fixtures::Date { year: 2019, month: 3, day: 12 };
+    let licence = corpus::yunfan_licence("厦门市海沧区云帆网络科技有限责任公司");
     let page = Page::new(Document::Licence2019(licence), Condition::Clean, 4).unwrap();
     let id = env.import("case", |t| t, Some(&page.bytes));
     let pdf = env.out("report.pdf");

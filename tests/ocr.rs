@@ -185,11 +185,7 @@ fn case_check_reads_the_licence_and_flags_a_name_mismatch() {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/yunfan");
     std::fs::copy(fixture.join("ids/handler-front.png"), folder.join("ids/handler-front.png")).unwrap();
     std::fs::copy(fixture.join("case.toml"), folder.join("case.toml")).unwrap();
-    let mut licence = corpus::licence(&mut qualkit_fixtures::Rng::new(4));
-    licence.name = "厦门市海沧区云帆网络科技有限责任公司".into();
-    licence.uscc = "91350205MA2Y0LQ12U".into();
-    licence.legal_rep = "王伟".into();
-    licence.established = qualkit_fixtures::Date { year: 2019, month: 3, day: 12 };
+    let licence = corpus::yunfan_licence("厦门市海沧区云帆网络科技有限责任公司");
     let page = Page::new(Document::Licence2019(licence), Condition::Clean, 4).unwrap();
     std::fs::write(folder.join("license.png"), &page.bytes).unwrap();
 
