@@ -456,6 +456,37 @@ mod tests {
     }
 
     #[test]
+    fn every_built_in_letter_names_sources_its_vendor_defines() {
+        let empty = BTreeMap::new();
+        for profile in VendorProfile::load_all().unwrap_or_else(|e| panic!("{e}")) {
+            for (kind, applicant) in [
+                (LetterKind::Authorization, ApplicantKind::Enterprise),
+                (LetterKind::Commitment, ApplicantKind::Enterprise),
+                (LetterKind::Commitment, ApplicantKind::Individual),
+            ] {
+                let template = builtin_template(kind, profile.vendor, applicant);
+                // Parse the layout lines only: the placeholders are checked by the CLI tests.
+                let sources: Vec<String> = template
+                    .lines()
+                    .filter_map(|l| l.strip_prefix("@source "))
+                    .flat_map(|l| l.split_whitespace().map(str::to_string))
+                    .collect();
+                assert!(!sources.is_empty(), "{kind:?} for {} names no source", profile.vendor);
+                // Commitment letters cite the seeds and Tencent (T7), which names the letter.
+                let defined = |id: &str| {
+                    profile.sources.contains_key(id)
+                        || (kind == LetterKind::Commitment
+                            && VendorProfile::get(Vendor::Tencent).is_ok_and(|t| t.sources.contains_key(id)))
+                };
+                for id in &sources {
+                    assert!(defined(id), "{kind:?} for {}: source {id} is not defined", profile.vendor);
+                }
+                let _ = fill(template, &empty);
+            }
+        }
+    }
+
+    #[test]
     fn unknown_layout_lines_and_open_braces_are_errors() {
         assert!(fill("@tilte 授权书", &values_of(&[])).is_err());
         assert!(fill("授权 {{applicant_name", &values_of(&[])).is_err());

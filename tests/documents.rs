@@ -137,6 +137,15 @@ fn authorization_letter_prints_the_case_exactly_in_an_embedded_subset() {
         assert!(text.contains(expected), "missing {expected} in {text}");
     }
     assert_sound_pdf(&pdf, "authorization-aliyun");
+
+    // The same case and date give the same bytes (bundles of issue 6 must be reproducible).
+    let again = env.out("again.pdf");
+    let (code, _, _) = env.json(&[
+        "doc", "authorization-letter", &id, "--vendor", "aliyun", "--out", again.to_str().unwrap(),
+        "--date", "2026-11-22", "--signature", "云帆科技",
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(std::fs::read(&again).unwrap(), std::fs::read(&pdf).unwrap());
 }
 
 #[test]
