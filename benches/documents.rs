@@ -37,7 +37,7 @@ fn main() {
     std::fs::create_dir_all(folder.join("ids")).unwrap();
     let toml = std::fs::read_to_string(root.join("tests/fixtures/yunfan/case.toml")).unwrap().replace(
         "use = \"self\"",
-        "use = \"third-party\"\nowner = \"厦门云帆控股集团有限公司\"\nowner_uscc = \"91350200MA2XN5YX8B\"",
+        "use = \"third-party\"\nowner = \"厦门云帆控股集团有限公司\"\nowner_uscc = \"91350200MA2XN5YX6A\"",
     );
     std::fs::write(folder.join("case.toml"), toml).unwrap();
     std::fs::copy(root.join("tests/fixtures/yunfan/ids/handler-front.png"), folder.join("ids/handler-front.png")).unwrap();

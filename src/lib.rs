@@ -9,6 +9,7 @@
 pub mod case;
 pub mod checks;
 pub mod error;
+pub mod export;
 pub mod font;
 pub mod i18n;
 pub mod icp;

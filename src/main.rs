@@ -239,6 +239,21 @@ enum CaseCommand {
         #[arg(long = "set", value_name = "FIELD=VALUE", required = true)]
         fields: Vec<String>,
     },
+    /// Write the submission bundle for one vendor: a folder, or a zip when PATH ends in .zip.
+    /// Refuses (exit 1, nothing written) while blocking findings remain, unless --force.
+    Export {
+        id: String,
+        #[arg(long, value_parser = Vendor::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>())]
+        vendor: String,
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+        /// Write it anyway; the blocking findings are recorded in manifest.json.
+        #[arg(long)]
+        force: bool,
+        /// The date printed on the letters (default today), YYYY-MM-DD.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<chrono::NaiveDate>,
+    },
     /// The checklist (and findings) per vendor.
     Check {
         id: String,
@@ -273,7 +288,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // Only commands that OCR pay for the re-execution that limits OpenMP's threads.
     let reads = match &cli.command {
-        Command::Ocr { .. } | Command::Case(CaseCommand::Check { .. }) => true,
+        Command::Ocr { .. } | Command::Case(CaseCommand::Check { .. } | CaseCommand::Export { .. }) => true,
         Command::Doc(args) => args.kind == "review-report",
         _ => false,
     };
@@ -639,6 +654,39 @@ fn case_command(command: &CaseCommand, mut store: Store, lang: Lang) -> qualkit:
             let reading = store.confirm_fields(id, material, &pairs)?;
             let text = pick(lang, "已记录材料上的字段\n", "recorded what the material shows\n");
             Ok(Output { json: to_json(&reading)?, text, exit: Exit::Fine })
+        }
+        CaseCommand::Export { id, vendor, out, force, date } => {
+            use qualkit::export::{ExportOptions, Outcome};
+            let vendor = Vendor::parse(vendor).ok_or_else(|| Error::input("未知的厂商", "unknown vendor"))?;
+            let options = ExportOptions { force: *force, date: date.unwrap_or_else(|| chrono::Local::now().date_naive()) };
+            match qualkit::export::export_case(&mut store, id, vendor, out, &options)? {
+                Outcome::Written { path, manifest } => {
+                    let path = path.display().to_string();
+                    let mut text = format!("{} {path}\n", pick(lang, "已导出", "exported"));
+                    for file in &manifest.files {
+                        text.push_str(&format!("  {}  {}\n", file.path, qualkit::upload::size_text(file.bytes)));
+                    }
+                    if manifest.forced {
+                        text.push_str(&format!("  ! {}\n", pick(lang, "有阻断问题，已按 --force 导出并记入 manifest.json", "blocking findings remain; exported with --force and recorded in manifest.json")));
+                    }
+                    for note in &manifest.notes {
+                        text.push_str(&format!("  ! {}\n", note.get(lang)));
+                    }
+                    let json = json!({ "path": path, "files": manifest.files, "ready": manifest.ready, "forced": manifest.forced, "notes": manifest.notes });
+                    Ok(Output { json, text, exit: Exit::Fine })
+                }
+                Outcome::Refused { report } => {
+                    let mut text = format!("{}\n", pick(lang, "有阻断问题，未导出（可用 --force 强制导出）：", "not exported: blocking findings remain (--force exports anyway):"));
+                    for item in report.checklist.iter().filter(|i| matches!(i.status, Status::Missing | Status::Invalid)) {
+                        text.push_str(&format!("  ○ {} — {}\n", item.label.get(lang), item.why.get(lang)));
+                    }
+                    for f in report.findings.iter().filter(|f| f.severity == Severity::Block) {
+                        text.push_str(&finding_line(f, lang));
+                    }
+                    let json = json!({ "refused": true, "ready": false, "checklist": report.checklist, "findings": report.findings });
+                    Ok(Output { json, text, exit: Exit::Failed })
+                }
+            }
         }
         CaseCommand::Check { id, vendor } => {
             let vendor = vendor.as_deref().and_then(Vendor::parse);

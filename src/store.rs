@@ -619,3 +619,8 @@ fn new_case_id() -> Result<String> {
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// The SHA-256 of `bytes` in lower-case hex, as blobs are named.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}

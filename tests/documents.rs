@@ -11,7 +11,7 @@ use serde_json::Value;
 
 const CASE_TOML: &str = include_str!("fixtures/yunfan/case.toml");
 const OWNER: &str = "厦门云帆控股集团有限公司";
-const OWNER_USCC: &str = "91350200MA2XN5YX8B";
+const OWNER_USCC: &str = "91350200MA2XN5YX6A";
 
 struct Env {
     _tmp: tempfile::TempDir,
