@@ -370,8 +370,7 @@ fn name_problem(name: &str, files: &crate::profile::FileRules) -> Option<Text> {
         ));
     }
     // The name-length rule and this character rule come from the same page (Huawei, H7).
-    let forbidden = " \"#'$%&*/|<>{}[];?!";
-    if files.max_name_chars.is_some() && name.chars().any(|c| forbidden.contains(c)) {
+    if files.max_name_chars.is_some() && name.chars().any(|c| crate::upload::NAME_CHARS_REFUSED.contains(c)) {
         return Some(Text::new("含空格或特殊字符", "contains spaces or special characters"));
     }
     None

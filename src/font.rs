@@ -40,12 +40,16 @@ impl Face {
     /// Advance of `text` at `size` points: the sum of the glyph advances, without kerning (CJK
     /// text has none; a few points of Latin kerning only make a line a little shorter).
     pub fn width(&self, text: &str, size: f32) -> f32 {
-        let Ok(font) = FontRef::from_index(&self.data, self.index) else { return 0.0 };
+        self.advances(text.chars(), size).into_iter().sum()
+    }
+
+    /// The advance of each character at `size` points (a character without a glyph counts one
+    /// em), with the font's tables parsed once for the whole run.
+    pub fn advances(&self, text: impl Iterator<Item = char>, size: f32) -> Vec<f32> {
+        let Ok(font) = FontRef::from_index(&self.data, self.index) else { return text.map(|_| 0.0).collect() };
         let charmap = font.charmap();
         let metrics = font.glyph_metrics(Size::new(size), LocationRef::default());
-        text.chars()
-            .map(|c| charmap.map(c).and_then(|g| metrics.advance_width(g)).unwrap_or(size))
-            .sum()
+        text.map(|c| charmap.map(c).and_then(|g| metrics.advance_width(g)).unwrap_or(size)).collect()
     }
 
     /// Characters of `text` the face has no glyph for (they would print as empty boxes).

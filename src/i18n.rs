@@ -60,6 +60,14 @@ pub fn localize(value: &mut serde_json::Value, lang: Lang) {
     }
 }
 
+/// `zh` or `en`, whichever `lang` asks for: for text composed on the spot.
+pub fn pick(lang: Lang, zh: &str, en: &str) -> String {
+    match lang {
+        Lang::Zh => zh.to_string(),
+        Lang::En => en.to_string(),
+    }
+}
+
 /// Shows the first three and last four characters, e.g. `138****0000`, `110***********1232`.
 ///
 /// Identity and phone numbers appear masked in logs and lists (privacy rule in DEVELOPERS.md).

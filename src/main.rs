@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use qualkit::case::{ApplicantKind, Role, SignatureSource, TemplateType, Vendor};
-use qualkit::i18n::{localize, mask};
+use qualkit::i18n::{localize, mask, pick};
 use qualkit::icp::{FilingType, IcpEvent, IcpPlan, IcpTracker, MessageStatus, Responsible};
 use qualkit::ident::{self, IdKind, Validation};
 use qualkit::lint::{self, SignatureContext, TemplateInput};
@@ -20,7 +20,7 @@ use qualkit::reading::DocKind;
 use qualkit::profile::VendorProfile;
 use qualkit::requirements::{CheckReport, Finding, Severity, Status};
 use qualkit::store::{Case, CaseSummary};
-use qualkit::{Error, Lang, Store, Text};
+use qualkit::{Error, Lang, Store};
 
 #[derive(Parser)]
 #[command(
@@ -598,11 +598,7 @@ fn findings_text(findings: &[Finding], lang: Lang, checked: &str) -> String {
 }
 
 fn finding_line(f: &Finding, lang: Lang) -> String {
-    let severity = match f.severity {
-        Severity::Block => pick(lang, "阻断", "block"),
-        Severity::Warn => pick(lang, "警告", "warn"),
-        Severity::Info => pick(lang, "提示", "info"),
-    };
+    let severity = f.severity.label().get(lang).to_string();
     format!("  [{severity}] {} {}\n      → {}\n", f.rule, f.message.get(lang), f.fix.get(lang))
 }
 
@@ -722,9 +718,6 @@ fn to_json<T: Serialize>(value: &T) -> qualkit::Result<serde_json::Value> {
     serde_json::to_value(value).map_err(|e| Error::input(e.to_string(), e.to_string()))
 }
 
-fn pick(lang: Lang, zh: &str, en: &str) -> String {
-    Text::new(zh, en).get(lang).to_string()
-}
 
 // --- readable reports --------------------------------------------------------------------
 
@@ -890,13 +883,7 @@ fn check_text(report: &CheckReport, lang: Lang) -> String {
             if r.ready { pick(lang, "可以提交", "ready") } else { pick(lang, "尚不能提交", "not ready") };
         out.push_str(&format!("== {vendor}: {verdict}\n"));
         for item in &r.checklist {
-            let mark = match item.status {
-                Status::Ok => "✓",
-                Status::Warn => "!",
-                Status::Missing => "○",
-                Status::Invalid => "✗",
-            };
-            out.push_str(&format!("  {mark} {} — {}\n", item.label.get(lang), item.why.get(lang)));
+            out.push_str(&format!("  {} {} — {}\n", item.status.mark(), item.label.get(lang), item.why.get(lang)));
         }
         for f in &r.findings {
             out.push_str(&finding_line(f, lang));

@@ -304,11 +304,19 @@ impl Layout {
         let mut lines = Vec::new();
         for paragraph in chars.split(|(c, _)| *c == '\n') {
             let text: Vec<char> = paragraph.iter().map(|(c, _)| *c).collect();
+            // Measured once per face: regular advances, replaced by bold ones where a span is bold.
+            let regular = self.fonts.regular.advances(text.iter().copied(), style.size);
+            let bold = if spans.iter().any(|s| s.bold) {
+                self.fonts.bold.advances(text.iter().copied(), style.size)
+            } else {
+                Vec::new()
+            };
             let advances: Vec<f32> = paragraph
                 .iter()
-                .map(|(c, i)| {
-                    let bold = spans.get(*i).is_some_and(|s| s.bold);
-                    self.face(bold).width(&c.to_string(), style.size)
+                .enumerate()
+                .map(|(k, (_, i))| {
+                    let source = if spans.get(*i).is_some_and(|s| s.bold) { &bold } else { &regular };
+                    source.get(k).copied().unwrap_or(style.size)
                 })
                 .collect();
             let indent = style.indent * style.size;

@@ -8,7 +8,7 @@ use image::{DynamicImage, Rgb as Pixel};
 use crate::case::Role;
 use crate::error::Result;
 use crate::font::Fonts;
-use crate::i18n::{Lang, Text, mask};
+use crate::i18n::{Lang, mask, pick as t};
 use crate::pdf::{AMBER, Align, BLACK, GREEN, GREY, Layout, Picture, RED, Span, Style};
 use crate::profile::VendorProfile;
 use crate::reading::{Reading, field_label};
@@ -22,9 +22,6 @@ const THUMB_PIXELS: u32 = 600;
 /// Identity documents are shown smaller, so their numbers cannot be read off the report.
 const ID_THUMB_PIXELS: u32 = 160;
 
-fn t(lang: Lang, zh: &str, en: &str) -> String {
-    Text::new(zh, en).get(lang).to_string()
-}
 
 /// Lays out the report of case `case` checked as `report`.
 pub fn review_report(store: &Store, case: &Case, report: &CheckReport, lang: Lang, date: NaiveDate, fonts: Fonts) -> Result<Layout> {
@@ -131,12 +128,12 @@ fn vendor_section(page: &mut Layout, profile: &VendorProfile, verdict: &crate::r
     let mark_width = 18.0;
     let widths = [mark_width, page.width() - mark_width - 6.0];
     for item in &verdict.checklist {
-        let (mark, colour) = match item.status {
-            Status::Ok => ("✓", GREEN),
-            Status::Warn => ("!", AMBER),
-            Status::Missing => ("○", RED),
-            Status::Invalid => ("✗", RED),
+        let colour = match item.status {
+            Status::Ok => GREEN,
+            Status::Warn => AMBER,
+            Status::Missing | Status::Invalid => RED,
         };
+        let mark = item.status.mark();
         let text = vec![
             Span { text: item.label.get(lang).to_string(), colour: BLACK, bold: true },
             Span::new(format!("  {}", item.why.get(lang)), BLACK),
@@ -175,11 +172,12 @@ fn short_source(source: &str) -> String {
 }
 
 fn severity_tag(severity: Severity, lang: Lang) -> (String, crate::pdf::Rgb) {
-    match severity {
-        Severity::Block => (t(lang, "阻断", "block"), RED),
-        Severity::Warn => (t(lang, "提醒", "warn"), AMBER),
-        Severity::Info => (t(lang, "信息", "info"), GREY),
-    }
+    let colour = match severity {
+        Severity::Block => RED,
+        Severity::Warn => AMBER,
+        Severity::Info => GREY,
+    };
+    (severity.label().get(lang).to_string(), colour)
 }
 
 fn is_identity(role: Role) -> bool {

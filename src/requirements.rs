@@ -27,6 +27,18 @@ pub enum Status {
     Warn,
 }
 
+impl Status {
+    /// The mark reports put before an item: ✓ ok, ! warn, ○ missing, ✗ invalid.
+    pub fn mark(self) -> &'static str {
+        match self {
+            Status::Ok => "✓",
+            Status::Warn => "!",
+            Status::Missing => "○",
+            Status::Invalid => "✗",
+        }
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct ChecklistItem {
     /// Stable id, e.g. `material.business-license`, `applicant.uscc`.
@@ -43,6 +55,16 @@ pub enum Severity {
     Block,
     Warn,
     Info,
+}
+
+impl Severity {
+    pub fn label(self) -> Text {
+        match self {
+            Severity::Block => Text::new("阻断", "block"),
+            Severity::Warn => Text::new("警告", "warn"),
+            Severity::Info => Text::new("提示", "info"),
+        }
+    }
 }
 
 /// A rule's verdict on something in the case (shared/spec/cli.md, "A finding is …").

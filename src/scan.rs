@@ -15,23 +15,24 @@ pub const MAX_DECODE_BYTES: u64 = 512 * 1024 * 1024;
 /// Decodes an image file under [`MAX_DIMENSION`] and [`MAX_DECODE_BYTES`], turned upright by its
 /// EXIF orientation (phones store portrait photos sideways and say so there).
 pub fn open_image(path: &Path) -> Result<image::DynamicImage> {
-    open_image_with_exif(path).map(|(picture, _)| picture)
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    decode_image(&bytes, path).map(|(picture, _)| picture)
 }
 
-/// [`open_image`], and whether the file carries EXIF metadata (camera, time, often the GPS
-/// position), which must not travel to a vendor.
-pub fn open_image_with_exif(path: &Path) -> Result<(image::DynamicImage, bool)> {
+/// [`open_image`] for bytes already read (`path` names the file in errors), and whether the
+/// file carries EXIF metadata (camera, time, often the GPS position), which must not travel to
+/// a vendor.
+pub fn decode_image(bytes: &[u8], path: &Path) -> Result<(image::DynamicImage, bool)> {
     let unreadable = |detail: String| {
         Error::input(
             format!("无法读取图片 {}：{detail}", path.display()),
             format!("cannot read the image {}: {detail}", path.display()),
         )
     };
-    let reader = ImageReader::open(path).map_err(|e| Error::io(path, e))?;
-    let mut reader = reader.with_guessed_format().map_err(|e| Error::io(path, e))?;
+    let mut reader = ImageReader::new(std::io::Cursor::new(bytes)).with_guessed_format().map_err(|e| Error::io(path, e))?;
     // The JPEG decoder fills a cut-off file with grey instead of failing; a half-copied scan
     // would then be read as if whole. A JPEG ends with its EOI marker (FF D9).
-    if reader.format() == Some(image::ImageFormat::Jpeg) && !jpeg_is_complete(path)? {
+    if reader.format() == Some(image::ImageFormat::Jpeg) && !jpeg_is_complete(bytes) {
         return Err(unreadable("文件不完整（JPEG 被截断）/ the JPEG file is truncated".to_string()));
     }
     let mut limits = Limits::default();
@@ -50,14 +51,9 @@ pub fn open_image_with_exif(path: &Path) -> Result<(image::DynamicImage, bool)> 
 
 /// Whether the last kilobytes of a JPEG hold its end-of-image marker (some cameras append data
 /// after it, so the very last bytes are not required to be the marker).
-fn jpeg_is_complete(path: &Path) -> Result<bool> {
-    use std::io::{Read, Seek, SeekFrom};
-    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let length = file.metadata().map_err(|e| Error::io(path, e))?.len();
-    file.seek(SeekFrom::Start(length.saturating_sub(64 * 1024))).map_err(|e| Error::io(path, e))?;
-    let mut tail = Vec::new();
-    file.read_to_end(&mut tail).map_err(|e| Error::io(path, e))?;
-    Ok(tail.windows(2).any(|w| w == [0xFF, 0xD9]))
+fn jpeg_is_complete(bytes: &[u8]) -> bool {
+    let tail = bytes.get(bytes.len().saturating_sub(64 * 1024)..).unwrap_or_default();
+    tail.windows(2).any(|w| w == [0xFF, 0xD9])
 }
 
 /// How much colour an image has: the share of seal-red pixels and of other saturated pixels.

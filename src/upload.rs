@@ -25,9 +25,11 @@ const QUALITIES: [u8; 4] = [92, 85, 75, 65];
 /// Each step down in scale when no quality fits.
 const SCALE_STEP: f32 = 0.85;
 
-/// Characters no vendor's form takes in a file name (Huawei's list, H6, is the widest) plus
-/// path separators and controls.
-const NAME_FORBIDDEN: &str = "\"#'$%&*/\\|<>{}[];?!:,`~^=+@";
+/// The characters Huawei's upload page refuses in file names (H6/H7), the widest vendor list;
+/// the file-name rule (`checks`) and [`safe_file_name`] both use it.
+pub const NAME_CHARS_REFUSED: &str = " \"#'$%&*/|<>{}[];?!";
+/// Further characters [`safe_file_name`] drops: path separators and shell or URL specials.
+const NAME_CHARS_DROPPED: &str = "\\:,`~^=+@";
 
 /// What was done to a file and why.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -70,7 +72,7 @@ pub fn fit_for_vendor(path: &Path, role: Role, profile: &VendorProfile, options:
     if original.starts_with(b"%PDF") {
         return pdf_as_is(path, original, &accepted, max, profile);
     }
-    let (picture, has_exif) = crate::scan::open_image_with_exif(path)?;
+    let (picture, has_exif) = crate::scan::decode_image(&original, path)?;
     let format = image::guess_format(&original).ok();
     let extension = format.and_then(|f| f.extensions_str().first().copied()).unwrap_or("bin").to_string();
     let format_ok = accepted.iter().any(|a| **a == extension || (extension == "jpg" && *a == "jpeg"));
@@ -274,7 +276,7 @@ pub fn safe_file_name(stem: &str, extension: &str, profile: &VendorProfile, fall
     let mut name: String = stem
         .nfkc()
         .map(|c| if c.is_whitespace() { '-' } else { c })
-        .filter(|c| !c.is_control() && !NAME_FORBIDDEN.contains(*c))
+        .filter(|c| !c.is_control() && !NAME_CHARS_REFUSED.contains(*c) && !NAME_CHARS_DROPPED.contains(*c))
         .filter(|c| !ascii || c.is_ascii_alphanumeric() || "-_.".contains(*c))
         .collect();
     // No hidden files, no "..", no runs of separators.
