@@ -297,16 +297,22 @@ pub fn read_case_folder(dir: &Path) -> Result<CaseFolder> {
         let line = line_of(&text, entry.file.span().start);
         let name = entry.file.into_inner();
         let at = |detail: Text| Error::CaseFile { path: path.clone(), line, detail };
+        if let Err(why) = check_relative_path(&name) {
+            return Err(at(Text::new(format!("键 `file`：{}", why.zh), format!("key `file`: {}", why.en))));
+        }
         let relative = Path::new(&name);
-        let escapes = relative.is_absolute()
-            || relative.components().any(|c| !matches!(c, Component::Normal(_) | Component::CurDir));
-        if name.trim().is_empty() || escapes {
+        let full = dir.join(relative);
+        // A symlink could make a colleague's bundle pull any file of this machine into the case.
+        let inside = match (full.canonicalize(), dir.canonicalize()) {
+            (Ok(file), Ok(root)) => file.starts_with(root),
+            _ => true, // missing: reported below
+        };
+        if !inside {
             return Err(at(Text::new(
-                format!("键 `file` 的值 `{name}` 必须是案卷目录内的相对路径（不能是绝对路径，不能含 ..）"),
-                format!("key `file`: `{name}` must be a relative path inside the case folder (not absolute, no ..)"),
+                format!("键 `file`：`{name}` 是指向案卷目录以外的链接"),
+                format!("key `file`: `{name}` is a link to a file outside the case folder"),
             )));
         }
-        let full = dir.join(relative);
         match std::fs::metadata(&full) {
             Ok(m) if m.is_file() => {}
             Ok(_) => {
@@ -334,6 +340,40 @@ pub fn read_case_folder(dir: &Path) -> Result<CaseFolder> {
         landing: parsed.landing,
     };
     Ok(CaseFolder { data, materials })
+}
+
+/// Why a path from a case file or a bundle cannot be used inside the case folder: absolute, with
+/// `..`, a drive or a backslash, or with characters that hide what a name says (controls, bidi
+/// overrides, zero-width characters). Names stay in lists and bundles, so they must read true.
+pub fn check_relative_path(name: &str) -> std::result::Result<(), Text> {
+    let relative = Path::new(name);
+    let escapes = relative.is_absolute()
+        || name.starts_with('/')
+        || name.contains('\\')
+        || name.split('/').next().is_some_and(|first| first.len() == 2 && first.ends_with(':'))
+        || relative.components().any(|c| !matches!(c, Component::Normal(_) | Component::CurDir));
+    if name.trim().is_empty() || escapes {
+        return Err(Text::new(
+            format!("`{name}` 必须是案卷目录内的相对路径（不能是绝对路径，不能含 .. 或反斜杠）"),
+            format!("`{name}` must be a relative path inside the case folder (not absolute, no .. or backslash)"),
+        ));
+    }
+    if let Some(c) = name.chars().find(|c| is_hidden_char(*c)) {
+        return Err(Text::new(
+            format!("{name:?} 含有不可见的控制字符 U+{:04X}，它会让文件名看起来像别的名字", c as u32),
+            format!("{name:?} holds the invisible control character U+{:04X}, which makes a name look like another", c as u32),
+        ));
+    }
+    if name.split('/').any(|part| part.len() > 255) {
+        return Err(Text::new(format!("`{name}` 的某一段超过 255 字节"), format!("a part of `{name}` is longer than 255 bytes")));
+    }
+    Ok(())
+}
+
+/// A character that changes how a name reads without showing: controls, zero-width characters
+/// and bidi overrides (`a\u{202E}gpj.exe` shows as `aexe.jpg`).
+pub fn is_hidden_char(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
 }
 
 /// Turns a TOML/serde error into one that names the line and key, in both languages.

@@ -201,7 +201,8 @@ fn signature_list(case: &CaseData, options: &LetterOptions) -> Vec<String> {
     list
 }
 
-fn validity(options: &LetterOptions) -> (NaiveDate, NaiveDate) {
+/// The authorization's validity: from the letter date for twelve months unless given.
+pub fn validity(options: &LetterOptions) -> (NaiveDate, NaiveDate) {
     let from = options.valid_from.unwrap_or(options.date);
     let to = options.valid_to.unwrap_or_else(|| from.checked_add_months(Months::new(12)).unwrap_or(from));
     (from, to)

@@ -10,6 +10,7 @@ pub mod case;
 pub mod checks;
 pub mod error;
 pub mod export;
+pub mod fields;
 pub mod font;
 pub mod i18n;
 pub mod icp;

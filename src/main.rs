@@ -213,7 +213,8 @@ struct PlanArgs {
 
 #[derive(Subcommand)]
 enum CaseCommand {
-    /// Import a case folder (case.toml and the files it names).
+    /// Import a case folder (case.toml and the files it names), or a bundle folder or zip that
+    /// `case export` wrote (its files are checked against its manifest first).
     Import { dir: PathBuf },
     /// List the cases.
     List,
@@ -605,7 +606,7 @@ fn finding_line(f: &Finding, lang: Lang) -> String {
 fn case_command(command: &CaseCommand, mut store: Store, lang: Lang) -> qualkit::Result<Output> {
     match command {
         CaseCommand::Import { dir } => {
-            let id = store.import_folder(dir)?;
+            let id = qualkit::export::import_case(&mut store, dir)?;
             eprintln!("{}", pick(lang, &format!("已导入案卷 {id}"), &format!("imported case {id}")));
             Ok(Output { json: json!({ "id": id }), text: format!("{id}\n"), exit: Exit::Fine })
         }

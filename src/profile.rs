@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::case::{ApplicantKind, Role, SignatureSource, SignatureUse, TemplateType, Vendor};
 use crate::error::{Error, Result};
@@ -44,6 +44,8 @@ pub struct VendorProfile {
     pub files: FileRules,
     pub templates: TemplateRules,
     pub materials: Vec<MaterialRule>,
+    /// The vendor's form and API fields, and where each value comes from (the field sheet).
+    pub form: Vec<FormField>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -178,6 +180,61 @@ pub struct MaterialRule {
     pub source: String,
 }
 
+crate::case::kebab_enum!(
+    /// The vendor form a field belongs to, in the order the user submits them.
+    FormStep {
+        Qualification = "qualification",
+        Authorization = "authorization",
+        Trademark = "trademark",
+        AppIcp = "app-icp",
+        Signature = "signature",
+        Template = "template",
+    }
+);
+
+impl FormStep {
+    pub fn label(self) -> Text {
+        let (zh, en) = match self {
+            FormStep::Qualification => ("资质", "qualification"),
+            FormStep::Authorization => ("授权委托书", "authorization letter"),
+            FormStep::Trademark => ("商标", "trademark"),
+            FormStep::AppIcp => ("App 备案", "App ICP filing"),
+            FormStep::Signature => ("签名", "signature"),
+            FormStep::Template => ("模板", "template"),
+        };
+        Text::new(zh, en)
+    }
+}
+
+/// One field of a vendor's console form or API request. `value` says where the case holds it
+/// (the expressions are listed in `fields.rs`); `map` turns the case's word into the vendor's
+/// code; a field without a value is one the user types in the console, and `hint` says what.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormField {
+    pub step: FormStep,
+    /// The API action or console form, e.g. `SubmitSmsQualification`.
+    pub api: String,
+    pub field: String,
+    pub label: Text,
+    #[serde(default)]
+    pub value: Option<String>,
+    #[serde(default)]
+    pub map: BTreeMap<String, String>,
+    #[serde(default)]
+    pub max_chars: Option<u32>,
+    #[serde(default)]
+    pub hint: Option<Text>,
+    /// Only for these applicant kinds, signature uses and signature sources (empty: all).
+    #[serde(default)]
+    pub applicants: Vec<ApplicantKind>,
+    #[serde(default)]
+    pub uses: Vec<SignatureUse>,
+    #[serde(default)]
+    pub signature_sources: Vec<SignatureSource>,
+    pub source: String,
+}
+
 const PROFILES: [(&str, &str); 5] = [
     ("aliyun.toml", include_str!("../assets/vendors/aliyun.toml")),
     ("tencent.toml", include_str!("../assets/vendors/tencent.toml")),
@@ -218,6 +275,12 @@ impl VendorProfile {
             return Err(Error::Asset { name: file, detail: format!("declares vendor {}", profile.vendor) });
         }
         profile.check_sources().map_err(|detail| Error::Asset { name: format!("{vendor}.toml"), detail })?;
+        for field in &profile.form {
+            crate::fields::check_expression(field.value.as_deref(), field.step).map_err(|detail| Error::Asset {
+                name: format!("{vendor}.toml"),
+                detail: format!("form field {}: {detail}", field.field),
+            })?;
+        }
         Ok(profile)
     }
 
@@ -248,6 +311,7 @@ impl VendorProfile {
         ];
         used.extend(self.signature.sources.values().map(|s| s.source.as_str()));
         used.extend(self.materials.iter().map(|m| m.source.as_str()));
+        used.extend(self.form.iter().map(|f| f.source.as_str()));
         used.extend(self.applicants.individual_business.iter().map(|s| s.source.as_str()));
         used.extend(self.files.max_name_chars.iter().map(|s| s.source.as_str()));
         used.extend(self.files.letter_formats.iter().map(|s| s.source.as_str()));

@@ -276,7 +276,7 @@ pub fn safe_file_name(stem: &str, extension: &str, profile: &VendorProfile, fall
     let mut name: String = stem
         .nfkc()
         .map(|c| if c.is_whitespace() { '-' } else { c })
-        .filter(|c| !c.is_control() && !NAME_CHARS_REFUSED.contains(*c) && !NAME_CHARS_DROPPED.contains(*c))
+        .filter(|c| !crate::case::is_hidden_char(*c) && !NAME_CHARS_REFUSED.contains(*c) && !NAME_CHARS_DROPPED.contains(*c))
         .filter(|c| !ascii || c.is_ascii_alphanumeric() || "-_.".contains(*c))
         .collect();
     // No hidden files, no "..", no runs of separators.
@@ -313,6 +313,7 @@ mod tests {
         assert_eq!(safe_file_name("../../etc/passwd", "jpg", huawei, "x"), "etcpasswd.jpg");
         assert_eq!(safe_file_name("ＡＢＣ１２３#?!", "jpg", aliyun, "x"), "ABC123.jpg");
         assert_eq!(safe_file_name("...", "jpg", huawei, "material"), "material.jpg");
+        assert_eq!(safe_file_name("报告\u{202E}gpj.exe", "p\u{200B}ng", huawei, "x"), "报告gpj.exe.png");
         let long = safe_file_name(&"长".repeat(100), "jpeg", huawei, "x");
         assert_eq!(long.chars().count(), 64, "{long}");
         assert!(long.ends_with(".jpeg"));

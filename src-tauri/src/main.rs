@@ -76,7 +76,7 @@ async fn get_case(id: String) -> CommandResult<Case> {
 
 #[tauri::command]
 async fn import_case(dir: String) -> CommandResult<String> {
-    with_store(move |store| store.import_folder(&PathBuf::from(dir))).await
+    with_store(move |store| qualkit::export::import_case(store, &PathBuf::from(dir))).await
 }
 
 #[tauri::command]
