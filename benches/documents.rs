@@ -28,7 +28,12 @@ fn timed<T>(f: impl FnOnce() -> T) -> (T, f64) {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let runs: usize = args.iter().position(|a| a == "--runs").and_then(|i| args.get(i + 1)).and_then(|n| n.parse().ok()).unwrap_or(10);
+    let runs: usize = args
+        .iter()
+        .position(|a| a == "--runs")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10);
     let tmp = tempfile::tempdir().unwrap();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
 
@@ -40,8 +45,14 @@ fn main() {
         "use = \"third-party\"\nowner = \"厦门云帆控股集团有限公司\"\nowner_uscc = \"91350200MA2XN5YX6A\"",
     );
     std::fs::write(folder.join("case.toml"), toml).unwrap();
-    std::fs::copy(root.join("tests/fixtures/yunfan/ids/handler-front.png"), folder.join("ids/handler-front.png")).unwrap();
-    let licence = Page::new(Document::Licence2019(corpus::yunfan_licence("厦门市海沧区云帆网络科技有限公司")), Condition::Clean, 4).unwrap();
+    std::fs::copy(root.join("tests/fixtures/yunfan/ids/handler-front.png"), folder.join("ids/handler-front.png"))
+        .unwrap();
+    let licence = Page::new(
+        Document::Licence2019(corpus::yunfan_licence("厦门市海沧区云帆网络科技有限公司")),
+        Condition::Clean,
+        4,
+    )
+    .unwrap();
     std::fs::write(folder.join("license.png"), &licence.bytes).unwrap();
     let mut store = Store::open(&tmp.path().join("data")).unwrap();
     let id = store.import_folder(&folder).unwrap();
@@ -58,7 +69,8 @@ fn main() {
         let mut times = Vec::new();
         let mut last = None;
         for _ in 0..runs {
-            let (generated, ms) = timed(|| qualkit::generate_document(&mut store, &id, kind, vendor, &options, Lang::Zh).unwrap());
+            let (generated, ms) =
+                timed(|| qualkit::generate_document(&mut store, &id, kind, vendor, &options, Lang::Zh).unwrap());
             times.push(ms);
             last = Some(generated);
         }
@@ -66,18 +78,35 @@ fn main() {
         println!("{name:<34}{:>10.1}{:>10}{:>8}", median(times), generated.pdf.len(), generated.pages);
     }
     // The first report OCRs the licence; later ones find the reading cached.
-    let (report, first_ms) = timed(|| qualkit::generate_document(&mut store, &id, DocumentKind::ReviewReport, None, &options, Lang::Zh).unwrap());
+    let (report, first_ms) = timed(|| {
+        qualkit::generate_document(&mut store, &id, DocumentKind::ReviewReport, None, &options, Lang::Zh).unwrap()
+    });
     println!("{:<34}{:>10.1}{:>10}{:>8}", "review report (first, with OCR)", first_ms, report.pdf.len(), report.pages);
     let times: Vec<f64> = (0..runs)
-        .map(|_| timed(|| qualkit::generate_document(&mut store, &id, DocumentKind::ReviewReport, None, &options, Lang::Zh).unwrap()).1)
+        .map(|_| {
+            timed(|| {
+                qualkit::generate_document(&mut store, &id, DocumentKind::ReviewReport, None, &options, Lang::Zh)
+                    .unwrap()
+            })
+            .1
+        })
         .collect();
-    println!("{:<34}{:>10.1}{:>10}{:>8}", "review report (cached reading)", median(times), report.pdf.len(), report.pages);
+    println!(
+        "{:<34}{:>10.1}{:>10}{:>8}",
+        "review report (cached reading)",
+        median(times),
+        report.pdf.len(),
+        report.pages
+    );
 
     // A phone-sized photo: the licence doubled and grained, as PNG.
-    let small = image::load_from_memory(&Page::new(Document::Licence2019(corpus::licence(&mut Rng::new(21))), Condition::Clean, 21).unwrap().bytes)
-        .unwrap()
-        .to_rgb8();
-    let mut big = image::imageops::resize(&small, small.width() * 2, small.height() * 2, image::imageops::FilterType::Triangle);
+    let small = image::load_from_memory(
+        &Page::new(Document::Licence2019(corpus::licence(&mut Rng::new(21))), Condition::Clean, 21).unwrap().bytes,
+    )
+    .unwrap()
+    .to_rgb8();
+    let mut big =
+        image::imageops::resize(&small, small.width() * 2, small.height() * 2, image::imageops::FilterType::Triangle);
     let mut rng = Rng::new(5);
     for pixel in big.pixels_mut() {
         let grain = (rng.unit() * 24.0 - 12.0) as i16;
@@ -90,20 +119,28 @@ fn main() {
     let photo_bytes = std::fs::metadata(&photo).unwrap().len();
     let huawei = VendorProfile::get(Vendor::Huawei).unwrap();
     let runs = runs.clamp(1, 3);
-    let copy = median((0..runs).map(|_| timed(|| std::fs::copy(&photo, tmp.path().join("copy.png")).unwrap()).1).collect());
+    let copy =
+        median((0..runs).map(|_| timed(|| std::fs::copy(&photo, tmp.path().join("copy.png")).unwrap()).1).collect());
     let decode = median((0..runs).map(|_| timed(|| image::open(&photo).unwrap()).1).collect());
     let mut fitted_bytes = 0;
     let fit = median(
         (0..runs)
             .map(|_| {
-                let (fitted, ms) = timed(|| qualkit::upload::fit_for_vendor(&photo, Role::BusinessLicense, huawei, &Default::default()).unwrap());
+                let (fitted, ms) = timed(|| {
+                    qualkit::upload::fit_for_vendor(&photo, Role::BusinessLicense, huawei, &Default::default()).unwrap()
+                });
                 fitted_bytes = fitted.bytes.len();
                 ms
             })
             .collect(),
     );
     println!();
-    println!("fitting a {}×{} PNG of {:.1} MB under Huawei's 2 MB ({runs} runs, median)", big.width(), big.height(), photo_bytes as f64 / 1048576.0);
+    println!(
+        "fitting a {}×{} PNG of {:.1} MB under Huawei's 2 MB ({runs} runs, median)",
+        big.width(),
+        big.height(),
+        photo_bytes as f64 / 1048576.0
+    );
     println!("{:<34}{:>10.1}", "copy the file (baseline)", copy);
     println!("{:<34}{:>10.1}", "decode the file (baseline)", decode);
     println!("{:<34}{:>10.1}  → {:.2} MB JPEG", "qualkit fit_for_vendor", fit, fitted_bytes as f64 / 1048576.0);

@@ -57,7 +57,12 @@ impl Tally {
 fn main() {
     qualkit::ocr::limit_openmp_threads();
     let args: Vec<String> = std::env::args().collect();
-    let docs = args.iter().position(|a| a == "--docs").and_then(|i| args.get(i + 1)).and_then(|n| n.parse().ok()).unwrap_or(48);
+    let docs = args
+        .iter()
+        .position(|a| a == "--docs")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(48);
     let show = args.iter().any(|a| a == "--show");
     let dir = tempfile::tempdir().expect("temp dir");
     let mut samples = Vec::new();
@@ -70,8 +75,12 @@ fn main() {
             samples.push(Sample { path, kind, condition, truth: document.truth() });
         }
     }
-    println!("{} pages ({docs} documents × {} conditions), OMP_THREAD_LIMIT={}", samples.len(), Condition::ALL.len(),
-        std::env::var("OMP_THREAD_LIMIT").unwrap_or_default());
+    println!(
+        "{} pages ({docs} documents × {} conditions), OMP_THREAD_LIMIT={}",
+        samples.len(),
+        Condition::ALL.len(),
+        std::env::var("OMP_THREAD_LIMIT").unwrap_or_default()
+    );
 
     let started = Instant::now();
     let (ours, plain) = std::thread::scope(|scope| {
@@ -81,14 +90,19 @@ fn main() {
             for sample in &samples {
                 let t = Instant::now();
                 let found = match engine.read_file(&sample.path, sample.kind) {
-                    Ok(out) => out.reading.fields.into_iter().map(|(k, f)| (k, (f.value, !f.uncertain.is_empty()))).collect(),
+                    Ok(out) => {
+                        out.reading.fields.into_iter().map(|(k, f)| (k, (f.value, !f.uncertain.is_empty()))).collect()
+                    }
                     Err(_) => BTreeMap::new(),
                 };
                 if show {
                     for key in ["name", "uscc", "legal_rep", "type", "established"] {
                         let (Some(want), got) = (sample.truth.get(key), found.get(key)) else { continue };
                         if got.map(|g| &g.0) != Some(want) {
-                            println!("  {} {key}: want {want}, got {got:?}", sample.path.file_name().unwrap().to_string_lossy());
+                            println!(
+                                "  {} {key}: want {want}, got {got:?}",
+                                sample.path.file_name().unwrap().to_string_lossy()
+                            );
                         }
                     }
                 }
@@ -109,14 +123,27 @@ fn main() {
     });
     println!("wall {:.0} s (both readers side by side, one thread each)\n", started.elapsed().as_secs_f64());
 
-    println!("{:<10} {:<20} {:>16} {:>16} {:>14}", "condition", "field", "qualkit exact", "tesseract exact", "qualkit wrong,");
+    println!(
+        "{:<10} {:<20} {:>16} {:>16} {:>14}",
+        "condition", "field", "qualkit exact", "tesseract exact", "qualkit wrong,"
+    );
     println!("{:<10} {:<20} {:>16} {:>16} {:>14}", "", "", "", "", "not flagged");
     let mut totals: BTreeMap<Condition, [(u32, u32); 2]> = BTreeMap::new();
     for ((condition, field), (exact, total, unflagged)) in &ours.fields {
         let (plain_exact, _, _) = plain.fields.get(&(*condition, *field)).copied().unwrap_or_default();
         let pct = |n: u32| 100.0 * f64::from(n) / f64::from((*total).max(1));
-        println!("{:<10} {:<20} {:>9}/{:<3}{:>3.0}% {:>9}/{:<3}{:>3.0}% {:>14}", condition.label(), field, exact, total,
-            pct(*exact), plain_exact, total, pct(plain_exact), unflagged);
+        println!(
+            "{:<10} {:<20} {:>9}/{:<3}{:>3.0}% {:>9}/{:<3}{:>3.0}% {:>14}",
+            condition.label(),
+            field,
+            exact,
+            total,
+            pct(*exact),
+            plain_exact,
+            total,
+            pct(plain_exact),
+            unflagged
+        );
         if matches!(*field, "name" | "uscc") {
             let t = totals.entry(*condition).or_default();
             t[0].0 += exact;
@@ -127,8 +154,12 @@ fn main() {
     }
     println!("\nlicence name + credit code exact (the targets: ≥ 99% clean and scanned, ≥ 95% photo and low-res):");
     for (condition, [q, p]) in &totals {
-        println!("  {:<10} qualkit {:>5.1}%   tesseract {:>5.1}%", condition.label(), 100.0 * f64::from(q.0) / f64::from(q.1.max(1)),
-            100.0 * f64::from(p.0) / f64::from(p.1.max(1)));
+        println!(
+            "  {:<10} qualkit {:>5.1}%   tesseract {:>5.1}%",
+            condition.label(),
+            100.0 * f64::from(q.0) / f64::from(q.1.max(1)),
+            100.0 * f64::from(p.0) / f64::from(p.1.max(1))
+        );
     }
     println!("\nmedian time per page: qualkit {:.2} s, tesseract command {:.2} s", ours.median(), plain.median());
 }

@@ -361,11 +361,17 @@ pub fn check_relative_path(name: &str) -> std::result::Result<(), Text> {
     if let Some(c) = name.chars().find(|c| is_hidden_char(*c)) {
         return Err(Text::new(
             format!("{name:?} 含有不可见的控制字符 U+{:04X}，它会让文件名看起来像别的名字", c as u32),
-            format!("{name:?} holds the invisible control character U+{:04X}, which makes a name look like another", c as u32),
+            format!(
+                "{name:?} holds the invisible control character U+{:04X}, which makes a name look like another",
+                c as u32
+            ),
         ));
     }
     if name.split('/').any(|part| part.len() > 255) {
-        return Err(Text::new(format!("`{name}` 的某一段超过 255 字节"), format!("a part of `{name}` is longer than 255 bytes")));
+        return Err(Text::new(
+            format!("`{name}` 的某一段超过 255 字节"),
+            format!("a part of `{name}` is longer than 255 bytes"),
+        ));
     }
     Ok(())
 }
@@ -373,7 +379,8 @@ pub fn check_relative_path(name: &str) -> std::result::Result<(), Text> {
 /// A character that changes how a name reads without showing: controls, zero-width characters
 /// and bidi overrides (`a\u{202E}gpj.exe` shows as `aexe.jpg`).
 pub fn is_hidden_char(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+    c.is_control()
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
 }
 
 /// Turns a TOML/serde error into one that names the line and key, in both languages.

@@ -12,8 +12,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::case::{Role, SignatureUse, Vendor};
-use crate::fields::{self, BundlePath, SheetInput};
 use crate::error::{Error, Result};
+use crate::fields::{self, BundlePath, SheetInput};
 use crate::i18n::Text;
 use crate::letter::LetterOptions;
 use crate::profile::VendorProfile;
@@ -72,7 +72,13 @@ pub enum Outcome {
 /// Exports case `id` for `vendor` to `out`, which must not exist yet: a zip when it ends in
 /// `.zip`, otherwise a folder. Files are written to the bundle one at a time, so memory holds
 /// one decoded photo, not the whole bundle.
-pub fn export_case(store: &mut Store, id: &str, vendor: Vendor, out: &Path, options: &ExportOptions) -> Result<Outcome> {
+pub fn export_case(
+    store: &mut Store,
+    id: &str,
+    vendor: Vendor,
+    out: &Path,
+    options: &ExportOptions,
+) -> Result<Outcome> {
     if out.exists() {
         return Err(Error::input(
             format!("{} 已存在：请换一个导出位置，或先删除它", out.display()),
@@ -101,7 +107,12 @@ pub fn export_case(store: &mut Store, id: &str, vendor: Vendor, out: &Path, opti
     let letter_options = LetterOptions::new(options.date);
     let mut letters = Vec::new();
     if case.data.signature.as_ref().is_some_and(|s| s.usage == SignatureUse::ThirdParty) {
-        letters.push((DocumentKind::AuthorizationLetter, Role::AuthorizationLetter, "authorization-letter", "授权委托书"));
+        letters.push((
+            DocumentKind::AuthorizationLetter,
+            Role::AuthorizationLetter,
+            "authorization-letter",
+            "授权委托书",
+        ));
     }
     if profile.materials.iter().any(|m| m.role == Role::CommitmentLetter) {
         letters.push((DocumentKind::CommitmentLetter, Role::CommitmentLetter, "commitment-letter", "合规使用承诺函"));
@@ -173,21 +184,44 @@ fn ordered_materials<'a>(case: &'a Case, profile: &VendorProfile) -> Vec<&'a Mat
 
 /// A material fitted to the vendor's rules, named `NN-<role>.<ext>` (Chinese role names where
 /// the vendor takes them). A file that cannot be fitted goes in as it is, with a note.
-fn material_file(store: &Store, material: &Material, profile: &VendorProfile, number: usize, notes: &mut Vec<Text>) -> Result<(String, Vec<u8>)> {
+fn material_file(
+    store: &Store,
+    material: &Material,
+    profile: &VendorProfile,
+    number: usize,
+    notes: &mut Vec<Text>,
+) -> Result<(String, Vec<u8>)> {
     let path = store.blob_path(&material.sha256);
-    let label = if profile.files.ascii_names.value { material.role.as_str().to_string() } else { material.role.label().zh };
-    let original_extension = Path::new(&material.original_name).extension().and_then(|e| e.to_str()).unwrap_or("bin").to_string();
+    let label =
+        if profile.files.ascii_names.value { material.role.as_str().to_string() } else { material.role.label().zh };
+    let original_extension =
+        Path::new(&material.original_name).extension().and_then(|e| e.to_str()).unwrap_or("bin").to_string();
     let (bytes, extension) = match upload::fit_for_vendor(&path, material.role, profile, &Default::default()) {
         Ok(fitted) => (fitted.bytes, fitted.extension),
         Err(e) => {
             notes.push(Text::new(
-                format!("{}（{}）按原样放入：{}", material.role.label().zh, material.original_name, e.message(Lang::Zh)),
-                format!("{} ({}) included as it is: {}", material.role.label().en, material.original_name, e.message(Lang::En)),
+                format!(
+                    "{}（{}）按原样放入：{}",
+                    material.role.label().zh,
+                    material.original_name,
+                    e.message(Lang::Zh)
+                ),
+                format!(
+                    "{} ({}) included as it is: {}",
+                    material.role.label().en,
+                    material.original_name,
+                    e.message(Lang::En)
+                ),
             ));
             (std::fs::read(&path).map_err(|e| Error::io(&path, e))?, original_extension)
         }
     };
-    let name = upload::safe_file_name(&format!("{number:02}-{label}"), &extension, profile, &format!("{number:02}-{}", material.role.as_str()));
+    let name = upload::safe_file_name(
+        &format!("{number:02}-{label}"),
+        &extension,
+        profile,
+        &format!("{number:02}-{}", material.role.as_str()),
+    );
     Ok((name, bytes))
 }
 
@@ -196,7 +230,12 @@ fn templates_text(case: &Case, profile: &VendorProfile) -> String {
     let mut out = String::new();
     for (i, template) in case.data.templates.iter().enumerate() {
         let rendered = crate::template::parse(&template.text).render(profile.templates.variable_syntax.value);
-        out.push_str(&format!("# {} {}（{}）\n{rendered}\n\n", i + 1, template.kind.label().zh, template.kind.as_str()));
+        out.push_str(&format!(
+            "# {} {}（{}）\n{rendered}\n\n",
+            i + 1,
+            template.kind.label().zh,
+            template.kind.as_str()
+        ));
     }
     out
 }
@@ -264,7 +303,8 @@ impl Bundle {
             }
             Target::Zip(writer) => {
                 let compressed_already = [".jpg", ".jpeg", ".png", ".gif", ".pdf"].iter().any(|e| path.ends_with(e));
-                let method = if compressed_already { zip::CompressionMethod::Stored } else { zip::CompressionMethod::Deflated };
+                let method =
+                    if compressed_already { zip::CompressionMethod::Stored } else { zip::CompressionMethod::Deflated };
                 let options = zip::write::SimpleFileOptions::default()
                     .compression_method(method)
                     .last_modified_time(zip::DateTime::default())
@@ -417,10 +457,8 @@ fn bundle_root(dir: &Path, zip_path: &Path) -> Result<PathBuf> {
     if dir.join(crate::case::CASE_FILE_NAME).is_file() {
         return Ok(dir.to_path_buf());
     }
-    let entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| Error::io(dir, e))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
+    let entries: Vec<PathBuf> =
+        std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?.filter_map(|e| e.ok().map(|e| e.path())).collect();
     if let [only] = entries.as_slice()
         && only.join(crate::case::CASE_FILE_NAME).is_file()
     {
@@ -463,7 +501,10 @@ fn verify_manifest(dir: &Path) -> Result<()> {
         let damaged = |zh: &str, en: &str| {
             Error::input(
                 format!("包里的 {} {zh}：这个包在传递中被修改或损坏了，未导入。请让对方重新导出。", file.path),
-                format!("{} in the package {en}: the package was altered or damaged on the way and was not imported. Ask for a fresh export.", file.path),
+                format!(
+                    "{} in the package {en}: the package was altered or damaged on the way and was not imported. Ask for a fresh export.",
+                    file.path
+                ),
             )
         };
         if let Err(why) = crate::case::check_relative_path(&file.path) {

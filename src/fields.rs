@@ -131,7 +131,11 @@ pub fn check_expression(expression: Option<&str>, step: FormStep) -> Result<(), 
         return Ok(());
     }
     if TEMPLATE_PATHS.contains(&expression) {
-        return if step == FormStep::Template { Ok(()) } else { Err(format!("`{expression}` only in template fields")) };
+        return if step == FormStep::Template {
+            Ok(())
+        } else {
+            Err(format!("`{expression}` only in template fields"))
+        };
     }
     if let Some(role) = expression.strip_prefix("file:") {
         return Role::parse(role).map(|_| ()).ok_or_else(|| format!("unknown role `{role}`"));
@@ -276,7 +280,10 @@ fn resolve(input: &SheetInput, expression: &str, template: Option<(usize, &Templ
         // An individual is their own handler.
         "handler.name" => text(case.handler.as_ref().map(|h| &h.name).or(individual.then_some(&applicant.name))),
         "handler.id_number" => text(
-            case.handler.as_ref().and_then(|h| h.id_number.as_ref()).or(applicant.id_number.as_ref().filter(|_| individual)),
+            case.handler
+                .as_ref()
+                .and_then(|h| h.id_number.as_ref())
+                .or(applicant.id_number.as_ref().filter(|_| individual)),
         ),
         "handler.phone" => text(
             case.handler.as_ref().and_then(|h| h.phone.as_ref()).or(applicant.phone.as_ref().filter(|_| individual)),

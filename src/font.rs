@@ -56,8 +56,7 @@ impl Face {
     pub fn missing(&self, text: &str) -> Vec<char> {
         let Ok(font) = FontRef::from_index(&self.data, self.index) else { return text.chars().collect() };
         let charmap = font.charmap();
-        let mut out: Vec<char> =
-            text.chars().filter(|c| !c.is_whitespace() && charmap.map(*c).is_none()).collect();
+        let mut out: Vec<char> = text.chars().filter(|c| !c.is_whitespace() && charmap.map(*c).is_none()).collect();
         out.sort_unstable();
         out.dedup();
         out

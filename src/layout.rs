@@ -137,13 +137,16 @@ pub fn is_name(key: &str) -> bool {
 }
 
 fn trim_punctuation(pairs: &[(char, bool)]) -> &[(char, bool)] {
-    let noise = |c: char| matches!(c, ':' | '：' | '|' | '_' | '-' | '.' | '。' | '、' | ',' | '，' | ';' | '；' | '\'' | '"');
+    let noise =
+        |c: char| matches!(c, ':' | '：' | '|' | '_' | '-' | '.' | '。' | '、' | ',' | '，' | ';' | '；' | '\'' | '"');
     let start = pairs.iter().position(|p| !noise(p.0)).unwrap_or(pairs.len());
     let end = pairs.iter().rposition(|p| !noise(p.0) && p.0 != '）' && p.0 != ')').map_or(start, |i| i + 1);
     // A closing bracket ends many names (…（厦门）有限公司 does not, but 某某（个体） does); keep one
     // only when it closes an opening bracket in the value.
     let end = match pairs.get(end) {
-        Some(p) if matches!(p.0, '）' | ')') && pairs.iter().take(end).any(|q| full_width_bracket(q.0) == '（') => end + 1,
+        Some(p) if matches!(p.0, '）' | ')') && pairs.iter().take(end).any(|q| full_width_bracket(q.0) == '（') => {
+            end + 1
+        }
         _ => end,
     };
     pairs.get(start..end.max(start)).unwrap_or(&[])
@@ -165,11 +168,8 @@ fn full_width_bracket(c: char) -> char {
 /// 2020年10月01日, 2020-10-01 or 2020.10.1 → 2020-10-01, when it is a real date.
 pub fn iso_date(text: &str) -> Option<String> {
     let folded: String = text.nfkc().collect();
-    let numbers: Vec<u32> = folded
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|s| !s.is_empty())
-        .filter_map(|s| s.parse().ok())
-        .collect();
+    let numbers: Vec<u32> =
+        folded.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty()).filter_map(|s| s.parse().ok()).collect();
     let (year, month, day) = match numbers.as_slice() {
         [y, m, d, ..] if (1949..=2200).contains(y) => (*y, *m, *d),
         _ => return None,
@@ -314,7 +314,8 @@ fn find_anchors(lines: &[Line], labels: &[Label]) -> Vec<Anchor> {
                     continue;
                 }
                 used.iter_mut().skip(start).take(text.len()).for_each(|u| *u = true);
-                let rect = line.glyphs.iter().skip(start).take(text.len()).fold(Rect::default(), |r, g| r.union(&g.rect));
+                let rect =
+                    line.glyphs.iter().skip(start).take(text.len()).fold(Rect::default(), |r, g| r.union(&g.rect));
                 anchors.push(Anchor { key: label.key, extent: label.extent, rect });
                 if label.key.is_some() {
                     break 'lines;
@@ -411,7 +412,11 @@ fn value_rows(lines: &[Line], anchors: &[Anchor], anchor: &Anchor) -> Vec<Vec<Gl
         let previous = taken.last().map_or(label.centre_y(), centre);
         let centre = centre(&row);
         // The first row sits beside the label; each next one within about two lines.
-        let close = if taken.is_empty() { same_row(&Rect { y: centre, h: 0, ..label }) } else { centre - previous < h * 22 / 10 };
+        let close = if taken.is_empty() {
+            same_row(&Rect { y: centre, h: 0, ..label })
+        } else {
+            centre - previous < h * 22 / 10
+        };
         if !close || taken.len() == limit {
             break;
         }
@@ -542,9 +547,35 @@ fn check_holds(code: &[char]) -> bool {
 /// Characters Tesseract confuses inside codes (ocr.md §3: 9→2, Y→7, an extra O; and the usual
 /// 0/D/Q, 1/L/T, 6/G, 8/B/3).
 const CONFUSIONS: &[(char, char)] = &[
-    ('0', 'D'), ('0', 'Q'), ('0', 'U'), ('0', '8'), ('0', '9'), ('1', 'L'), ('1', 'T'), ('1', 'J'), ('1', '7'), ('2', '7'),
-    ('2', '9'), ('3', '8'), ('5', '6'), ('5', '8'), ('6', 'G'), ('6', '8'), ('8', 'B'), ('4', 'A'), ('7', 'Y'), ('7', 'T'),
-    ('C', 'G'), ('E', 'F'), ('H', 'N'), ('M', 'N'), ('M', 'W'), ('P', 'R'), ('U', 'W'), ('K', 'X'), ('X', 'Y'),
+    ('0', 'D'),
+    ('0', 'Q'),
+    ('0', 'U'),
+    ('0', '8'),
+    ('0', '9'),
+    ('1', 'L'),
+    ('1', 'T'),
+    ('1', 'J'),
+    ('1', '7'),
+    ('2', '7'),
+    ('2', '9'),
+    ('3', '8'),
+    ('5', '6'),
+    ('5', '8'),
+    ('6', 'G'),
+    ('6', '8'),
+    ('8', 'B'),
+    ('4', 'A'),
+    ('7', 'Y'),
+    ('7', 'T'),
+    ('C', 'G'),
+    ('E', 'F'),
+    ('H', 'N'),
+    ('M', 'N'),
+    ('M', 'W'),
+    ('P', 'R'),
+    ('U', 'W'),
+    ('K', 'X'),
+    ('X', 'Y'),
 ];
 
 /// Codes one confusion (or one stray character, for a 19-character read) away from `read` whose
@@ -654,7 +685,8 @@ fn split_validity(fields: Vec<Extracted>) -> Vec<Extracted> {
 /// button, a version or a status-bar clock. Tesseract's line heights are too unsteady across
 /// an inverted header to pick the name by size.
 fn app_name(lines: &[Line], page_height: u32) -> Option<Extracted> {
-    const NOT_A_NAME: [&str; 10] = ["安装", "打开", "获取", "下载", "更新", "版本", "评分", "广告", "应用介绍", "应用信息"];
+    const NOT_A_NAME: [&str; 10] =
+        ["安装", "打开", "获取", "下载", "更新", "版本", "评分", "广告", "应用介绍", "应用信息"];
     let mut header: Vec<&Line> = lines.iter().filter(|l| l.rect().y < page_height * 45 / 100).collect();
     header.sort_by_key(|l| l.rect().y);
     header
@@ -670,10 +702,14 @@ fn app_name(lines: &[Line], page_height: u32) -> Option<Extracted> {
 /// A warning per essential field that could not be read.
 pub fn missing_warnings(kind: DocKind, reading: &Reading) -> Vec<Text> {
     let essential: &[(&str, &str, &str)] = match kind {
-        DocKind::BusinessLicense => {
-            &[("name", "名称", "name"), ("uscc", "统一社会信用代码", "credit code"), ("legal_rep", "法定代表人/经营者", "legal representative")]
+        DocKind::BusinessLicense => &[
+            ("name", "名称", "name"),
+            ("uscc", "统一社会信用代码", "credit code"),
+            ("legal_rep", "法定代表人/经营者", "legal representative"),
+        ],
+        DocKind::TrademarkCertificate => {
+            &[("reg_number", "注册号", "registration number"), ("registrant", "注册人", "registrant")]
         }
-        DocKind::TrademarkCertificate => &[("reg_number", "注册号", "registration number"), ("registrant", "注册人", "registrant")],
         DocKind::IcpRecord => &[("name", "主办单位名称", "sponsor name"), ("icp_number", "ICP 备案号", "ICP number")],
         DocKind::AppListing => &[("app_name", "应用名称", "app name"), ("developer", "开发者", "developer")],
         DocKind::AuthorizationLetter => &[],
@@ -682,7 +718,10 @@ pub fn missing_warnings(kind: DocKind, reading: &Reading) -> Vec<Text> {
         .iter()
         .filter(|(key, _, _)| reading.field(key).is_none())
         .map(|(_, zh, en)| {
-            Text::new(format!("未能读出“{zh}”：请换一张更清晰的图片，或手动确认"), format!("could not read the {en}: use a clearer image or confirm it by hand"))
+            Text::new(
+                format!("未能读出“{zh}”：请换一张更清晰的图片，或手动确认"),
+                format!("could not read the {en}: use a clearer image or confirm it by hand"),
+            )
         })
         .collect()
 }

@@ -13,7 +13,7 @@ use crate::case::{ApplicantKind, CaseData, SignatureUse, Vendor};
 use crate::error::{Error, Result};
 use crate::font::Fonts;
 use crate::i18n::Text;
-use crate::pdf::{Align, Layout, Style, GREY};
+use crate::pdf::{Align, GREY, Layout, Style};
 use crate::profile::VendorProfile;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -120,7 +120,10 @@ pub fn authorization_letter(case: &CaseData, profile: &VendorProfile, options: &
     let vendor = &profile.name.zh;
     let cite = profile.cite(&rule.source);
     let signature = case.signature.as_ref().ok_or_else(|| {
-        Error::input("案卷没有填写签名（[signature]），无法生成授权委托书", "the case has no [signature]: nothing to authorise")
+        Error::input(
+            "案卷没有填写签名（[signature]），无法生成授权委托书",
+            "the case has no [signature]: nothing to authorise",
+        )
     })?;
     if signature.usage != SignatureUse::ThirdParty {
         return Err(Error::input(
@@ -131,14 +134,22 @@ pub fn authorization_letter(case: &CaseData, profile: &VendorProfile, options: &
     if !rule.accepted || !rule.applicant_kinds.contains(&case.applicant.kind) {
         return Err(Error::input(
             format!("{vendor}不接受{}申请他用签名（{cite}）", case.applicant.kind.label().zh),
-            format!("{} does not take third-party signatures from {} applicants ({cite})", profile.name.en, case.applicant.kind.as_str()),
+            format!(
+                "{} does not take third-party signatures from {} applicants ({cite})",
+                profile.name.en,
+                case.applicant.kind.as_str()
+            ),
         ));
     }
     let signatures = signature_list(case, options);
     if let Some(max) = rule.max_signatures.filter(|max| signatures.len() > *max as usize) {
         return Err(Error::input(
             format!("{vendor}一份授权委托书最多授权 {max} 个签名，这里有 {} 个（{cite}）", signatures.len()),
-            format!("{} allows at most {max} signatures per letter; this one has {} ({cite})", profile.name.en, signatures.len()),
+            format!(
+                "{} allows at most {max} signatures per letter; this one has {} ({cite})",
+                profile.name.en,
+                signatures.len()
+            ),
         ));
     }
     let (from, to) = validity(options);
@@ -153,7 +164,10 @@ pub fn authorization_letter(case: &CaseData, profile: &VendorProfile, options: &
         if to < shortest {
             return Err(Error::input(
                 format!("{vendor}要求授权有效期不少于 {months} 个月：{from} 至 {to} 不够，至少到 {shortest}（{cite}）"),
-                format!("{} requires at least {months} months of validity: {from} to {to} is shorter; extend it to {shortest} ({cite})", profile.name.en),
+                format!(
+                    "{} requires at least {months} months of validity: {from} to {to} is shorter; extend it to {shortest} ({cite})",
+                    profile.name.en
+                ),
             ));
         }
     }
@@ -291,11 +305,17 @@ pub fn fill(template: &str, values: &BTreeMap<&'static str, String>) -> Result<L
             Some("centre") | Some("center") => Block::Centre(text),
             Some("right") => Block::Right(text),
             Some("small") => Block::Small(text),
-            Some("boxes") => Block::Boxes(text.split('|').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()),
+            Some("boxes") => {
+                Block::Boxes(text.split('|').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
+            }
             Some(other) => {
                 return Err(Error::input(
-                    format!("模板第 {number} 行：不认识的排版指令 @{other}（可用：@title @heading @centre @right @small @boxes @source @comment；行首写 @@ 表示字面的 @）"),
-                    format!("template line {number}: unknown layout line @{other} (known: @title @heading @centre @right @small @boxes @source @comment; start a line with @@ for a literal @)"),
+                    format!(
+                        "模板第 {number} 行：不认识的排版指令 @{other}（可用：@title @heading @centre @right @small @boxes @source @comment；行首写 @@ 表示字面的 @）"
+                    ),
+                    format!(
+                        "template line {number}: unknown layout line @{other} (known: @title @heading @centre @right @small @boxes @source @comment; start a line with @@ for a literal @)"
+                    ),
                 ));
             }
         };
@@ -327,7 +347,12 @@ fn placeholder(key: &str) -> Option<&'static Placeholder> {
 
 /// Replaces each `{{key}}` in `text`; a key without a value is recorded in `unfilled` and left
 /// as written so the other lines can still be checked.
-fn substitute(text: &str, line: usize, values: &BTreeMap<&'static str, String>, unfilled: &mut Vec<Unfilled>) -> Result<String> {
+fn substitute(
+    text: &str,
+    line: usize,
+    values: &BTreeMap<&'static str, String>,
+    unfilled: &mut Vec<Unfilled>,
+) -> Result<String> {
     let mut out = String::new();
     let mut rest = text;
     while let Some(open) = rest.find("{{") {
@@ -362,7 +387,10 @@ fn unfilled_error(unfilled: &[Unfilled]) -> Error {
         match u.known {
             Some(p) => {
                 zh.push(format!("第 {} 行的占位符 {{{{{}}}}} 无法填写：案卷缺少 {}", u.line, u.key, p.from));
-                en.push(format!("line {}: placeholder {{{{{}}}}} cannot be filled: the case has no {}", u.line, u.key, p.from));
+                en.push(format!(
+                    "line {}: placeholder {{{{{}}}}} cannot be filled: the case has no {}",
+                    u.line, u.key, p.from
+                ));
             }
             None => {
                 zh.push(format!("第 {} 行的占位符 {{{{{}}}}} 不认识", u.line, u.key));
@@ -375,7 +403,10 @@ fn unfilled_error(unfilled: &[Unfilled]) -> Error {
         zh.push(format!("可用的占位符：{}", known.join("、")));
         en.push(format!("known placeholders: {}", known.join(", ")));
     }
-    Error::input(format!("模板无法填写：{}", zh.join("；")), format!("the template cannot be filled: {}", en.join("; ")))
+    Error::input(
+        format!("模板无法填写：{}", zh.join("；")),
+        format!("the template cannot be filled: {}", en.join("; ")),
+    )
 }
 
 /// Lays a letter out on A4 pages.
@@ -410,7 +441,12 @@ pub fn printed_text(letter: &Letter) -> String {
     let mut out = String::new();
     for block in &letter.blocks {
         match block {
-            Block::Title(t) | Block::Heading(t) | Block::Paragraph(t) | Block::Centre(t) | Block::Right(t) | Block::Small(t) => {
+            Block::Title(t)
+            | Block::Heading(t)
+            | Block::Paragraph(t)
+            | Block::Centre(t)
+            | Block::Right(t)
+            | Block::Small(t) => {
                 out.push_str(t);
                 out.push('\n');
             }
@@ -434,18 +470,21 @@ mod tests {
 
     #[test]
     fn fixed_text_is_kept_and_aliases_fill() {
-        let letter = fill("@title 授权书\n　　兹授权{{ applicant_name }}使用「{{签名}}」。\n\n@@开头", &values_of(&[
-            ("applicant_name", "甲公司"),
-            ("signatures", "云帆网络"),
-        ]))
+        let letter = fill(
+            "@title 授权书\n　　兹授权{{ applicant_name }}使用「{{签名}}」。\n\n@@开头",
+            &values_of(&[("applicant_name", "甲公司"), ("signatures", "云帆网络")]),
+        )
         .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(letter.title, "授权书");
-        assert_eq!(letter.blocks, vec![
-            Block::Title("授权书".into()),
-            Block::Paragraph("　　兹授权甲公司使用「云帆网络」。".into()),
-            Block::Gap,
-            Block::Paragraph("@开头".into()),
-        ]);
+        assert_eq!(
+            letter.blocks,
+            vec![
+                Block::Title("授权书".into()),
+                Block::Paragraph("　　兹授权甲公司使用「云帆网络」。".into()),
+                Block::Gap,
+                Block::Paragraph("@开头".into()),
+            ]
+        );
     }
 
     #[test]

@@ -193,7 +193,9 @@ pub fn generate_document(
     let fonts = font::cjk()?;
     let case = store.case(id)?;
     let letter_vendor = || {
-        vendor.ok_or_else(|| Error::input("信函须指定 --vendor（各厂商的模板不同）", "letters need --vendor (each vendor has its own)"))
+        vendor.ok_or_else(|| {
+            Error::input("信函须指定 --vendor（各厂商的模板不同）", "letters need --vendor (each vendor has its own)")
+        })
     };
     let (layout, mut warnings, printed) = match kind {
         DocumentKind::AuthorizationLetter | DocumentKind::CommitmentLetter => {

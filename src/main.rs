@@ -16,8 +16,8 @@ use qualkit::icp::{FilingType, IcpEvent, IcpPlan, IcpTracker, MessageStatus, Res
 use qualkit::ident::{self, IdKind, Validation};
 use qualkit::lint::{self, SignatureContext, TemplateInput};
 use qualkit::ocr::FileResult;
-use qualkit::reading::DocKind;
 use qualkit::profile::VendorProfile;
+use qualkit::reading::DocKind;
 use qualkit::requirements::{CheckReport, Finding, Severity, Status};
 use qualkit::store::{Case, CaseSummary};
 use qualkit::{Error, Lang, Store};
@@ -380,7 +380,10 @@ fn prepare_command(args: &PrepareArgs, lang: Lang) -> qualkit::Result<Output> {
     let role = Role::parse(&args.role).ok_or_else(|| Error::input("未知的材料类型", "unknown role"))?;
     let profile = VendorProfile::get(vendor)?;
     let options = upload::FitOptions {
-        watermark: args.watermark.as_ref().map(|t| if t.is_empty() { upload::default_watermark(profile) } else { t.clone() }),
+        watermark: args
+            .watermark
+            .as_ref()
+            .map(|t| if t.is_empty() { upload::default_watermark(profile) } else { t.clone() }),
     };
     std::fs::create_dir_all(&args.out).map_err(|e| Error::io(&args.out, e))?;
     let mut taken: Vec<String> = Vec::new();
@@ -396,7 +399,12 @@ fn prepare_command(args: &PrepareArgs, lang: Lang) -> qualkit::Result<Output> {
             let mut n = 1;
             while taken.contains(&name) {
                 n += 1;
-                name = upload::safe_file_name(&format!("{stem}-{n}"), &fitted.extension, profile, &format!("{}-{n}", role.as_str()));
+                name = upload::safe_file_name(
+                    &format!("{stem}-{n}"),
+                    &fitted.extension,
+                    profile,
+                    &format!("{}-{n}", role.as_str()),
+                );
             }
             taken.push(name.clone());
             let path = args.out.join(&name);
@@ -439,7 +447,8 @@ fn doc_command(args: &DocArgs, mut store: Store, lang: Lang) -> qualkit::Result<
         _ => qualkit::DocumentKind::ReviewReport,
     };
     let vendor = args.vendor.as_deref().and_then(Vendor::parse);
-    let mut options = qualkit::letter::LetterOptions::new(args.date.unwrap_or_else(|| chrono::Local::now().date_naive()));
+    let mut options =
+        qualkit::letter::LetterOptions::new(args.date.unwrap_or_else(|| chrono::Local::now().date_naive()));
     options.valid_from = args.valid_from;
     options.valid_to = args.valid_to;
     options.extra_signatures = args.signatures.clone();
@@ -447,8 +456,14 @@ fn doc_command(args: &DocArgs, mut store: Store, lang: Lang) -> qualkit::Result<
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         let text = String::from_utf8(bytes).map_err(|_| {
             Error::input(
-                format!("模板 {} 不是 UTF-8 文本（可能是 GBK 编码或 Word 文件）：请另存为 UTF-8 纯文本", path.display()),
-                format!("the template {} is not UTF-8 text (GBK, or a Word file?): save it as UTF-8 plain text", path.display()),
+                format!(
+                    "模板 {} 不是 UTF-8 文本（可能是 GBK 编码或 Word 文件）：请另存为 UTF-8 纯文本",
+                    path.display()
+                ),
+                format!(
+                    "the template {} is not UTF-8 text (GBK, or a Word file?): save it as UTF-8 plain text",
+                    path.display()
+                ),
             )
         })?;
         options.template = Some(text.trim_start_matches('\u{feff}').to_string());
@@ -561,7 +576,8 @@ fn ocr_command(kind: &str, files: &[PathBuf], lang: Lang) -> qualkit::Result<Out
                         .collect();
                     text.push_str(&format!("  {key:<20}{}\n", field.value));
                     if !field.uncertain.is_empty() {
-                        let note = if lang == Lang::Zh { "← 不确定，请核对" } else { "← unsure, please confirm" };
+                        let note =
+                            if lang == Lang::Zh { "← 不确定，请核对" } else { "← unsure, please confirm" };
                         text.push_str(&format!("  {:<20}{}  {note}\n", "", marks.trim_end()));
                     }
                 }
@@ -655,7 +671,8 @@ fn case_command(command: &CaseCommand, mut store: Store, lang: Lang) -> qualkit:
         CaseCommand::Export { id, vendor, out, force, date } => {
             use qualkit::export::{ExportOptions, Outcome};
             let vendor = Vendor::parse(vendor).ok_or_else(|| Error::input("未知的厂商", "unknown vendor"))?;
-            let options = ExportOptions { force: *force, date: date.unwrap_or_else(|| chrono::Local::now().date_naive()) };
+            let options =
+                ExportOptions { force: *force, date: date.unwrap_or_else(|| chrono::Local::now().date_naive()) };
             match qualkit::export::export_case(&mut store, id, vendor, out, &options)? {
                 Outcome::Written { path, manifest } => {
                     let path = path.display().to_string();
@@ -664,7 +681,14 @@ fn case_command(command: &CaseCommand, mut store: Store, lang: Lang) -> qualkit:
                         text.push_str(&format!("  {}  {}\n", file.path, qualkit::upload::size_text(file.bytes)));
                     }
                     if manifest.forced {
-                        text.push_str(&format!("  ! {}\n", pick(lang, "有阻断问题，已按 --force 导出并记入 manifest.json", "blocking findings remain; exported with --force and recorded in manifest.json")));
+                        text.push_str(&format!(
+                            "  ! {}\n",
+                            pick(
+                                lang,
+                                "有阻断问题，已按 --force 导出并记入 manifest.json",
+                                "blocking findings remain; exported with --force and recorded in manifest.json"
+                            )
+                        ));
                     }
                     for note in &manifest.notes {
                         text.push_str(&format!("  ! {}\n", note.get(lang)));
@@ -673,8 +697,17 @@ fn case_command(command: &CaseCommand, mut store: Store, lang: Lang) -> qualkit:
                     Ok(Output { json, text, exit: Exit::Fine })
                 }
                 Outcome::Refused { report } => {
-                    let mut text = format!("{}\n", pick(lang, "有阻断问题，未导出（可用 --force 强制导出）：", "not exported: blocking findings remain (--force exports anyway):"));
-                    for item in report.checklist.iter().filter(|i| matches!(i.status, Status::Missing | Status::Invalid)) {
+                    let mut text = format!(
+                        "{}\n",
+                        pick(
+                            lang,
+                            "有阻断问题，未导出（可用 --force 强制导出）：",
+                            "not exported: blocking findings remain (--force exports anyway):"
+                        )
+                    );
+                    for item in
+                        report.checklist.iter().filter(|i| matches!(i.status, Status::Missing | Status::Invalid))
+                    {
                         text.push_str(&format!("  ○ {} — {}\n", item.label.get(lang), item.why.get(lang)));
                     }
                     for f in report.findings.iter().filter(|f| f.severity == Severity::Block) {
@@ -695,7 +728,11 @@ fn case_command(command: &CaseCommand, mut store: Store, lang: Lang) -> qualkit:
                 }
             }
             let report = qualkit::check_case(&store, id, vendor)?;
-            Ok(Output { json: to_json(&report)?, text: check_text(&report, lang), exit: Exit::failed_if(!report.all_ready()) })
+            Ok(Output {
+                json: to_json(&report)?,
+                text: check_text(&report, lang),
+                exit: Exit::failed_if(!report.all_ready()),
+            })
         }
     }
 }
@@ -718,7 +755,6 @@ fn no_plan(id: &str) -> Error {
 fn to_json<T: Serialize>(value: &T) -> qualkit::Result<serde_json::Value> {
     serde_json::to_value(value).map_err(|e| Error::input(e.to_string(), e.to_string()))
 }
-
 
 // --- readable reports --------------------------------------------------------------------
 

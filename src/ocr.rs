@@ -111,7 +111,9 @@ impl Slot {
 fn load(language: &str) -> Result<Tesseract> {
     let missing = |detail: String| {
         Error::input(
-            format!("无法启动 Tesseract OCR（语言 {language}）：{detail}。请安装 tesseract-ocr 和 tesseract-ocr-chi-sim。"),
+            format!(
+                "无法启动 Tesseract OCR（语言 {language}）：{detail}。请安装 tesseract-ocr 和 tesseract-ocr-chi-sim。"
+            ),
             format!(
                 "cannot start Tesseract OCR (language {language}): {detail}. Install tesseract-ocr and tesseract-ocr-chi-sim."
             ),
@@ -205,7 +207,8 @@ impl Engine {
         let crop = with_margin(&crop);
         match field.key {
             "uscc" => {
-                let tsv = recognise(&mut self.codes, &crop, PageSegMode::PsmSingleLine, Some(crate::ident::USCC_CHARSET))?;
+                let tsv =
+                    recognise(&mut self.codes, &crop, PageSegMode::PsmSingleLine, Some(crate::ident::USCC_CHARSET))?;
                 let second: String = parse_tsv(&tsv, (0, 0)).iter().map(Line::text).collect();
                 layout::settle_uscc(field, &second, warnings);
             }
@@ -334,9 +337,7 @@ pub fn limit_openmp_threads() {
             return;
         }
         let Ok(exe) = std::env::current_exe() else { return };
-        let _exec_failed = std::process::Command::new(exe)
-            .args(std::env::args_os().skip(1))
-            .env("OMP_THREAD_LIMIT", "1")
-            .exec();
+        let _exec_failed =
+            std::process::Command::new(exe).args(std::env::args_os().skip(1)).env("OMP_THREAD_LIMIT", "1").exec();
     }
 }

@@ -112,9 +112,30 @@ type Line = (f32, Vec<Span>);
 #[derive(Clone)]
 enum Item {
     /// `y` is the baseline.
-    Text { x: f32, y: f32, size: f32, bold: bool, colour: Rgb, text: String },
-    Rect { x: f32, y: f32, w: f32, h: f32, stroke: Option<Rgb>, fill: Option<Rgb>, dashed: bool },
-    Picture { x: f32, y: f32, w: f32, h: f32, picture: Picture },
+    Text {
+        x: f32,
+        y: f32,
+        size: f32,
+        bold: bool,
+        colour: Rgb,
+        text: String,
+    },
+    Rect {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        stroke: Option<Rgb>,
+        fill: Option<Rgb>,
+        dashed: bool,
+    },
+    Picture {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        picture: Picture,
+    },
 }
 
 /// Pages being filled from the top; `y` is the cursor, in points from the top edge.
@@ -194,10 +215,8 @@ impl Layout {
             .zip(widths)
             .map(|((spans, style), width)| (self.wrap(spans, *width, *style), *style))
             .collect();
-        let height = wrapped
-            .iter()
-            .map(|(lines, style)| lines.len().max(1) as f32 * style.line_height())
-            .fold(0.0, f32::max);
+        let height =
+            wrapped.iter().map(|(lines, style)| lines.len().max(1) as f32 * style.line_height()).fold(0.0, f32::max);
         self.ensure(height);
         let mut x = MARGIN;
         for ((lines, style), width) in wrapped.iter().zip(widths) {
@@ -225,15 +244,7 @@ impl Layout {
         let w = (self.width() - gap * (count - 1.0)) / count;
         for (i, text) in captions.iter().enumerate() {
             let (x, y) = (MARGIN + i as f32 * (w + gap), self.y);
-            self.current().push(Item::Rect {
-                x,
-                y,
-                w,
-                h: height,
-                stroke: Some(GREY),
-                fill: None,
-                dashed: true,
-            });
+            self.current().push(Item::Rect { x, y, w, h: height, stroke: Some(GREY), fill: None, dashed: true });
             let line = vec![Span::new(*text, GREY)];
             self.place_line(&line, x, self.y + height + 4.0, w, caption.aligned(Align::Centre));
         }
@@ -369,7 +380,12 @@ fn colour(c: Rgb) -> krilla::paint::Paint {
     rgb::Color::new(c.0, c.1, c.2).into()
 }
 
-fn draw(surface: &mut krilla::surface::Surface<'_>, item: &Item, regular: &krilla::text::Font, bold: &krilla::text::Font) -> Result<()> {
+fn draw(
+    surface: &mut krilla::surface::Surface<'_>,
+    item: &Item,
+    regular: &krilla::text::Font,
+    bold: &krilla::text::Font,
+) -> Result<()> {
     match item {
         Item::Text { x, y, size, bold: is_bold, colour: c, text } => {
             surface.set_fill(Some(Fill { paint: colour(*c), ..Default::default() }));
@@ -399,8 +415,9 @@ fn draw(surface: &mut krilla::surface::Surface<'_>, item: &Item, regular: &krill
         }
         Item::Picture { x, y, w, h, picture } => {
             let image = match picture {
-                Picture::Jpeg(bytes) => krilla::image::Image::from_jpeg(bytes.clone().into(), true)
-                    .map_err(|e| pdf_error(&e))?,
+                Picture::Jpeg(bytes) => {
+                    krilla::image::Image::from_jpeg(bytes.clone().into(), true).map_err(|e| pdf_error(&e))?
+                }
                 Picture::Rgba { pixels, width, height } => {
                     krilla::image::Image::from_rgba8(pixels.clone(), *width, *height)
                 }

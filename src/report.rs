@@ -22,9 +22,15 @@ const THUMB_PIXELS: u32 = 600;
 /// Identity documents are shown smaller, so their numbers cannot be read off the report.
 const ID_THUMB_PIXELS: u32 = 160;
 
-
 /// Lays out the report of case `case` checked as `report`.
-pub fn review_report(store: &Store, case: &Case, report: &CheckReport, lang: Lang, date: NaiveDate, fonts: Fonts) -> Result<Layout> {
+pub fn review_report(
+    store: &Store,
+    case: &Case,
+    report: &CheckReport,
+    lang: Lang,
+    date: NaiveDate,
+    fonts: Fonts,
+) -> Result<Layout> {
     let title = t(lang, "短信资质审核报告", "SMS qualification review");
     let mut page = Layout::new(fonts, format!("{title} — {}", case.data.applicant.name));
     page.paragraph(&title, Style::title());
@@ -59,9 +65,8 @@ pub fn review_report(store: &Store, case: &Case, report: &CheckReport, lang: Lan
 fn summary(page: &mut Layout, case: &Case, lang: Lang) {
     let data = &case.data;
     let applicant = &data.applicant;
-    let mut rows: Vec<(String, String)> = vec![
-        (t(lang, "申请方", "Applicant"), format!("{}（{}）", applicant.name, applicant.kind.label().get(lang))),
-    ];
+    let mut rows: Vec<(String, String)> =
+        vec![(t(lang, "申请方", "Applicant"), format!("{}（{}）", applicant.name, applicant.kind.label().get(lang)))];
     let mut push = |label: String, value: Option<String>| {
         if let Some(value) = value.filter(|v| !v.trim().is_empty()) {
             rows.push((label, value));
@@ -89,7 +94,10 @@ fn summary(page: &mut Layout, case: &Case, lang: Lang) {
         push(t(lang, "应用场景", "Scenario"), l.scenario.clone());
     }
     for template in &data.templates {
-        push(format!("{}{}", t(lang, "模板·", "Template · "), template.kind.label().get(lang)), Some(template.text.clone()));
+        push(
+            format!("{}{}", t(lang, "模板·", "Template · "), template.kind.label().get(lang)),
+            Some(template.text.clone()),
+        );
     }
     let vendors: Vec<&str> = data.vendors.iter().map(|v| v.as_str()).collect();
     push(t(lang, "目标厂商", "Vendors"), (!vendors.is_empty()).then(|| vendors.join("、")));
@@ -194,7 +202,14 @@ fn is_identity(role: Role) -> bool {
 }
 
 /// One material: the thumbnail on the left, the fields read on the right.
-fn material_entry(page: &mut Layout, store: &Store, material: &Material, reading: Option<&Reading>, findings: &[&Finding], lang: Lang) {
+fn material_entry(
+    page: &mut Layout,
+    store: &Store,
+    material: &Material,
+    reading: Option<&Reading>,
+    findings: &[&Finding],
+    lang: Lang,
+) {
     let mismatches: Vec<&Finding> = findings
         .iter()
         .copied()
@@ -231,11 +246,23 @@ fn material_entry(page: &mut Layout, store: &Store, material: &Material, reading
             } else {
                 format!("{}（{}）", t(lang, "不识别此类文件", "not a kind qualkit reads"), material.mime)
             };
-            page.row(&[blank(), (vec![Span::new(why, GREY)], Style::small()), blank()], &[text_x - 4.0, column, 0.0], 4.0);
+            page.row(
+                &[blank(), (vec![Span::new(why, GREY)], Style::small()), blank()],
+                &[text_x - 4.0, column, 0.0],
+                4.0,
+            );
         }
         Some(reading) if reading.fields.is_empty() => {
-            let why = t(lang, "没有读到任何字段：请换一张更清晰的图片，或用 qualkit case confirm 录入", "no field could be read: use a clearer image, or enter the values with qualkit case confirm");
-            page.row(&[blank(), (vec![Span::new(why, AMBER)], Style::small()), blank()], &[text_x - 4.0, column, 0.0], 4.0);
+            let why = t(
+                lang,
+                "没有读到任何字段：请换一张更清晰的图片，或用 qualkit case confirm 录入",
+                "no field could be read: use a clearer image, or enter the values with qualkit case confirm",
+            );
+            page.row(
+                &[blank(), (vec![Span::new(why, AMBER)], Style::small()), blank()],
+                &[text_x - 4.0, column, 0.0],
+                4.0,
+            );
         }
         Some(reading) => {
             // In the order the document prints them, then any others.
@@ -306,7 +333,12 @@ fn diff_spans(finding: &Finding, lang: Lang) -> Vec<Span> {
 
 /// A JPEG thumbnail with the boxes of the fields read (red where the value differs from the
 /// case), and its aspect ratio; `None` for files that are not images.
-fn thumbnail(store: &Store, material: &Material, reading: Option<&Reading>, mismatches: &[&Finding]) -> Option<(Picture, f32)> {
+fn thumbnail(
+    store: &Store,
+    material: &Material,
+    reading: Option<&Reading>,
+    mismatches: &[&Finding],
+) -> Option<(Picture, f32)> {
     if !material.mime.starts_with("image/") {
         return None;
     }

@@ -29,7 +29,8 @@ pub fn decode_image(bytes: &[u8], path: &Path) -> Result<(image::DynamicImage, b
             format!("cannot read the image {}: {detail}", path.display()),
         )
     };
-    let mut reader = ImageReader::new(std::io::Cursor::new(bytes)).with_guessed_format().map_err(|e| Error::io(path, e))?;
+    let mut reader =
+        ImageReader::new(std::io::Cursor::new(bytes)).with_guessed_format().map_err(|e| Error::io(path, e))?;
     // The JPEG decoder fills a cut-off file with grey instead of failing; a half-copied scan
     // would then be read as if whole. A JPEG ends with its EOI marker (FF D9).
     if reader.format() == Some(image::ImageFormat::Jpeg) && !jpeg_is_complete(bytes) {
@@ -298,10 +299,12 @@ fn skew_degrees(grey: &GrayImage) -> f32 {
         }
         // Sharp edges between text rows and the gaps between them; unlike the plain variance,
         // this does not grow as the projection merely narrows.
-        rows.windows(2).map(|pair| match pair {
-            [a, b] => (a - b) * (a - b),
-            _ => 0,
-        }).sum::<i64>()
+        rows.windows(2)
+            .map(|pair| match pair {
+                [a, b] => (a - b) * (a - b),
+                _ => 0,
+            })
+            .sum::<i64>()
     };
     let mut best = (0.0f32, score(0.0));
     let mut degrees = -MAX_SKEW_DEGREES;
@@ -327,7 +330,8 @@ fn text_line_height(grey: &GrayImage) -> Option<f32> {
         // A glyph has rows without ink between its strokes (二, 三): a run ends after a few.
         let (mut run, mut blank) = (0u32, 0u32);
         for y in 0..=h {
-            let dark = if y < h { (left..right).filter(|&x| grey.get_pixel(x, y).0[0] < 160).count() as u32 } else { 0 };
+            let dark =
+                if y < h { (left..right).filter(|&x| grey.get_pixel(x, y).0[0] < 160).count() as u32 } else { 0 };
             // Text rows are partly inked; a rule or a filled box inks most of the strip.
             if dark >= 2 && dark * 10 < (right - left) * 6 {
                 run += blank + 1;

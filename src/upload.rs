@@ -81,13 +81,27 @@ pub fn fit_for_vendor(path: &Path, role: Role, profile: &VendorProfile, options:
     if !format_ok {
         changes.push(Text::new(
             format!("{}不收 {extension} 格式，已转为 JPEG（{}）", profile.name.zh, profile.cite(&rules.formats.source)),
-            format!("{} does not take {extension} files; converted to JPEG ({})", profile.name.en, profile.cite(&rules.formats.source)),
+            format!(
+                "{} does not take {extension} files; converted to JPEG ({})",
+                profile.name.en,
+                profile.cite(&rules.formats.source)
+            ),
         ));
     }
     if original.len() as u64 > max {
         changes.push(Text::new(
-            format!("文件 {} 超过{}的上限 {}，已压缩（{cite}）", size_text(original.len() as u64), profile.name.zh, size_text(max)),
-            format!("the file ({}) is over {}'s limit of {}; compressed ({cite})", size_text(original.len() as u64), profile.name.en, size_text(max)),
+            format!(
+                "文件 {} 超过{}的上限 {}，已压缩（{cite}）",
+                size_text(original.len() as u64),
+                profile.name.zh,
+                size_text(max)
+            ),
+            format!(
+                "the file ({}) is over {}'s limit of {}; compressed ({cite})",
+                size_text(original.len() as u64),
+                profile.name.en,
+                size_text(max)
+            ),
         ));
     }
     if has_exif {
@@ -129,30 +143,62 @@ pub fn fit_for_vendor(path: &Path, role: Role, profile: &VendorProfile, options:
         )
     })?;
     if (width, height) != (rgb.width(), rgb.height()) {
-        changes.push(Text::new(
-            format!("缩小到 {width}×{height} 像素"),
-            format!("scaled down to {width}×{height} px"),
-        ));
+        changes.push(Text::new(format!("缩小到 {width}×{height} 像素"), format!("scaled down to {width}×{height} px")));
     }
     Ok(Fitted { bytes, extension: "jpg".to_string(), width, height, unchanged: false, changes })
 }
 
 /// A PDF is passed through where the vendor takes PDF for this role (Huawei's letters); it is
 /// never rasterised here.
-fn pdf_as_is(path: &Path, original: Vec<u8>, accepted: &[&String], max: u64, profile: &VendorProfile) -> Result<Fitted> {
+fn pdf_as_is(
+    path: &Path,
+    original: Vec<u8>,
+    accepted: &[&String],
+    max: u64,
+    profile: &VendorProfile,
+) -> Result<Fitted> {
     if !accepted.iter().any(|a| *a == "pdf") {
         return Err(Error::input(
-            format!("{}此处只收图片（{}），{} 是 PDF：请扫描或截图成 JPG/PNG", profile.name.zh, join(accepted), path.display()),
-            format!("{} takes only images here ({}), and {} is a PDF: scan or capture it as JPG/PNG", profile.name.en, join(accepted), path.display()),
+            format!(
+                "{}此处只收图片（{}），{} 是 PDF：请扫描或截图成 JPG/PNG",
+                profile.name.zh,
+                join(accepted),
+                path.display()
+            ),
+            format!(
+                "{} takes only images here ({}), and {} is a PDF: scan or capture it as JPG/PNG",
+                profile.name.en,
+                join(accepted),
+                path.display()
+            ),
         ));
     }
     if original.len() as u64 > max {
         return Err(Error::input(
-            format!("PDF {} 有 {}，超过{}的上限 {}", path.display(), size_text(original.len() as u64), profile.name.zh, size_text(max)),
-            format!("the PDF {} is {}, over {}'s limit of {}", path.display(), size_text(original.len() as u64), profile.name.en, size_text(max)),
+            format!(
+                "PDF {} 有 {}，超过{}的上限 {}",
+                path.display(),
+                size_text(original.len() as u64),
+                profile.name.zh,
+                size_text(max)
+            ),
+            format!(
+                "the PDF {} is {}, over {}'s limit of {}",
+                path.display(),
+                size_text(original.len() as u64),
+                profile.name.en,
+                size_text(max)
+            ),
         ));
     }
-    Ok(Fitted { bytes: original, extension: "pdf".to_string(), width: 0, height: 0, unchanged: true, changes: Vec::new() })
+    Ok(Fitted {
+        bytes: original,
+        extension: "pdf".to_string(),
+        width: 0,
+        height: 0,
+        unchanged: true,
+        changes: Vec::new(),
+    })
 }
 
 fn join(formats: &[&String]) -> String {
@@ -222,7 +268,10 @@ fn watermark(rgb: &mut RgbImage, text: &str) -> Result<()> {
     let fonts = font::cjk()?;
     let face = &fonts.regular;
     let font = FontRef::try_from_slice_and_index(&face.data, face.index).map_err(|_| {
-        Error::input(format!("字体 {} 无法绘制水印", face.family), format!("the font {} cannot draw the watermark", face.family))
+        Error::input(
+            format!("字体 {} 无法绘制水印", face.family),
+            format!("the font {} cannot draw the watermark", face.family),
+        )
     })?;
     let (w, h) = (rgb.width(), rgb.height());
     let px = (w.min(h) as f32 / 16.0).max(18.0);
@@ -276,7 +325,9 @@ pub fn safe_file_name(stem: &str, extension: &str, profile: &VendorProfile, fall
     let mut name: String = stem
         .nfkc()
         .map(|c| if c.is_whitespace() { '-' } else { c })
-        .filter(|c| !crate::case::is_hidden_char(*c) && !NAME_CHARS_REFUSED.contains(*c) && !NAME_CHARS_DROPPED.contains(*c))
+        .filter(|c| {
+            !crate::case::is_hidden_char(*c) && !NAME_CHARS_REFUSED.contains(*c) && !NAME_CHARS_DROPPED.contains(*c)
+        })
         .filter(|c| !ascii || c.is_ascii_alphanumeric() || "-_.".contains(*c))
         .collect();
     // No hidden files, no "..", no runs of separators.

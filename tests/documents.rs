@@ -65,7 +65,10 @@ impl Env {
 }
 
 fn third_party(toml: String) -> String {
-    toml.replace("use = \"self\"", &format!("use = \"third-party\"\nowner = \"{OWNER}\"\nowner_uscc = \"{OWNER_USCC}\""))
+    toml.replace(
+        "use = \"self\"",
+        &format!("use = \"third-party\"\nowner = \"{OWNER}\"\nowner_uscc = \"{OWNER_USCC}\""),
+    )
 }
 
 fn tool(program: &str, args: &[&str]) -> String {
@@ -110,8 +113,17 @@ fn authorization_letter_prints_the_case_exactly_in_an_embedded_subset() {
     let id = env.import("case", third_party, None);
     let pdf = env.out("aliyun.pdf");
     let (code, v, err) = env.json(&[
-        "doc", "authorization-letter", &id, "--vendor", "aliyun", "--out", pdf.to_str().unwrap(),
-        "--date", "2026-11-22", "--signature", "云帆科技",
+        "doc",
+        "authorization-letter",
+        &id,
+        "--vendor",
+        "aliyun",
+        "--out",
+        pdf.to_str().unwrap(),
+        "--date",
+        "2026-11-22",
+        "--signature",
+        "云帆科技",
     ]);
     assert_eq!(code, 0, "{v} {err}");
     assert_eq!(v["pages"], 1);
@@ -141,8 +153,17 @@ fn authorization_letter_prints_the_case_exactly_in_an_embedded_subset() {
     // The same case and date give the same bytes (bundles of issue 6 must be reproducible).
     let again = env.out("again.pdf");
     let (code, _, _) = env.json(&[
-        "doc", "authorization-letter", &id, "--vendor", "aliyun", "--out", again.to_str().unwrap(),
-        "--date", "2026-11-22", "--signature", "云帆科技",
+        "doc",
+        "authorization-letter",
+        &id,
+        "--vendor",
+        "aliyun",
+        "--out",
+        again.to_str().unwrap(),
+        "--date",
+        "2026-11-22",
+        "--signature",
+        "云帆科技",
     ]);
     assert_eq!(code, 0);
     assert_eq!(std::fs::read(&again).unwrap(), std::fs::read(&pdf).unwrap());
@@ -155,7 +176,15 @@ fn every_vendor_has_a_letter_whose_fixed_text_prints_unchanged() {
     for vendor in ["aliyun", "tencent", "huawei", "volcengine", "baidu"] {
         let pdf = env.out(&format!("{vendor}.pdf"));
         let (code, v, err) = env.json(&[
-            "doc", "authorization-letter", &id, "--vendor", vendor, "--out", pdf.to_str().unwrap(), "--date", "2026-11-22",
+            "doc",
+            "authorization-letter",
+            &id,
+            "--vendor",
+            vendor,
+            "--out",
+            pdf.to_str().unwrap(),
+            "--date",
+            "2026-11-22",
         ]);
         assert_eq!(code, 0, "{vendor}: {v} {err}");
         let printed = squeeze(&text_of(&pdf));
@@ -173,7 +202,9 @@ fn every_vendor_has_a_letter_whose_fixed_text_prints_unchanged() {
                 if piece.is_empty() {
                     continue;
                 }
-                let found = printed[at..].find(&piece).unwrap_or_else(|| panic!("{vendor}: «{piece}» not printed after {at}: {printed}"));
+                let found = printed[at..]
+                    .find(&piece)
+                    .unwrap_or_else(|| panic!("{vendor}: «{piece}» not printed after {at}: {printed}"));
                 at += found + piece.len();
             }
         }
@@ -206,9 +237,21 @@ fn a_vendor_template_is_filled_without_changing_its_fixed_text() {
     std::fs::write(&template_path, &template).unwrap();
     let pdf = env.out("filled.pdf");
     let (code, v, err) = env.json(&[
-        "doc", "authorization-letter", &id, "--vendor", "huawei", "--out", pdf.to_str().unwrap(),
-        "--template", template_path.to_str().unwrap(), "--date", "2026-11-22",
-        "--valid-from", "2026-12-01", "--valid-to", "2027-06-01",
+        "doc",
+        "authorization-letter",
+        &id,
+        "--vendor",
+        "huawei",
+        "--out",
+        pdf.to_str().unwrap(),
+        "--template",
+        template_path.to_str().unwrap(),
+        "--date",
+        "2026-11-22",
+        "--valid-from",
+        "2026-12-01",
+        "--valid-to",
+        "2027-06-01",
     ]);
     assert_eq!(code, 0, "{v} {err}");
     assert_eq!(v["warnings"], serde_json::json!([]), "the user's own template needs no warning");
@@ -256,8 +299,17 @@ fn letters_that_cannot_be_made_say_why_and_write_nothing() {
 
     // Huawei: at least six months (H8).
     let (code, err) = run(&[
-        "doc", "authorization-letter", &third, "--vendor", "huawei", "--out", out,
-        "--valid-from", "2026-11-22", "--valid-to", "2027-03-01",
+        "doc",
+        "authorization-letter",
+        &third,
+        "--vendor",
+        "huawei",
+        "--out",
+        out,
+        "--valid-from",
+        "2026-11-22",
+        "--valid-to",
+        "2027-03-01",
     ]);
     assert_eq!(code, Some(2));
     assert!(err.contains("不少于 6 个月") && err.contains("2027-05-22") && err.contains("H8"), "{err}");
@@ -265,20 +317,50 @@ fn letters_that_cannot_be_made_say_why_and_write_nothing() {
     // A placeholder the case cannot fill, and one that does not exist, are both named.
     let template = env.out("t.txt");
     std::fs::write(&template, "授权方：{{owner_name}}\n经办人电话：{{handler_phone}}\n{{stamp_here}}\n").unwrap();
-    let (code, err) = run(&["doc", "commitment-letter", &third, "--vendor", "tencent", "--out", out, "--template", template.to_str().unwrap()]);
+    let (code, err) = run(&[
+        "doc",
+        "commitment-letter",
+        &third,
+        "--vendor",
+        "tencent",
+        "--out",
+        out,
+        "--template",
+        template.to_str().unwrap(),
+    ]);
     assert_eq!(code, Some(2));
     assert!(err.contains("{{stamp_here}} 不认识"), "{err}");
     assert!(!err.contains("{{handler_phone}} 无法填写"), "the case has a handler phone: {err}");
 
     let toml_without_phone = |t: String| third_party(t).replace("phone = \"13800000000\"\n", "");
     let no_phone = env.import("no-phone", toml_without_phone, None);
-    let (code, err) = run(&["doc", "commitment-letter", &no_phone, "--vendor", "tencent", "--out", out, "--template", template.to_str().unwrap()]);
+    let (code, err) = run(&[
+        "doc",
+        "commitment-letter",
+        &no_phone,
+        "--vendor",
+        "tencent",
+        "--out",
+        out,
+        "--template",
+        template.to_str().unwrap(),
+    ]);
     assert_eq!(code, Some(2));
     assert!(err.contains("第 2 行的占位符 {{handler_phone}} 无法填写：案卷缺少 handler.phone"), "{err}");
 
     // A template that is not UTF-8 (a GBK export) is refused with the reason.
     std::fs::write(&template, [0xCA, 0xDA, 0xC8, 0xA8]).unwrap();
-    let (code, err) = run(&["doc", "commitment-letter", &third, "--vendor", "tencent", "--out", out, "--template", template.to_str().unwrap()]);
+    let (code, err) = run(&[
+        "doc",
+        "commitment-letter",
+        &third,
+        "--vendor",
+        "tencent",
+        "--out",
+        out,
+        "--template",
+        template.to_str().unwrap(),
+    ]);
     assert_eq!(code, Some(2));
     assert!(err.contains("UTF-8"), "{err}");
 
@@ -303,7 +385,10 @@ fn commitment_letters_have_the_boxes_seed_001_names() {
         "individual",
         |t| {
             t.replace("kind = \"enterprise\"", "kind = \"individual\"")
-                .replace("name = \"厦门市海沧区云帆网络科技有限公司\"", "name = \"张三\"\nid_number = \"11010519491231002X\"")
+                .replace(
+                    "name = \"厦门市海沧区云帆网络科技有限公司\"",
+                    "name = \"张三\"\nid_number = \"11010519491231002X\"",
+                )
                 .replace("uscc = \"91350205MA2Y0LQ12U\"\n", "")
                 .replace("legal_rep = \"王伟\"\n", "")
                 .replace("established = 2019-03-12\n", "")
@@ -311,16 +396,44 @@ fn commitment_letters_have_the_boxes_seed_001_names() {
         None,
     );
     let pdf = env.out("enterprise.pdf");
-    let (code, v, err) = env.json(&["doc", "commitment-letter", &enterprise, "--vendor", "tencent", "--out", pdf.to_str().unwrap(), "--date", "2026-11-22"]);
+    let (code, v, err) = env.json(&[
+        "doc",
+        "commitment-letter",
+        &enterprise,
+        "--vendor",
+        "tencent",
+        "--out",
+        pdf.to_str().unwrap(),
+        "--date",
+        "2026-11-22",
+    ]);
     assert_eq!(code, 0, "{v} {err}");
     let text = squeeze(&text_of(&pdf));
-    for expected in ["短信服务合规使用承诺函", "致：腾讯云", "承诺单位：厦门市海沧区云帆网络科技有限公司", "统一社会信用代码：91350205MA2Y0LQ12U", "法定代表人：王伟", "单位公章", "法定代表人签字"] {
+    for expected in [
+        "短信服务合规使用承诺函",
+        "致：腾讯云",
+        "承诺单位：厦门市海沧区云帆网络科技有限公司",
+        "统一社会信用代码：91350205MA2Y0LQ12U",
+        "法定代表人：王伟",
+        "单位公章",
+        "法定代表人签字",
+    ] {
         assert!(text.contains(expected), "missing {expected}: {text}");
     }
     assert_sound_pdf(&pdf, "commitment-enterprise");
 
     let pdf = env.out("individual.pdf");
-    let (code, v, err) = env.json(&["doc", "commitment-letter", &individual, "--vendor", "tencent", "--out", pdf.to_str().unwrap(), "--date", "2026-11-22"]);
+    let (code, v, err) = env.json(&[
+        "doc",
+        "commitment-letter",
+        &individual,
+        "--vendor",
+        "tencent",
+        "--out",
+        pdf.to_str().unwrap(),
+        "--date",
+        "2026-11-22",
+    ]);
     assert_eq!(code, 0, "{v} {err}");
     let text = squeeze(&text_of(&pdf));
     for expected in ["承诺人：张三", "身份证号码：11010519491231002X", "本人签名", "本人手印"] {
@@ -330,7 +443,8 @@ fn commitment_letters_have_the_boxes_seed_001_names() {
     assert_sound_pdf(&pdf, "commitment-individual");
 
     // Aliyun lists no commitment letter: generated anyway, with a note.
-    let (code, v, _) = env.json(&["doc", "commitment-letter", &enterprise, "--vendor", "aliyun", "--out", pdf.to_str().unwrap()]);
+    let (code, v, _) =
+        env.json(&["doc", "commitment-letter", &enterprise, "--vendor", "aliyun", "--out", pdf.to_str().unwrap()]);
     assert_eq!(code, 0);
     assert!(v["warnings"][0].as_str().unwrap().contains("没有合规使用承诺函"), "{v}");
 }
@@ -343,7 +457,8 @@ fn the_review_report_shows_checklists_thumbnails_and_the_mismatch_diff() {
     let page = Page::new(Document::Licence2019(licence), Condition::Clean, 4).unwrap();
     let id = env.import("case", |t| t, Some(&page.bytes));
     let pdf = env.out("report.pdf");
-    let (code, v, err) = env.json(&["doc", "review-report", &id, "--out", pdf.to_str().unwrap(), "--date", "2026-11-22"]);
+    let (code, v, err) =
+        env.json(&["doc", "review-report", &id, "--out", pdf.to_str().unwrap(), "--date", "2026-11-22"]);
     assert_eq!(code, 0, "{v} {err}");
     assert!(v["pages"].as_u64().unwrap() >= 2, "{v}");
 

@@ -13,14 +13,25 @@ use serde_json::Value;
 const CASE_TOML: &str = include_str!("fixtures/yunfan/case.toml");
 
 fn qualkit(data: &Path, args: &[&str]) -> (i32, Value) {
-    let out = Command::new(env!("CARGO_BIN_EXE_qualkit")).args(args).arg("--json").env("QUALKIT_DATA_DIR", data).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_qualkit"))
+        .args(args)
+        .arg("--json")
+        .env("QUALKIT_DATA_DIR", data)
+        .output()
+        .unwrap();
     let value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
     (out.status.code().unwrap_or(-1), value)
 }
 
 /// Runs qualkit and returns the exit code and what it wrote to stderr.
 fn qualkit_err(data: &Path, args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_qualkit")).args(args).arg("--lang").arg("en").env("QUALKIT_DATA_DIR", data).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_qualkit"))
+        .args(args)
+        .arg("--lang")
+        .arg("en")
+        .env("QUALKIT_DATA_DIR", data)
+        .output()
+        .unwrap();
     (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
@@ -68,7 +79,21 @@ fn a_forced_bundle_proves_its_contents_and_imports_back() {
     let data = tmp.path().join("data");
     let id = sample_case(tmp.path(), &data);
     let out = tmp.path().join("bundle");
-    let (code, v) = qualkit(&data, &["case", "export", &id, "--vendor", "huawei", "--out", out.to_str().unwrap(), "--force", "--date", "2026-11-22"]);
+    let (code, v) = qualkit(
+        &data,
+        &[
+            "case",
+            "export",
+            &id,
+            "--vendor",
+            "huawei",
+            "--out",
+            out.to_str().unwrap(),
+            "--force",
+            "--date",
+            "2026-11-22",
+        ],
+    );
     assert_eq!(code, 0, "{v}");
     assert_eq!(v["forced"], true);
 
@@ -77,7 +102,12 @@ fn a_forced_bundle_proves_its_contents_and_imports_back() {
     assert_eq!(manifest["vendor"], "huawei");
     assert!(manifest["profile_version"].as_str().is_some_and(|s| !s.is_empty()));
     // What blocks it is on record: the missing ID card back and the unread licence.
-    let open: Vec<&Value> = manifest["checklist"].as_array().unwrap().iter().filter(|i| i["status"] == "missing" || i["status"] == "invalid").collect();
+    let open: Vec<&Value> = manifest["checklist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["status"] == "missing" || i["status"] == "invalid")
+        .collect();
     assert!(open.iter().any(|i| i["item"].as_str().unwrap().contains("handler-id-back")), "{open:#?}");
     // Every file is listed with its true size and SHA-256, and nothing else is in the folder.
     let files = manifest["files"].as_array().unwrap();
@@ -91,7 +121,11 @@ fn a_forced_bundle_proves_its_contents_and_imports_back() {
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
-            if path.is_dir() { stack.push(path) } else { on_disk.push(path.strip_prefix(&out).unwrap().to_string_lossy().into_owned()) }
+            if path.is_dir() {
+                stack.push(path)
+            } else {
+                on_disk.push(path.strip_prefix(&out).unwrap().to_string_lossy().into_owned())
+            }
         }
     }
     assert_eq!(on_disk.len(), files.len() + 1, "{on_disk:?}");
@@ -107,7 +141,8 @@ fn a_forced_bundle_proves_its_contents_and_imports_back() {
     assert_eq!(shown["materials"].as_array().unwrap().len(), 2);
 
     // An existing destination is never overwritten.
-    let (code, _) = qualkit(&data, &["case", "export", &id, "--vendor", "huawei", "--out", out.to_str().unwrap(), "--force"]);
+    let (code, _) =
+        qualkit(&data, &["case", "export", &id, "--vendor", "huawei", "--out", out.to_str().unwrap(), "--force"]);
     assert_eq!(code, 2);
 }
 
@@ -118,7 +153,21 @@ fn the_same_case_gives_a_byte_identical_zip() {
     let id = sample_case(tmp.path(), &data);
     let zips: Vec<PathBuf> = ["a.zip", "b.zip"].iter().map(|n| tmp.path().join(n)).collect();
     for zip in &zips {
-        let (code, v) = qualkit(&data, &["case", "export", &id, "--vendor", "aliyun", "--out", zip.to_str().unwrap(), "--force", "--date", "2026-11-22"]);
+        let (code, v) = qualkit(
+            &data,
+            &[
+                "case",
+                "export",
+                &id,
+                "--vendor",
+                "aliyun",
+                "--out",
+                zip.to_str().unwrap(),
+                "--force",
+                "--date",
+                "2026-11-22",
+            ],
+        );
         assert_eq!(code, 0, "{v}");
     }
     let (a, b) = (std::fs::read(&zips[0]).unwrap(), std::fs::read(&zips[1]).unwrap());
@@ -138,14 +187,22 @@ fn the_same_case_gives_a_byte_identical_zip() {
 }
 
 fn export_folder(data: &Path, id: &str, vendor: &str, out: &Path) -> Value {
-    let (code, v) = qualkit(data, &["case", "export", id, "--vendor", vendor, "--out", out.to_str().unwrap(), "--force", "--date", "2026-11-22"]);
+    let (code, v) = qualkit(
+        data,
+        &["case", "export", id, "--vendor", vendor, "--out", out.to_str().unwrap(), "--force", "--date", "2026-11-22"],
+    );
     assert_eq!(code, 0, "{v}");
     serde_json::from_slice(&std::fs::read(out.join("fields.json")).unwrap()).unwrap()
 }
 
 /// The one field of the sheet with this API name (the first, for template fields).
 fn field<'a>(sheet: &'a Value, name: &str) -> &'a Value {
-    sheet["fields"].as_array().unwrap().iter().find(|f| f["field"] == name).unwrap_or_else(|| panic!("no {name} in {sheet:#}"))
+    sheet["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["field"] == name)
+        .unwrap_or_else(|| panic!("no {name} in {sheet:#}"))
 }
 
 fn has_field(sheet: &Value, name: &str) -> bool {
@@ -242,7 +299,8 @@ fn a_zip_bundle_imports_back_and_an_altered_one_is_refused() {
     let data = tmp.path().join("data");
     let id = sample_case(tmp.path(), &data);
     let zip_path = tmp.path().join("bundle.zip");
-    let (code, v) = qualkit(&data, &["case", "export", &id, "--vendor", "aliyun", "--out", zip_path.to_str().unwrap(), "--force"]);
+    let (code, v) =
+        qualkit(&data, &["case", "export", &id, "--vendor", "aliyun", "--out", zip_path.to_str().unwrap(), "--force"]);
     assert_eq!(code, 0, "{v}");
 
     let (code, v) = qualkit(&data, &["case", "import", zip_path.to_str().unwrap()]);
@@ -279,7 +337,11 @@ fn a_zip_bundle_imports_back_and_an_altered_one_is_refused() {
 }
 
 fn assert_no_staging_left(data: &Path) {
-    let left: Vec<PathBuf> = std::fs::read_dir(data).unwrap().map(|e| e.unwrap().path()).filter(|p| p.to_string_lossy().contains(".qualkit-import")).collect();
+    let left: Vec<PathBuf> = std::fs::read_dir(data)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains(".qualkit-import"))
+        .collect();
     assert!(left.is_empty(), "{left:?}");
 }
 

@@ -59,7 +59,13 @@ fn clean_documents_read_field_exact_or_flagged() {
             if field.value == truth[key] {
                 exact += 1;
             } else {
-                assert!(!field.uncertain.is_empty(), "{} {key}: {:?} (want {:?}) not flagged", document.kind(), field.value, truth[key]);
+                assert!(
+                    !field.uncertain.is_empty(),
+                    "{} {key}: {:?} (want {:?}) not flagged",
+                    document.kind(),
+                    field.value,
+                    truth[key]
+                );
             }
         }
     }
@@ -74,7 +80,9 @@ fn degraded_licences_never_return_a_confident_wrong_name_or_code() {
     let mut engine = Engine::new().unwrap();
     let mut exact = 0;
     let mut total = 0;
-    for (i, document) in corpus::documents(12, 5).into_iter().enumerate().filter(|(_, d)| d.kind() == "business-license") {
+    for (i, document) in
+        corpus::documents(12, 5).into_iter().enumerate().filter(|(_, d)| d.kind() == "business-license")
+    {
         for condition in [Condition::Scanned, Condition::Photo, Condition::LowRes, Condition::Sealed] {
             let page = Page::new(document.clone(), condition, i as u64).unwrap();
             let path = write(dir.path(), &format!("lic{i}"), &page);
@@ -190,7 +198,8 @@ fn case_check_reads_the_licence_and_flags_a_name_mismatch() {
     std::fs::write(folder.join("license.png"), &page.bytes).unwrap();
 
     let qualkit = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_qualkit")).args(args).env("QUALKIT_DATA_DIR", &data).output().unwrap();
+        let out =
+            Command::new(env!("CARGO_BIN_EXE_qualkit")).args(args).env("QUALKIT_DATA_DIR", &data).output().unwrap();
         (out.status.code(), serde_json::from_slice::<Value>(&out.stdout).unwrap_or(Value::Null))
     };
     let (_, imported) = qualkit(&["case", "import", folder.to_str().unwrap(), "--json"]);
@@ -207,7 +216,8 @@ fn case_check_reads_the_licence_and_flags_a_name_mismatch() {
 
     // The reading is cached by content: the SQLite file holds it, from OCR.
     let db = rusqlite::Connection::open(data.join("qualkit.db")).unwrap();
-    let stored: String = db.query_row("SELECT data FROM readings WHERE kind = 'business-license'", [], |r| r.get(0)).unwrap();
+    let stored: String =
+        db.query_row("SELECT data FROM readings WHERE kind = 'business-license'", [], |r| r.get(0)).unwrap();
     let stored: Value = serde_json::from_str(&stored).unwrap();
     assert_eq!(stored["origin"], "ocr");
     assert_eq!(stored["fields"]["uscc"]["value"], "91350205MA2Y0LQ12U");

@@ -13,8 +13,9 @@ use serde_json::Value;
 
 fn prepare(args: &[&str]) -> (i32, Value) {
     let out = Command::new(env!("CARGO_BIN_EXE_qualkit")).arg("prepare").args(args).arg("--json").output().unwrap();
-    let value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|_| panic!("not JSON: {} {}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)));
+    let value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
+        panic!("not JSON: {} {}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    });
     (out.status.code().unwrap_or(-1), value)
 }
 
@@ -24,7 +25,8 @@ fn big_licence_photo(dir: &Path) -> (PathBuf, qualkit_fixtures::Licence) {
     let licence = corpus::licence(&mut Rng::new(21));
     let page = Page::new(Document::Licence2019(licence.clone()), Condition::Clean, 21).unwrap();
     let small = image::load_from_memory(&page.bytes).unwrap().to_rgb8();
-    let mut big = image::imageops::resize(&small, small.width() * 2, small.height() * 2, image::imageops::FilterType::Triangle);
+    let mut big =
+        image::imageops::resize(&small, small.width() * 2, small.height() * 2, image::imageops::FilterType::Triangle);
     let mut rng = Rng::new(5);
     for pixel in big.pixels_mut() {
         let grain = (rng.unit() * 24.0 - 12.0) as i16;
@@ -44,7 +46,15 @@ fn a_large_photo_is_shrunk_under_the_limit_and_still_reads_exactly() {
     let input_bytes = std::fs::metadata(&photo).unwrap().len();
     assert!(input_bytes > 4 * 1024 * 1024, "the test photo should be phone-sized: {input_bytes}");
     let out = tmp.path().join("huawei");
-    let (code, v) = prepare(&["--vendor", "huawei", "--role", "business-license", "--out", out.to_str().unwrap(), photo.to_str().unwrap()]);
+    let (code, v) = prepare(&[
+        "--vendor",
+        "huawei",
+        "--role",
+        "business-license",
+        "--out",
+        out.to_str().unwrap(),
+        photo.to_str().unwrap(),
+    ]);
     assert_eq!(code, 0, "{v}");
     let row = &v[0];
     let path = PathBuf::from(row["path"].as_str().unwrap());
@@ -99,8 +109,15 @@ fn compliant_files_pass_unchanged_and_others_are_converted_named_and_cleaned() {
     image::load_from_memory(&page.bytes).unwrap().save(&bmp).unwrap();
     let out = tmp.path().join("aliyun");
     let (code, v) = prepare(&[
-        "--vendor", "aliyun", "--role", "business-license", "--out", out.to_str().unwrap(),
-        plain.to_str().unwrap(), exif.to_str().unwrap(), bmp.to_str().unwrap(),
+        "--vendor",
+        "aliyun",
+        "--role",
+        "business-license",
+        "--out",
+        out.to_str().unwrap(),
+        plain.to_str().unwrap(),
+        exif.to_str().unwrap(),
+        bmp.to_str().unwrap(),
     ]);
     assert_eq!(code, 0, "{v}");
 
@@ -116,7 +133,10 @@ fn compliant_files_pass_unchanged_and_others_are_converted_named_and_cleaned() {
     assert_eq!(v[2]["path"].as_str().unwrap(), out.join("business-license.jpg").to_str().unwrap(), "{v}");
     assert!(v[2]["changes"][0].as_str().unwrap().contains("bmp"), "{v}");
     assert_eq!(image::ImageFormat::from_path(out.join("business-license.jpg")).unwrap(), image::ImageFormat::Jpeg);
-    assert_eq!(image::guess_format(&std::fs::read(out.join("business-license.jpg")).unwrap()).unwrap(), image::ImageFormat::Jpeg);
+    assert_eq!(
+        image::guess_format(&std::fs::read(out.join("business-license.jpg")).unwrap()).unwrap(),
+        image::ImageFormat::Jpeg
+    );
 }
 
 #[test]
@@ -126,7 +146,16 @@ fn identity_copies_get_a_diagonal_watermark() {
     let input = tmp.path().join("id.png");
     std::fs::write(&input, &page.bytes).unwrap();
     let out = tmp.path().join("out");
-    let (code, v) = prepare(&["--vendor", "tencent", "--role", "handler-id-front", "--watermark", "--out", out.to_str().unwrap(), input.to_str().unwrap()]);
+    let (code, v) = prepare(&[
+        "--vendor",
+        "tencent",
+        "--role",
+        "handler-id-front",
+        "--watermark",
+        "--out",
+        out.to_str().unwrap(),
+        input.to_str().unwrap(),
+    ]);
     assert_eq!(code, 0, "{v}");
     assert!(v[0]["changes"].to_string().contains("仅供腾讯云短信签名报备使用"), "{v}");
     let before = image::open(&input).unwrap().to_rgb8();
@@ -162,7 +191,9 @@ fn pdfs_and_hopeless_files_get_their_own_error_and_the_rest_are_written() {
     // Pure grain cannot be compressed: 1700 px on the long side is barely above the legibility
     // floor, so it cannot be shrunk either.
     let mut rng = Rng::new(9);
-    let noise = RgbImage::from_fn(1700, 1700, |_, _| image::Rgb([(rng.unit() * 255.0) as u8, (rng.unit() * 255.0) as u8, (rng.unit() * 255.0) as u8]));
+    let noise = RgbImage::from_fn(1700, 1700, |_, _| {
+        image::Rgb([(rng.unit() * 255.0) as u8, (rng.unit() * 255.0) as u8, (rng.unit() * 255.0) as u8])
+    });
     let hopeless = tmp.path().join("noise.png");
     noise.save(&hopeless).unwrap();
     let fine = tmp.path().join("fine.png");
@@ -170,8 +201,15 @@ fn pdfs_and_hopeless_files_get_their_own_error_and_the_rest_are_written() {
     let out = tmp.path().join("out");
 
     let (code, v) = prepare(&[
-        "--vendor", "huawei", "--role", "business-license", "--out", out.to_str().unwrap(),
-        pdf.to_str().unwrap(), hopeless.to_str().unwrap(), fine.to_str().unwrap(),
+        "--vendor",
+        "huawei",
+        "--role",
+        "business-license",
+        "--out",
+        out.to_str().unwrap(),
+        pdf.to_str().unwrap(),
+        hopeless.to_str().unwrap(),
+        fine.to_str().unwrap(),
     ]);
     assert_eq!(code, 2, "{v}");
     assert!(v[0]["error"].as_str().unwrap().contains("PDF"), "{v}");
@@ -181,7 +219,15 @@ fn pdfs_and_hopeless_files_get_their_own_error_and_the_rest_are_written() {
     assert!(!out.join("noise.jpg").exists() && !out.join("letter.pdf").exists());
 
     // Huawei takes a PDF for the authorization letter (H8): passed through untouched.
-    let (code, v) = prepare(&["--vendor", "huawei", "--role", "authorization-letter", "--out", out.to_str().unwrap(), pdf.to_str().unwrap()]);
+    let (code, v) = prepare(&[
+        "--vendor",
+        "huawei",
+        "--role",
+        "authorization-letter",
+        "--out",
+        out.to_str().unwrap(),
+        pdf.to_str().unwrap(),
+    ]);
     assert_eq!(code, 0, "{v}");
     assert_eq!(std::fs::read(out.join("letter.pdf")).unwrap(), std::fs::read(&pdf).unwrap());
 }
