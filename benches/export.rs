@@ -59,6 +59,7 @@ fn phone_photo(seed: u64, path: &Path) -> u64 {
 }
 
 /// Runs a command to its end; returns its wall time in ms and its peak resident memory in MB.
+#[allow(clippy::zombie_processes)] // wait4 reaps the child, which std's wait cannot see
 fn measured(command: &mut Command) -> (f64, f64) {
     let start = Instant::now();
     let child = command.stdout(std::process::Stdio::null()).spawn().unwrap();
