@@ -64,6 +64,8 @@ pub struct Manifest {
 }
 
 /// What an export did: written, or refused because the vendor would reject the package.
+#[derive(Serialize)]
+#[serde(tag = "outcome", rename_all = "kebab-case")]
 pub enum Outcome {
     Written { path: PathBuf, manifest: Manifest },
     Refused { report: VendorReport },
@@ -79,6 +81,27 @@ pub fn export_case(
     out: &Path,
     options: &ExportOptions,
 ) -> Result<Outcome> {
+    export_case_with_progress(store, id, vendor, out, options, &mut |_| {})
+}
+
+/// Where an export is, for a progress bar: step `done` of `total`, and what it is doing.
+#[derive(Clone, Debug, Serialize)]
+pub struct Progress {
+    pub done: usize,
+    pub total: usize,
+    pub what: Text,
+}
+
+/// [`export_case`], telling `progress` before each step (the checks, each material, each
+/// letter, the texts), so the app can show a bar while ten photos are re-encoded.
+pub fn export_case_with_progress(
+    store: &mut Store,
+    id: &str,
+    vendor: Vendor,
+    out: &Path,
+    options: &ExportOptions,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<Outcome> {
     if out.exists() {
         return Err(Error::input(
             format!("{} 已存在：请换一个导出位置，或先删除它", out.display()),
@@ -86,6 +109,15 @@ pub fn export_case(
         ));
     }
     let profile = VendorProfile::get(vendor)?;
+    let case = store.case(id)?;
+    // Checks, each material, two letters at most, the texts.
+    let total = case.materials.len() + 4;
+    let mut done = 0;
+    let mut step = |what: Text| {
+        progress(&Progress { done, total, what });
+        done += 1;
+    };
+    step(Text::new("读取材料并核对", "reading the materials and checking"));
     crate::read_materials(store, id)?;
     let report = crate::check_case(store, id, Some(vendor))?;
     let Some(verdict) = report.vendors.get(&vendor).cloned() else {
@@ -99,6 +131,8 @@ pub fn export_case(
     let mut notes = Vec::new();
     let mut paths = Vec::new();
     for (index, material) in ordered_materials(&case, profile).into_iter().enumerate() {
+        let label = material.role.label();
+        step(Text::new(format!("处理{}", label.zh), format!("preparing the {}", label.en)));
         let (name, bytes) = material_file(store, material, profile, index + 1, &mut notes)?;
         let path = format!("materials/{name}");
         bundle.add(&path, &bytes, Some(material))?;
@@ -118,6 +152,7 @@ pub fn export_case(
         letters.push((DocumentKind::CommitmentLetter, Role::CommitmentLetter, "commitment-letter", "合规使用承诺函"));
     }
     for (kind, role, ascii, chinese) in letters {
+        step(Text::new(format!("生成{chinese}"), format!("generating the {ascii}")));
         let name = if profile.files.ascii_names.value { ascii } else { chinese };
         match crate::generate_document(store, id, kind, Some(vendor), &letter_options, Lang::Zh) {
             Ok(generated) => {
@@ -131,6 +166,7 @@ pub fn export_case(
             )),
         }
     }
+    step(Text::new("写出字段表和清单", "writing the field sheet and the manifest"));
     let readings: Vec<(Role, Reading)> =
         store.case_readings(&case)?.into_iter().map(|(material, reading)| (material.role, reading)).collect();
     let sheet = fields::field_sheet(&SheetInput {
@@ -150,7 +186,10 @@ pub fn export_case(
         (crate::case::CASE_FILE_NAME, crate::case::to_toml(&case.data, &case_materials)?),
     ];
     for (name, text) in texts {
-        bundle.add(name, text.as_bytes(), None)?;
+        // A case without templates or a landing application gets no empty files.
+        if !text.is_empty() {
+            bundle.add(name, text.as_bytes(), None)?;
+        }
     }
     let manifest = Manifest {
         format: FORMAT,
@@ -167,6 +206,7 @@ pub fn export_case(
     };
     bundle.add(MANIFEST, to_json(&manifest)?.as_bytes(), None)?;
     bundle.finish(out)?;
+    progress(&Progress { done: total, total, what: Text::new("完成", "done") });
     Ok(Outcome::Written { path: out.to_path_buf(), manifest })
 }
 
@@ -278,6 +318,7 @@ impl Bundle {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
+        std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
         let mut staging = tempfile::Builder::new();
         staging.prefix(".qualkit-export-");
         let target = if is_zip(out) {

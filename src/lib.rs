@@ -47,6 +47,17 @@ pub const DATA_DIR_ENV: &str = "QUALKIT_DATA_DIR";
 
 /// The platform data directory shared by the CLI and the desktop app
 /// (`~/.local/share/qualkit` on Linux), unless `QUALKIT_DATA_DIR` says otherwise.
+pub const EXPORT_DIR_ENV: &str = "QUALKIT_EXPORT_DIR";
+
+/// Where the app suggests saving documents and bundles: `$QUALKIT_EXPORT_DIR`, or
+/// `Documents/qualkit`.
+pub fn default_export_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os(EXPORT_DIR_ENV).filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    dirs::document_dir().or_else(dirs::home_dir).unwrap_or_else(|| PathBuf::from(".")).join("qualkit")
+}
+
 pub fn default_data_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
         return PathBuf::from(dir);
@@ -166,7 +177,8 @@ pub fn case_overview(store: &Store) -> Result<Vec<CaseOverview>> {
 }
 
 /// The documents `qualkit doc` generates (shared/spec/cli.md).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum DocumentKind {
     AuthorizationLetter,
     CommitmentLetter,
@@ -243,6 +255,8 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
+    // A folder the user named but has not made yet is made, as a save dialog would.
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
     tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
     tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;

@@ -417,3 +417,33 @@ fn a_case_folder_cannot_name_a_file_through_a_link_or_a_hidden_character() {
     assert!(stderr.contains("U+202E"), "{stderr}");
     assert_eq!(case_count(&data), 0);
 }
+
+#[test]
+fn export_reports_its_progress_step_by_step() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let id = sample_case(tmp.path(), &data);
+    let mut store = qualkit::Store::open(&data).unwrap();
+    let options =
+        qualkit::export::ExportOptions { force: true, date: chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap() };
+    let mut steps = Vec::new();
+    let outcome = qualkit::export::export_case_with_progress(
+        &mut store,
+        &id,
+        qualkit::case::Vendor::Tencent,
+        &tmp.path().join("bundle.zip"),
+        &options,
+        &mut |p| steps.push((p.done, p.total, p.what.zh.clone())),
+    )
+    .unwrap();
+    assert!(matches!(outcome, qualkit::export::Outcome::Written { .. }));
+    // Checks, two materials, the commitment letter, the texts, done: in order, ending full.
+    let names: Vec<&str> = steps.iter().map(|s| s.2.as_str()).collect();
+    assert_eq!(
+        names,
+        ["读取材料并核对", "处理营业执照", "处理经办人身份证人像面", "生成合规使用承诺函", "写出字段表和清单", "完成"]
+    );
+    assert!(steps.windows(2).all(|w| w[0].0 < w[1].0), "{steps:?}");
+    let (done, total, _) = steps.last().unwrap();
+    assert_eq!(done, total);
+}

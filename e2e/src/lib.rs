@@ -76,6 +76,7 @@ impl App {
         let driver = Command::new(driver_bin)
             .args(["--port", &port.to_string(), "--native-port", &(port + 1).to_string()])
             .env("QUALKIT_DATA_DIR", data_dir.path())
+            .env("QUALKIT_EXPORT_DIR", data_dir.path().join("exports"))
             .env("NO_AT_BRIDGE", "1")
             .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
             .stdout(Stdio::null())

@@ -1,7 +1,10 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing)] // tests may panic on bad data
 //! The real desktop app, driven over WebDriver: it shows the cases the core stored, their
-//! per-vendor checklist and findings (a name mismatch with its diff), lints a template live,
-//! checks an identifier, switches language and deletes a case.
+//! per-vendor checklist and findings (a name mismatch with its diff), generates the review
+//! report, refuses and then force-exports a vendor bundle that is checked on disk, lints a
+//! template live, checks an identifier, switches language and deletes a case.
+
+use std::io::Read;
 
 use fantoccini::Locator;
 use qualkit::case::Role;
@@ -97,6 +100,55 @@ async fn case_list_checklist_validator_language_and_delete() {
         .expect("text");
     assert_eq!(inserted, "责任");
 
+    // Documents: the review report is written as a PDF where the panel says.
+    app.client.find(Locator::Css("#doc-report")).await.expect("report button").click().await.expect("click");
+    let written = app.wait_text("#document-written", "已生成").await;
+    let exports = app.data_dir.path().join("exports");
+    let report = exports.join("厦门市海沧区云帆网络科技有限公司-审核报告.pdf");
+    assert!(written.contains(report.to_str().expect("path")), "{written}");
+    assert!(std::fs::read(&report).expect("report on disk").starts_with(b"%PDF"));
+
+    // Export for Huawei: refused while blocks remain, nothing written.
+    let bundle = exports.join("yunfan-huawei.zip");
+    app.client
+        .find(Locator::Css("#export-vendor"))
+        .await
+        .expect("vendor select")
+        .select_by_value("huawei")
+        .await
+        .expect("select huawei");
+    let path = app.client.find(Locator::Css("#export-path")).await.expect("path input");
+    path.clear().await.expect("clear");
+    path.send_keys(bundle.to_str().expect("path")).await.expect("type path");
+    app.client.find(Locator::Css("#export-button")).await.expect("export").click().await.expect("click");
+    let refused = app.wait_text("#export-refused", "未导出").await;
+    assert!(refused.contains("手持"), "the missing handheld photo blocks Huawei: {refused}");
+    assert!(!bundle.exists());
+    app.screenshot("04-export-refused").await;
+
+    // With "export despite blocks" it is written, and the bundle proves itself on disk.
+    app.client.find(Locator::Css("#export-force")).await.expect("force").click().await.expect("click");
+    app.client.find(Locator::Css("#export-button")).await.expect("export").click().await.expect("click");
+    let done = app.wait_text("#export-written", "已导出到").await;
+    assert!(done.contains("materials/01-营业执照.png") && done.contains("fields.json"), "{done}");
+    app.screenshot("05-exported").await;
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&bundle).expect("bundle on disk")).expect("zip");
+    let mut text = String::new();
+    archive.by_name("manifest.json").expect("manifest").read_to_string(&mut text).expect("read");
+    let manifest: serde_json::Value = serde_json::from_str(&text).expect("json");
+    assert_eq!(manifest["vendor"], "huawei");
+    assert_eq!(manifest["forced"], true);
+    for file in manifest["files"].as_array().expect("files") {
+        let name = file["path"].as_str().expect("path");
+        let mut bytes = Vec::new();
+        archive.by_name(name).expect("listed file in the zip").read_to_end(&mut bytes).expect("read");
+        assert_eq!(file["bytes"], bytes.len(), "{name}");
+        assert_eq!(file["sha256"], qualkit::store::sha256_hex(&bytes), "{name}");
+    }
+    let mut fields = String::new();
+    archive.by_name("fields.json").expect("field sheet").read_to_string(&mut fields).expect("read");
+    assert!(fields.contains("\"signature_name\"") && fields.contains("云帆网络"), "{fields}");
+
     // Lint a template live: every vendor side by side, Tencent with its own variable syntax.
     let editor = app.client.find(Locator::Css("#template-text")).await.expect("template editor");
     editor.send_keys("恭喜！您的验证码为${code}，点击领取红包").await.expect("type template");
@@ -105,7 +157,7 @@ async fn case_list_checklist_validator_language_and_delete() {
     app.wait_text("#template-lint article[data-vendor='aliyun'] li[data-rule='template.marketing_words']", "恭喜")
         .await;
     app.client.execute("document.getElementById('template-lint').scrollIntoView()", Vec::new()).await.expect("scroll");
-    app.screenshot("04-template-lint").await;
+    app.screenshot("06-template-lint").await;
 
     // The identifier check runs in the core.
     app.client
@@ -121,7 +173,7 @@ async fn case_list_checklist_validator_language_and_delete() {
     // English switch.
     app.client.find(Locator::Css("#lang-en")).await.expect("lang").click().await.expect("click");
     app.wait_text("article[data-vendor='huawei'] tr[data-item='material.handler-id-handheld']", "Missing").await;
-    app.screenshot("05-english").await;
+    app.screenshot("07-english").await;
 
     // Delete with confirmation.
     app.client.find(Locator::Css("#delete-case")).await.expect("delete").click().await.expect("click");
@@ -129,6 +181,6 @@ async fn case_list_checklist_validator_language_and_delete() {
     app.wait_text("#detail .empty", "Select a case").await;
     let store = qualkit::Store::open(app.data_dir.path()).expect("store");
     assert_eq!(store.list_cases().expect("list").len(), 1, "one case deleted in the database");
-    app.screenshot("06-after-delete").await;
+    app.screenshot("08-after-delete").await;
     app.close().await;
 }

@@ -8,13 +8,16 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use qualkit::case::{ApplicantKind, SignatureSource, TemplateType, Vendor};
+use qualkit::export::{ExportOptions, Outcome, Progress};
 use qualkit::ident::{IdKind, Validation};
+use qualkit::letter::LetterOptions;
 use qualkit::lint::{self, SignatureContext, SignatureLint, TemplateInput, TemplateLint};
 use qualkit::profile::VendorProfile;
 use qualkit::requirements::CheckReport;
 use qualkit::store::Case;
-use qualkit::{CaseOverview, Store, Text};
+use qualkit::{CaseOverview, DocumentKind, MaterialRead, Store, Text};
 use serde::Serialize;
+use tauri::{AppHandle, Emitter};
 
 /// What a failed command returns to the UI: a stable code and the message in both languages.
 #[derive(Debug, Serialize)]
@@ -57,11 +60,17 @@ async fn with_store<T: Send + 'static>(
 struct AppInfo {
     version: &'static str,
     data_dir: String,
+    /// Where documents and bundles are suggested to go.
+    export_dir: String,
 }
 
 #[tauri::command]
 fn app_info() -> AppInfo {
-    AppInfo { version: env!("CARGO_PKG_VERSION"), data_dir: data_dir().display().to_string() }
+    AppInfo {
+        version: env!("CARGO_PKG_VERSION"),
+        data_dir: data_dir().display().to_string(),
+        export_dir: qualkit::default_export_dir().display().to_string(),
+    }
 }
 
 #[tauri::command]
@@ -87,6 +96,57 @@ async fn delete_case(id: String) -> CommandResult<()> {
 #[tauri::command]
 async fn check_case(id: String, vendor: Option<Vendor>) -> CommandResult<CheckReport> {
     with_store(move |store| qualkit::check_case(store, &id, vendor)).await
+}
+
+/// OCR of every material not read yet (the slow part of a first check).
+#[tauri::command]
+async fn read_materials(id: String) -> CommandResult<Vec<MaterialRead>> {
+    with_store(move |store| qualkit::read_materials(store, &id)).await
+}
+
+#[derive(Serialize)]
+struct DocumentWritten {
+    path: String,
+    pages: usize,
+    bytes: usize,
+    warnings: Vec<Text>,
+}
+
+/// Generates a letter or the review report and writes it to `out` (temp file + rename).
+#[tauri::command]
+async fn generate_document(
+    id: String,
+    kind: DocumentKind,
+    vendor: Option<Vendor>,
+    out: String,
+) -> CommandResult<DocumentWritten> {
+    with_store(move |store| {
+        let options = LetterOptions::new(chrono::Local::now().date_naive());
+        let generated = qualkit::generate_document(store, &id, kind, vendor, &options, qualkit::Lang::Zh)?;
+        let path = PathBuf::from(&out);
+        qualkit::write_file_atomically(&path, &generated.pdf)?;
+        Ok(DocumentWritten {
+            path: out,
+            pages: generated.pages,
+            bytes: generated.pdf.len(),
+            warnings: generated.warnings,
+        })
+    })
+    .await
+}
+
+/// Exports the bundle, sending `export-progress` events as each file is prepared.
+#[tauri::command]
+async fn export_case(app: AppHandle, id: String, vendor: Vendor, out: String, force: bool) -> CommandResult<Outcome> {
+    with_store(move |store| {
+        let options = ExportOptions { force, date: chrono::Local::now().date_naive() };
+        let mut progress = |p: &Progress| {
+            // A lost progress event only leaves the bar behind; the result still arrives.
+            let _ = app.emit("export-progress", p);
+        };
+        qualkit::export::export_case_with_progress(store, &id, vendor, &PathBuf::from(out), &options, &mut progress)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -129,6 +189,9 @@ fn main() {
             import_case,
             delete_case,
             check_case,
+            read_materials,
+            generate_document,
+            export_case,
             validate_identifier,
             lint_signature,
             lint_template

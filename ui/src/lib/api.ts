@@ -1,6 +1,7 @@
 // The one module that talks to the Rust backend. Every command is a typed function here;
 // components never call `invoke` with a raw string.
 import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 
 export type Vendor = "aliyun" | "tencent" | "huawei" | "volcengine" | "baidu";
 export const VENDORS: Vendor[] = ["aliyun", "tencent", "huawei", "volcengine", "baidu"];
@@ -121,7 +122,61 @@ export interface Validation {
 export interface AppInfo {
   version: string;
   data_dir: string;
+  export_dir: string;
 }
+
+export type DocumentKind = "authorization-letter" | "commitment-letter" | "review-report";
+
+export interface DocumentWritten {
+  path: string;
+  pages: number;
+  bytes: number;
+  warnings: Text[];
+}
+
+/** What OCR made of one material. */
+export interface MaterialRead {
+  material: number;
+  role: string;
+  kind: string;
+  fields: number;
+  warnings: Text[];
+  error: Text | null;
+  elapsed_ms: number;
+}
+
+/** An export's step `done` of `total`, sent as the `export-progress` event. */
+export interface Progress {
+  done: number;
+  total: number;
+  what: Text;
+}
+
+export interface BundleFile {
+  path: string;
+  bytes: number;
+  sha256: string;
+  role?: string;
+  original?: string;
+}
+
+export interface Manifest {
+  format: string;
+  case_id: string;
+  vendor: Vendor;
+  profile_version: string;
+  date: string;
+  ready: boolean;
+  forced: boolean;
+  files: BundleFile[];
+  checklist: ChecklistItem[];
+  findings: Finding[];
+  notes: Text[];
+}
+
+export type ExportOutcome =
+  | { outcome: "written"; path: string; manifest: Manifest }
+  | { outcome: "refused"; report: VendorReport };
 
 /** What a failed command rejects with. */
 export interface CommandError {
@@ -140,6 +195,13 @@ export const api = {
   importCase: (dir: string) => invoke<string>("import_case", { dir }),
   deleteCase: (id: string) => invoke<void>("delete_case", { id }),
   checkCase: (id: string, vendor?: Vendor) => invoke<CheckReport>("check_case", { id, vendor: vendor ?? null }),
+  readMaterials: (id: string) => invoke<MaterialRead[]>("read_materials", { id }),
+  generateDocument: (id: string, kind: DocumentKind, vendor: Vendor | null, out: string) =>
+    invoke<DocumentWritten>("generate_document", { id, kind, vendor, out }),
+  exportCase: (id: string, vendor: Vendor, out: string, force: boolean) =>
+    invoke<ExportOutcome>("export_case", { id, vendor, out, force }),
+  onExportProgress: (handler: (p: Progress) => void): Promise<UnlistenFn> =>
+    listen<Progress>("export-progress", (event) => handler(event.payload)),
   validateIdentifier: (kind: IdKind, value: string) => invoke<Validation>("validate_identifier", { kind, value }),
   lintSignature: (vendor: Vendor, name: string, company?: string) =>
     invoke<SignatureLint>("lint_signature", { vendor, name, source: company ? "company" : null, company: company ?? null }),

@@ -54,6 +54,26 @@ const strings = {
   marketing: { zh: "推广", en: "Marketing" },
   chars: { zh: "字", en: "chars" },
   segments: { zh: "条计费", en: "billed" },
+  documentsAndExport: { zh: "文件与导出", en: "Documents and export" },
+  vendor: { zh: "厂商", en: "Vendor" },
+  reviewReport: { zh: "生成审核报告", en: "Review report" },
+  authorizationLetter: { zh: "生成授权委托书", en: "Authorization letter" },
+  commitmentLetter: { zh: "生成承诺函", en: "Commitment letter" },
+  force: { zh: "有阻断项也导出", en: "Export despite blocks" },
+  forceWhy: {
+    zh: "阻断项会记录在 manifest.json 里；厂商很可能驳回这份材料",
+    en: "The blocks are recorded in manifest.json; the vendor will probably reject the package",
+  },
+  exportButton: { zh: "导出提交包", en: "Export bundle" },
+  refused: {
+    zh: "未导出：这个厂商会驳回它。先处理下面的阻断项，或勾选“有阻断项也导出”。",
+    en: "Not exported: this vendor would reject it. Fix the blocks below, or tick “Export despite blocks”.",
+  },
+  exported: { zh: "已导出到", en: "Exported to" },
+  forcedNote: { zh: "带着阻断项导出，未解决的清单项：", en: "Exported despite blocks; open checklist items:" },
+  files: { zh: "个文件", en: "files" },
+  written: { zh: "已生成", en: "Wrote" },
+  pages: { zh: "页", en: "pages" },
 } satisfies Record<string, Text>;
 
 export type Key = keyof typeof strings;
