@@ -370,25 +370,15 @@ pub fn sheet_text(sheet: &FieldSheet, profile: &VendorProfile, lang: Lang) -> St
         pick("规则版本", "profile version"),
         sheet.profile_version
     );
-    let count = |status: FieldStatus| sheet.fields.iter().filter(|f| f.status == status).count();
-    out.push_str(&pick(
-        &format!(
-            "已填 {}，请核对 {}，盖章后上传 {}，超长 {}，待填写 {}\n",
-            count(FieldStatus::Filled),
-            count(FieldStatus::Check),
-            count(FieldStatus::SignFirst),
-            count(FieldStatus::TooLong),
-            count(FieldStatus::ToFill)
-        ),
-        &format!(
-            "filled {}, check {}, stamp first {}, too long {}, to fill {}\n",
-            count(FieldStatus::Filled),
-            count(FieldStatus::Check),
-            count(FieldStatus::SignFirst),
-            count(FieldStatus::TooLong),
-            count(FieldStatus::ToFill)
-        ),
-    ));
+    let counts: Vec<String> = FieldStatus::ALL
+        .iter()
+        .map(|status| {
+            let n = sheet.fields.iter().filter(|f| f.status == *status).count();
+            format!("{} {n}", status.label().get(lang))
+        })
+        .collect();
+    out.push_str(&counts.join(&pick("，", ", ")));
+    out.push('\n');
     let mut heading = None;
     for field in &sheet.fields {
         let this = (field.step, field.api.as_str(), field.template);
