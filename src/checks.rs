@@ -4,8 +4,10 @@
 
 use chrono::NaiveDate;
 
-use crate::case::{ApplicantKind, CompanyStatus, LandingKind, Role, SignatureSource, SignatureUse, TemplateType};
-use crate::error::Result;
+use crate::case::{
+    ApplicantKind, CaseData, CompanyStatus, LandingKind, Role, SignatureSource, SignatureUse, TemplateType,
+};
+use crate::error::{Error, Result};
 use crate::i18n::Text;
 use crate::ident;
 use crate::lint::{self, SignatureContext, TemplateInput};
@@ -118,6 +120,47 @@ fn declared(case: &Case, key: &str) -> Option<String> {
     value.filter(|v| !v.trim().is_empty())
 }
 
+/// Sets the case field `key` (a `declared` path of the rule catalog) to `value`: the fix for a
+/// mismatch where the document is right. `subject.*` is the signature's owner for third-party
+/// use, else the applicant, as [`declared`] reads it.
+pub fn set_declared(data: &mut CaseData, key: &str, value: &str) -> Result<()> {
+    let value = value.trim().to_string();
+    let third_party = data.signature.as_ref().is_some_and(|s| s.usage == SignatureUse::ThirdParty);
+    let key = match (key, third_party) {
+        ("subject.name", true) => "signature.owner",
+        ("subject.uscc", true) => "signature.owner_uscc",
+        ("subject.name", false) => "applicant.name",
+        ("subject.uscc", false) => "applicant.uscc",
+        (other, _) => other,
+    };
+    let missing =
+        |what: &str| Error::input(format!("案卷还没有{what}，无法修改"), format!("the case has no {what} to change"));
+    match key {
+        "applicant.name" => data.applicant.name = value,
+        "applicant.uscc" => data.applicant.uscc = Some(value),
+        "applicant.legal_rep" => data.applicant.legal_rep = Some(value),
+        "applicant.established" => {
+            let date = NaiveDate::parse_from_str(&value, "%Y-%m-%d").map_err(|_| {
+                Error::input(format!("“{value}”不是 YYYY-MM-DD 日期"), format!("“{value}” is not a YYYY-MM-DD date"))
+            })?;
+            data.applicant.established = Some(date);
+        }
+        "signature.name" => data.signature.as_mut().ok_or_else(|| missing("签名"))?.name = value,
+        "signature.owner" => data.signature.as_mut().ok_or_else(|| missing("签名"))?.owner = Some(value),
+        "signature.owner_uscc" => data.signature.as_mut().ok_or_else(|| missing("签名"))?.owner_uscc = Some(value),
+        "landing.name" => data.landing.as_mut().ok_or_else(|| missing("落地应用"))?.name = value,
+        "landing.domain" => data.landing.as_mut().ok_or_else(|| missing("落地应用"))?.domain = Some(value),
+        "landing.icp_number" => data.landing.as_mut().ok_or_else(|| missing("落地应用"))?.icp_number = Some(value),
+        other => {
+            return Err(Error::input(
+                format!("案卷字段 {other} 不能这样修改"),
+                format!("the case field {other} cannot be set this way"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Whether a declared value agrees with the document under `mode`; exact names are handled by
 /// the character diff instead.
 fn agrees(mode: CompareMode, expected: &str, found: &str) -> bool {
@@ -167,6 +210,8 @@ fn documents(out: &mut Findings<'_>, case: &Case, evidence: &Evidence<'_>) {
             let id = if difference.only_uncertain { "match.unsure" } else { "match.mismatch" };
             let f = out.add(id, &args);
             f.material = Some(material.role);
+            f.material_id = Some(material.id);
+            f.declared = Some(comparison.declared.clone());
             f.field = Some(comparison.field.clone());
             f.expected = Some(expected.clone());
             f.found = Some(found.to_string());

@@ -156,6 +156,14 @@ fn licence_colours(store: &Store, case: &store::Case) -> Vec<(store::Material, s
         .collect()
 }
 
+/// Fixes a mismatch where the document is right: sets the case field `declared` (a finding's
+/// `declared` path) to `value`, the document's text, in one transaction.
+pub fn accept_document_value(store: &mut Store, id: &str, declared: &str, value: &str) -> Result<()> {
+    let mut data = store.case(id)?.data;
+    checks::set_declared(&mut data, declared, value)?;
+    store.update_case(id, &data)
+}
+
 /// One row of the case list with per-vendor readiness, for the desktop app's first screen.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct CaseOverview {

@@ -81,6 +81,13 @@ pub struct Finding {
     pub field: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub material: Option<Role>,
+    /// For a finding about one material: which one (its id in the case).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub material_id: Option<i64>,
+    /// For a mismatch: the case field the declared value comes from (`applicant.name` …), so a
+    /// fix can set it to what the document shows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub declared: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expected: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -108,6 +115,8 @@ impl Finding {
             span: None,
             field: None,
             material: None,
+            material_id: None,
+            declared: None,
             expected: None,
             found: None,
             difference: None,

@@ -631,3 +631,43 @@ fn every_rule_is_tested_both_ways_and_every_used_id_exists() {
         assert!(!rule.source.is_empty(), "{}", rule.id);
     }
 }
+
+/// A mismatch names the case field and the material it came from, and either fix clears it:
+/// take the document's value into the case, or confirm that OCR misread the document.
+#[test]
+fn a_mismatch_is_fixed_either_way() {
+    let mismatches = |store: &Store, id: &str| -> Vec<Finding> {
+        let report = check_case(store, id, Some(Vendor::Aliyun)).unwrap();
+        report.vendors[&Vendor::Aliyun].findings.iter().filter(|f| f.rule == "match.mismatch").cloned().collect()
+    };
+    let long_form = "厦门市海沧区云帆网络科技有限责任公司";
+    for document_is_right in [true, false] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("data")).unwrap();
+        let id = store.import_folder(&fixture()).unwrap();
+        let case = store.case(&id).unwrap();
+        let licence_material = case.materials.iter().find(|m| m.role == Role::BusinessLicense).unwrap().clone();
+        let (_, reading) = licence(&[("name", long_form)]);
+        store.save_reading(&licence_material.sha256, &reading).unwrap();
+
+        let found = mismatches(&store, &id);
+        let [finding] = found.as_slice() else { panic!("one mismatch: {found:#?}") };
+        assert_eq!(finding.declared.as_deref(), Some("applicant.name"));
+        assert_eq!(finding.material_id, Some(licence_material.id));
+        assert_eq!(finding.found.as_deref(), Some(long_form));
+
+        if document_is_right {
+            qualkit::accept_document_value(&mut store, &id, "applicant.name", long_form).unwrap();
+            assert_eq!(store.case(&id).unwrap().data.applicant.name, long_form);
+        } else {
+            let expected = finding.expected.clone().unwrap();
+            store.confirm_fields(&id, licence_material.id, &[("name".to_string(), expected)]).unwrap();
+        }
+        assert!(mismatches(&store, &id).is_empty(), "fixed ({document_is_right})");
+    }
+    // A field the catalog does not declare is refused with a message, not silently ignored.
+    let mut case = qualkit::case::read_case_folder(&fixture()).unwrap().data;
+    assert!(qualkit::checks::set_declared(&mut case, "handler.phone", "1").is_err());
+    qualkit::checks::set_declared(&mut case, "applicant.established", "2019-03-13").unwrap();
+    assert!(qualkit::checks::set_declared(&mut case, "applicant.established", "13/03/2019").is_err());
+}

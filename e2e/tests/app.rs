@@ -1,8 +1,9 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing)] // tests may panic on bad data
 //! The real desktop app, driven over WebDriver: it shows the cases the core stored, their
 //! per-vendor checklist and findings (a name mismatch with its diff), generates the review
-//! report, refuses and then force-exports a vendor bundle that is checked on disk, lints a
-//! template live, checks an identifier, switches language and deletes a case.
+//! report, refuses and then force-exports a vendor bundle that is checked on disk, fixes the
+//! mismatch by taking the document's value, lints a template live, checks an identifier,
+//! switches language and deletes a case.
 
 use std::io::Read;
 
@@ -89,6 +90,13 @@ async fn case_list_checklist_validator_language_and_delete() {
     // The licence's name differs from the declared one: a blocking finding with its diff.
     let mismatch = app.wait_text("article[data-vendor='aliyun'] li[data-rule='match.mismatch']", "有限责任公司").await;
     assert!(mismatch.contains("阻断") && mismatch.contains("营业执照"), "{mismatch}");
+    app.client
+        .execute(
+            "document.querySelector(\"article[data-vendor='aliyun'] li[data-rule='match.mismatch']\").scrollIntoView()",
+            Vec::new(),
+        )
+        .await
+        .expect("scroll");
     app.screenshot("03-mismatch-diff").await;
     let inserted = app
         .client
@@ -149,6 +157,34 @@ async fn case_list_checklist_validator_language_and_delete() {
     archive.by_name("fields.json").expect("field sheet").read_to_string(&mut fields).expect("read");
     assert!(fields.contains("\"signature_name\"") && fields.contains("云帆网络"), "{fields}");
 
+    // Fix the mismatch: the licence is right, so the case takes its long form. The check runs
+    // again and the finding is gone; the case is renamed in the list too.
+    app.client
+        .find(Locator::Css("article[data-vendor='aliyun'] li[data-rule='match.mismatch'] button[data-fix='document']"))
+        .await
+        .expect("fix button")
+        .click()
+        .await
+        .expect("click");
+    app.wait_text("#case-title", "有限责任公司").await;
+    app.wait_text("#case-list .case.selected", "有限责任公司").await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !app
+        .client
+        .find_all(Locator::Css("article[data-vendor='aliyun'] li[data-rule='match.mismatch']"))
+        .await
+        .expect("find")
+        .is_empty()
+    {
+        assert!(std::time::Instant::now() < deadline, "the mismatch is still shown after the fix");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let stored = qualkit::Store::open(app.data_dir.path()).expect("store");
+    let fixed =
+        stored.list_cases().expect("list").into_iter().find(|c| c.applicant_name.contains("云帆")).expect("case");
+    assert_eq!(fixed.applicant_name, "厦门市海沧区云帆网络科技有限责任公司");
+    app.screenshot("06-mismatch-fixed").await;
+
     // Lint a template live: every vendor side by side, Tencent with its own variable syntax.
     let editor = app.client.find(Locator::Css("#template-text")).await.expect("template editor");
     editor.send_keys("恭喜！您的验证码为${code}，点击领取红包").await.expect("type template");
@@ -157,7 +193,7 @@ async fn case_list_checklist_validator_language_and_delete() {
     app.wait_text("#template-lint article[data-vendor='aliyun'] li[data-rule='template.marketing_words']", "恭喜")
         .await;
     app.client.execute("document.getElementById('template-lint').scrollIntoView()", Vec::new()).await.expect("scroll");
-    app.screenshot("06-template-lint").await;
+    app.screenshot("07-template-lint").await;
 
     // The identifier check runs in the core.
     app.client
@@ -173,7 +209,7 @@ async fn case_list_checklist_validator_language_and_delete() {
     // English switch.
     app.client.find(Locator::Css("#lang-en")).await.expect("lang").click().await.expect("click");
     app.wait_text("article[data-vendor='huawei'] tr[data-item='material.handler-id-handheld']", "Missing").await;
-    app.screenshot("07-english").await;
+    app.screenshot("08-english").await;
 
     // Delete with confirmation.
     app.client.find(Locator::Css("#delete-case")).await.expect("delete").click().await.expect("click");
@@ -181,6 +217,6 @@ async fn case_list_checklist_validator_language_and_delete() {
     app.wait_text("#detail .empty", "Select a case").await;
     let store = qualkit::Store::open(app.data_dir.path()).expect("store");
     assert_eq!(store.list_cases().expect("list").len(), 1, "one case deleted in the database");
-    app.screenshot("08-after-delete").await;
+    app.screenshot("09-after-delete").await;
     app.close().await;
 }

@@ -98,6 +98,18 @@ async fn check_case(id: String, vendor: Option<Vendor>) -> CommandResult<CheckRe
     with_store(move |store| qualkit::check_case(store, &id, vendor)).await
 }
 
+/// Fixes a mismatch where the document is right: the case field takes the document's value.
+#[tauri::command]
+async fn accept_document_value(id: String, declared: String, value: String) -> CommandResult<()> {
+    with_store(move |store| qualkit::accept_document_value(store, &id, &declared, &value)).await
+}
+
+/// Fixes a mismatch where OCR misread the document: a person confirms what it shows.
+#[tauri::command]
+async fn confirm_reading(id: String, material_id: i64, field: String, value: String) -> CommandResult<()> {
+    with_store(move |store| store.confirm_fields(&id, material_id, &[(field, value)]).map(|_| ())).await
+}
+
 /// OCR of every material not read yet (the slow part of a first check).
 #[tauri::command]
 async fn read_materials(id: String) -> CommandResult<Vec<MaterialRead>> {
@@ -190,6 +202,8 @@ fn main() {
             delete_case,
             check_case,
             read_materials,
+            accept_document_value,
+            confirm_reading,
             generate_document,
             export_case,
             validate_identifier,

@@ -78,6 +78,9 @@ export interface Finding {
   span?: [number, number];
   field?: string;
   material?: string;
+  material_id?: number;
+  /** For a mismatch: the case field the declared value comes from. */
+  declared?: string;
   expected?: string;
   found?: string;
   difference?: string[];
@@ -195,6 +198,10 @@ export const api = {
   importCase: (dir: string) => invoke<string>("import_case", { dir }),
   deleteCase: (id: string) => invoke<void>("delete_case", { id }),
   checkCase: (id: string, vendor?: Vendor) => invoke<CheckReport>("check_case", { id, vendor: vendor ?? null }),
+  acceptDocumentValue: (id: string, declared: string, value: string) =>
+    invoke<void>("accept_document_value", { id, declared, value }),
+  confirmReading: (id: string, materialId: number, field: string, value: string) =>
+    invoke<void>("confirm_reading", { id, materialId, field, value }),
   readMaterials: (id: string) => invoke<MaterialRead[]>("read_materials", { id }),
   generateDocument: (id: string, kind: DocumentKind, vendor: Vendor | null, out: string) =>
     invoke<DocumentWritten>("generate_document", { id, kind, vendor, out }),

@@ -54,6 +54,8 @@ const strings = {
   marketing: { zh: "推广", en: "Marketing" },
   chars: { zh: "字", en: "chars" },
   segments: { zh: "条计费", en: "billed" },
+  useDocument: { zh: "案卷改为材料上的", en: "Declare the document's " },
+  ocrMisread: { zh: "识别有误，材料上确是", en: "Misread: the document says " },
   documentsAndExport: { zh: "文件与导出", en: "Documents and export" },
   vendor: { zh: "厂商", en: "Vendor" },
   reviewReport: { zh: "生成审核报告", en: "Review report" },
