@@ -105,6 +105,15 @@ pub struct MaterialRead {
 /// readings by file content. A reading that exists (from OCR or confirmed by a person) is never
 /// replaced, so a correction survives any number of checks.
 pub fn read_materials(store: &mut Store, id: &str) -> Result<Vec<MaterialRead>> {
+    read_materials_with_progress(store, id, &|_| {})
+}
+
+/// [`read_materials`], telling `progress` as each material is read (from OCR worker threads).
+pub fn read_materials_with_progress(
+    store: &mut Store,
+    id: &str,
+    progress: &(dyn Fn(&export::Progress) + Sync),
+) -> Result<Vec<MaterialRead>> {
     let case = store.case(id)?;
     let mut pending = Vec::new();
     for material in &case.materials {
@@ -119,7 +128,11 @@ pub fn read_materials(store: &mut Store, id: &str) -> Result<Vec<MaterialRead>> 
     }
     let jobs: Vec<(PathBuf, reading::DocKind)> =
         pending.iter().map(|(m, kind)| (store.blob_path(&m.sha256), *kind)).collect();
-    let results = ocr::read_jobs(&jobs)?;
+    let total = jobs.len();
+    progress(&export::Progress { done: 0, total, what: Text::new("识别文字", "reading the text") });
+    let results = ocr::read_jobs_with_progress(&jobs, &|done| {
+        progress(&export::Progress { done, total, what: Text::new("识别文字", "reading the text") });
+    })?;
     let mut out = Vec::new();
     for ((material, kind), result) in pending.into_iter().zip(results) {
         let mut row = MaterialRead {
@@ -162,6 +175,57 @@ pub fn accept_document_value(store: &mut Store, id: &str, declared: &str, value:
     let mut data = store.case(id)?.data;
     checks::set_declared(&mut data, declared, value)?;
     store.update_case(id, &data)
+}
+
+/// A material as the app shows it: what it is, its size in pixels (the frame of the field boxes),
+/// and what was read from it.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct MaterialView {
+    #[serde(flatten)]
+    pub material: store::Material,
+    pub label: Text,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub reading: Option<reading::Reading>,
+}
+
+pub fn material_views(store: &Store, id: &str) -> Result<Vec<MaterialView>> {
+    let case = store.case(id)?;
+    let mut views = Vec::with_capacity(case.materials.len());
+    for material in case.materials {
+        let path = store.blob_path(&material.sha256);
+        // The header alone gives the size; a PDF or a broken file has none.
+        let size = image::ImageReader::open(&path)
+            .ok()
+            .and_then(|r| r.with_guessed_format().ok())
+            .and_then(|r| r.into_dimensions().ok());
+        let reading = match reading::DocKind::for_role(material.role) {
+            Some(kind) => store.reading(&material.sha256, kind)?,
+            None => None,
+        };
+        views.push(MaterialView {
+            label: material.role.label(),
+            width: size.map(|s| s.0),
+            height: size.map(|s| s.1),
+            reading,
+            material,
+        });
+    }
+    Ok(views)
+}
+
+/// A JPEG of the material at most `max_side` pixels on its long side, for the app's viewer.
+pub fn material_thumbnail(store: &Store, id: &str, material_id: i64, max_side: u32) -> Result<Vec<u8>> {
+    let case = store.case(id)?;
+    let material = case.materials.iter().find(|m| m.id == material_id).ok_or_else(|| {
+        Error::input(
+            format!("案卷 {id} 中没有编号为 {material_id} 的材料"),
+            format!("case {id} has no material {material_id}"),
+        )
+    })?;
+    let picture = scan::open_image(&store.blob_path(&material.sha256))?;
+    let small = picture.thumbnail(max_side, max_side).to_rgb8();
+    upload::encode_jpeg(&small, 85).ok_or_else(|| Error::input("无法生成缩略图", "cannot make the thumbnail"))
 }
 
 /// One row of the case list with per-vendor readiness, for the desktop app's first screen.

@@ -296,6 +296,15 @@ pub fn read_files(paths: &[std::path::PathBuf], kind: DocKind) -> Result<Vec<Fil
 
 /// Like [`read_files`], each file with its own kind.
 pub fn read_jobs(jobs: &[(std::path::PathBuf, DocKind)]) -> Result<Vec<FileResult>> {
+    read_jobs_with_progress(jobs, &|_| {})
+}
+
+/// [`read_jobs`], calling `done` with the number of files finished after each one (from the
+/// worker threads), for a progress bar.
+pub fn read_jobs_with_progress(
+    jobs: &[(std::path::PathBuf, DocKind)],
+    done: &(dyn Fn(usize) + Sync),
+) -> Result<Vec<FileResult>> {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len()).max(1);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results = std::sync::Mutex::new(Vec::with_capacity(jobs.len()));
@@ -308,9 +317,14 @@ pub fn read_jobs(jobs: &[(std::path::PathBuf, DocKind)]) -> Result<Vec<FileResul
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let Some((path, kind)) = jobs.get(i) else { return Ok(()) };
                         let result = engine.read_file(path, *kind);
-                        if let Ok(mut done) = results.lock() {
-                            done.push((i, FileResult { path: path.clone(), result }));
-                        }
+                        let finished = match results.lock() {
+                            Ok(mut finished) => {
+                                finished.push((i, FileResult { path: path.clone(), result }));
+                                finished.len()
+                            }
+                            Err(_) => continue,
+                        };
+                        done(finished);
                     }
                 })
             })

@@ -282,7 +282,7 @@ fn best_fitting(rgb: &RgbImage, qualities: &[u8], max: u64) -> Option<Option<Vec
 /// its edges). Huffman tables are the standard ones: optimised tables made the files 12%
 /// smaller but doubled peak memory (95 → 207 MB exporting ten 12 MP photos) and cost 15% more
 /// time, and no file needed them to fit.
-fn encode_jpeg(rgb: &RgbImage, quality: u8) -> Option<Vec<u8>> {
+pub(crate) fn encode_jpeg(rgb: &RgbImage, quality: u8) -> Option<Vec<u8>> {
     let width = u16::try_from(rgb.width()).ok()?;
     let height = u16::try_from(rgb.height()).ok()?;
     let mut bytes = Vec::new();

@@ -220,3 +220,117 @@ async fn case_list_checklist_validator_language_and_delete() {
     app.screenshot("09-after-delete").await;
     app.close().await;
 }
+
+/// A case built from a licence rendered now: the app adds it, reads it with the real Tesseract
+/// (progress bar), flags the name the licence prints differently with its diff and a red box on
+/// the image, and the fix clears it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rendered_licence_is_read_flagged_on_the_image_and_fixed() {
+    if qualkit_e2e::unavailable().is_some() {
+        return;
+    }
+    let folders = tempfile::tempdir().expect("tmp");
+    // The licence prints the long company form; the case declares the short one.
+    let printed = "厦门市海沧区云帆网络科技有限责任公司";
+    let page = qualkit_fixtures::Page::new(
+        qualkit_fixtures::Document::Licence2019(qualkit_fixtures::corpus::yunfan_licence(printed)),
+        qualkit_fixtures::Condition::Clean,
+        3,
+    )
+    .expect("render the licence");
+    let licence = folders.path().join("营业执照.png");
+    std::fs::write(&licence, &page.bytes).expect("licence");
+    let case_dir = folders.path().join("case");
+    std::fs::create_dir_all(&case_dir).expect("mkdir");
+    std::fs::write(
+        case_dir.join("case.toml"),
+        "vendors = [\"aliyun\"]\n[applicant]\nkind = \"enterprise\"\nname = \"厦门市海沧区云帆网络科技有限公司\"\nuscc = \"91350205MA2Y0LQ12U\"\nlegal_rep = \"王伟\"\n",
+    )
+    .expect("case.toml");
+
+    let app = App::start(4471, |data| {
+        qualkit::Store::open(data).expect("store").import_folder(&case_dir).expect("import");
+    })
+    .await;
+    app.wait_text("#case-list .case", "云帆网络科技").await;
+    app.client.find(Locator::Css("#case-list .case")).await.expect("case").click().await.expect("click");
+    app.wait_text("#case-title", "云帆网络科技").await;
+
+    // Add the licence by path; it is listed, not read yet.
+    let path = app.client.find(Locator::Css("#material-path")).await.expect("path input");
+    path.send_keys(licence.to_str().expect("path")).await.expect("type");
+    app.client.find(Locator::Css("#material-add")).await.expect("add").click().await.expect("click");
+    app.wait_text("#materials .material", "尚未识别").await;
+
+    // Read it: Tesseract runs in the app; the mismatch appears with its diff.
+    app.client.find(Locator::Css("#ocr-button")).await.expect("ocr").click().await.expect("click");
+    let mismatch = app.wait_text("article[data-vendor='aliyun'] li[data-rule='match.mismatch']", "有限责任公司").await;
+    assert!(mismatch.contains("营业执照"), "{mismatch}");
+    app.wait_text("#materials .material", "个字段已识别").await;
+
+    // The viewer draws the name's box in red on the licence, and lists the value read.
+    app.client.find(Locator::Css("#materials .material")).await.expect("material").click().await.expect("click");
+    app.client
+        .wait()
+        .for_element(Locator::Css("#material-viewer .box.mismatch[data-field='name']"))
+        .await
+        .expect("a red box on the name");
+    let row = app.wait_text("#material-viewer tr.mismatch[data-field='name']", printed).await;
+    assert!(row.contains(printed), "{row}");
+    // The licence itself is shown (a JPEG the core made, through a blob: URL the CSP allows).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let width = app
+            .client
+            .execute(
+                "const i = document.querySelector('#material-viewer img'); return i ? i.naturalWidth : 0;",
+                Vec::new(),
+            )
+            .await
+            .expect("image width");
+        if width.as_u64().unwrap_or(0) > 0 {
+            assert_eq!(width.as_u64(), Some(1200), "a 1200 px view of the 1980 px licence");
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the licence image did not load");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    app.client
+        .execute(
+            "document.querySelector('#material-viewer .box.mismatch').scrollIntoView({block: 'center'})",
+            Vec::new(),
+        )
+        .await
+        .expect("scroll");
+    app.screenshot("10-ocr-viewer-mismatch").await;
+
+    // Fix: the case takes the licence's form; the box is no longer red (amber where OCR was
+    // unsure of a character) and the finding goes.
+    app.client
+        .find(Locator::Css("article[data-vendor='aliyun'] li[data-rule='match.mismatch'] button[data-fix='document']"))
+        .await
+        .expect("fix")
+        .click()
+        .await
+        .expect("click");
+    app.wait_text("#case-title", "有限责任公司").await;
+    app.client
+        .wait()
+        .for_element(Locator::Css("#material-viewer .box:not(.mismatch)[data-field='name']"))
+        .await
+        .expect("the name's box is not red after the fix");
+    assert!(
+        app.client
+            .find_all(Locator::Css("#material-viewer .box.mismatch, article li[data-rule='match.mismatch']"))
+            .await
+            .expect("find")
+            .is_empty(),
+        "no mismatch left"
+    );
+    app.client
+        .execute("document.querySelector('#material-viewer .box').scrollIntoView({block: 'center'})", Vec::new())
+        .await
+        .expect("scroll");
+    app.screenshot("11-ocr-viewer-fixed").await;
+    app.close().await;
+}

@@ -7,15 +7,15 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use qualkit::case::{ApplicantKind, SignatureSource, TemplateType, Vendor};
+use qualkit::case::{ApplicantKind, Role, SignatureSource, TemplateType, Vendor};
 use qualkit::export::{ExportOptions, Outcome, Progress};
 use qualkit::ident::{IdKind, Validation};
 use qualkit::letter::LetterOptions;
 use qualkit::lint::{self, SignatureContext, SignatureLint, TemplateInput, TemplateLint};
 use qualkit::profile::VendorProfile;
 use qualkit::requirements::CheckReport;
-use qualkit::store::Case;
-use qualkit::{CaseOverview, DocumentKind, MaterialRead, Store, Text};
+use qualkit::store::{Case, Material};
+use qualkit::{CaseOverview, DocumentKind, MaterialRead, MaterialView, Store, Text};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter};
 
@@ -110,10 +110,50 @@ async fn confirm_reading(id: String, material_id: i64, field: String, value: Str
     with_store(move |store| store.confirm_fields(&id, material_id, &[(field, value)]).map(|_| ())).await
 }
 
-/// OCR of every material not read yet (the slow part of a first check).
+/// OCR of every material not read yet (the slow part of a first check), sending
+/// `ocr-progress` events as each material is read.
 #[tauri::command]
-async fn read_materials(id: String) -> CommandResult<Vec<MaterialRead>> {
-    with_store(move |store| qualkit::read_materials(store, &id)).await
+async fn read_materials(app: AppHandle, id: String) -> CommandResult<Vec<MaterialRead>> {
+    with_store(move |store| {
+        let progress = |p: &Progress| {
+            // A lost progress event only leaves the bar behind; the result still arrives.
+            let _ = app.emit("ocr-progress", p);
+        };
+        qualkit::read_materials_with_progress(store, &id, &progress)
+    })
+    .await
+}
+
+/// The case's materials with their pixel size and what was read from each.
+#[tauri::command]
+async fn case_materials(id: String) -> CommandResult<Vec<MaterialView>> {
+    with_store(move |store| qualkit::material_views(store, &id)).await
+}
+
+/// A material as a JPEG of at most 1200 px, sent as raw bytes (no base64 over IPC).
+#[tauri::command]
+async fn material_image(id: String, material_id: i64) -> CommandResult<tauri::ipc::Response> {
+    with_store(move |store| qualkit::material_thumbnail(store, &id, material_id, 1200))
+        .await
+        .map(tauri::ipc::Response::new)
+}
+
+/// Adds the file at `path` to the case as a material of `role`.
+#[tauri::command]
+async fn add_material(id: String, role: Role, path: String) -> CommandResult<Material> {
+    with_store(move |store| store.add_material(&id, role, &PathBuf::from(path))).await
+}
+
+#[derive(Serialize)]
+struct RoleInfo {
+    role: Role,
+    label: Text,
+}
+
+/// Every material role with its label, for the add-material form.
+#[tauri::command]
+fn material_roles() -> Vec<RoleInfo> {
+    Role::ALL.iter().map(|role| RoleInfo { role: *role, label: role.label() }).collect()
 }
 
 #[derive(Serialize)]
@@ -202,6 +242,10 @@ fn main() {
             delete_case,
             check_case,
             read_materials,
+            case_materials,
+            material_image,
+            add_material,
+            material_roles,
             accept_document_value,
             confirm_reading,
             generate_document,

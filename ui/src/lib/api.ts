@@ -128,6 +128,32 @@ export interface AppInfo {
   export_dir: string;
 }
 
+export interface Field {
+  value: string;
+  confidence: number;
+  bbox?: [number, number, number, number];
+  uncertain?: number[];
+}
+
+export interface Reading {
+  kind: string;
+  origin: "ocr" | "person";
+  fields: Record<string, Field>;
+}
+
+/** A material with its pixel size (the frame of the field boxes) and what was read from it. */
+export interface MaterialView extends Material {
+  label: Text;
+  width: number | null;
+  height: number | null;
+  reading: Reading | null;
+}
+
+export interface RoleInfo {
+  role: string;
+  label: Text;
+}
+
 export type DocumentKind = "authorization-letter" | "commitment-letter" | "review-report";
 
 export interface DocumentWritten {
@@ -203,6 +229,14 @@ export const api = {
   confirmReading: (id: string, materialId: number, field: string, value: string) =>
     invoke<void>("confirm_reading", { id, materialId, field, value }),
   readMaterials: (id: string) => invoke<MaterialRead[]>("read_materials", { id }),
+  onOcrProgress: (handler: (p: Progress) => void): Promise<UnlistenFn> =>
+    listen<Progress>("ocr-progress", (event) => handler(event.payload)),
+  caseMaterials: (id: string) => invoke<MaterialView[]>("case_materials", { id }),
+  /** The material as a JPEG, for an <img> through a blob: URL. */
+  materialImage: async (id: string, materialId: number): Promise<Blob> =>
+    new Blob([await invoke<ArrayBuffer>("material_image", { id, materialId })], { type: "image/jpeg" }),
+  addMaterial: (id: string, role: string, path: string) => invoke<Material>("add_material", { id, role, path }),
+  materialRoles: () => invoke<RoleInfo[]>("material_roles"),
   generateDocument: (id: string, kind: DocumentKind, vendor: Vendor | null, out: string) =>
     invoke<DocumentWritten>("generate_document", { id, kind, vendor, out }),
   exportCase: (id: string, vendor: Vendor, out: string, force: boolean) =>
