@@ -44,7 +44,12 @@ pub fn unavailable() -> Option<String> {
     reason
 }
 
+/// The app under test: `$QUALKIT_APP` (e.g. a release build for the benchmark), or the debug
+/// build.
 pub fn app_binary() -> PathBuf {
+    if let Some(app) = std::env::var_os("QUALKIT_APP").filter(|a| !a.is_empty()) {
+        return PathBuf::from(app);
+    }
     let target =
         std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"));
     target.join("debug").join("qualkit-app")
