@@ -177,6 +177,27 @@ pub fn accept_document_value(store: &mut Store, id: &str, declared: &str, value:
     store.update_case(id, &data)
 }
 
+/// Records an event of the MIIT verification SMS (sent, resent, verified) for `role` at `at`,
+/// and returns the case's tracker as it now stands.
+pub fn record_icp_event(
+    store: &mut Store,
+    id: &str,
+    role: icp::Responsible,
+    event: icp::IcpEvent,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<icp::IcpTracker> {
+    let no_plan = || {
+        Error::input(
+            format!("案卷 {id} 还没有核验计划：先选择备案类型并填写负责人手机号"),
+            format!("case {id} has no verification plan: choose the filing type and the phones first"),
+        )
+    };
+    let mut tracker = store.icp_tracker(id)?.ok_or_else(no_plan)?;
+    let state = tracker.record(role, event, at)?;
+    store.save_icp_message(id, &state)?;
+    store.icp_tracker(id)?.ok_or_else(no_plan)
+}
+
 /// A material as the app shows it: what it is, its size in pixels (the frame of the field boxes),
 /// and what was read from it.
 #[derive(Clone, Debug, serde::Serialize)]

@@ -358,12 +358,11 @@ fn run(cli: &Cli, lang: Lang) -> qualkit::Result<Output> {
         }
         Command::Icp(IcpCommand::Mark { id, role, event }) => {
             let mut store = open_store()?;
-            let mut tracker = store.icp_tracker(id)?.ok_or_else(|| no_plan(id))?;
+            // Named first, so a case without a plan gets the CLI's own hint.
+            store.icp_tracker(id)?.ok_or_else(|| no_plan(id))?;
             let role = Responsible::parse(role).ok_or_else(|| Error::input("未知的角色", "unknown role"))?;
             let event = IcpEvent::parse(event).ok_or_else(|| Error::input("未知的事件", "unknown event"))?;
-            let state = tracker.record(role, event, chrono::Utc::now())?;
-            store.save_icp_message(id, &state)?;
-            let tracker = store.icp_tracker(id)?.ok_or_else(|| no_plan(id))?;
+            let tracker = qualkit::record_icp_event(&mut store, id, role, event, chrono::Utc::now())?;
             Ok(Output { json: to_json(&tracker)?, text: tracker_text(&tracker, lang), exit: Exit::Fine })
         }
         Command::Case(command) => case_command(command, open_store()?, lang),

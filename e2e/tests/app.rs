@@ -223,7 +223,7 @@ async fn case_list_checklist_validator_language_and_delete() {
 
 /// A case built from a licence rendered now: the app adds it, reads it with the real Tesseract
 /// (progress bar), flags the name the licence prints differently with its diff and a red box on
-/// the image, and the fix clears it.
+/// the image, and the fix clears it. Then the MIIT verification SMS is planned and tracked.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_rendered_licence_is_read_flagged_on_the_image_and_fixed() {
     if qualkit_e2e::unavailable().is_some() {
@@ -332,5 +332,41 @@ async fn a_rendered_licence_is_read_flagged_on_the_image_and_fixed() {
         .await
         .expect("scroll");
     app.screenshot("11-ocr-viewer-fixed").await;
+
+    // The MIIT verification SMS: a first filing, two responsible people with their own phones.
+    app.client.find(Locator::Css("#icp-type")).await.expect("type").select_by_value("first").await.expect("first");
+    app.client
+        .find(Locator::Css("#icp-subject-phone"))
+        .await
+        .expect("subject")
+        .send_keys("138 0000 0000")
+        .await
+        .expect("type");
+    app.client.find(Locator::Css("#icp-site-phone")).await.expect("site").send_keys("13900000000").await.expect("type");
+    app.client.find(Locator::Css("#icp-plan")).await.expect("plan").click().await.expect("click");
+    let subject = app.wait_text("#icp-tracker tr[data-roles='subject']", "138****0000").await;
+    assert!(subject.contains("等待短信") && subject.contains("可重发 2"), "{subject}");
+    let tracker_text = app.wait_text("#icp-tracker", "139****0000").await;
+    assert!(!tracker_text.contains("13800000000") && !tracker_text.contains("13900000000"), "phones are masked");
+    let row = "#icp-tracker tr[data-roles='subject']";
+    for (event, expect) in [("sent", "23:59:"), ("resent", "可重发 1"), ("verified", "已核验")] {
+        app.client
+            .find(Locator::Css(&format!("{row} button[data-event='{event}']")))
+            .await
+            .expect("event button")
+            .click()
+            .await
+            .expect("click");
+        app.wait_text(row, expect).await;
+    }
+    app.wait_text("#icp-tracker tr[data-roles='site']", "等待短信").await;
+    let store = qualkit::Store::open(app.data_dir.path()).expect("store");
+    let id = store.list_cases().expect("list")[0].id.clone();
+    let tracker = store.icp_tracker(&id).expect("tracker").expect("a plan");
+    let subject = tracker.messages.iter().find(|m| m.state.phone == "13800000000").expect("subject message");
+    assert_eq!(subject.status, qualkit::icp::MessageStatus::Verified);
+    assert_eq!(subject.resends_left, 1);
+    app.client.execute("document.getElementById('icp-tracker').scrollIntoView()", Vec::new()).await.expect("scroll");
+    app.screenshot("12-icp-tracker").await;
     app.close().await;
 }

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 use qualkit::case::{ApplicantKind, Role, SignatureSource, TemplateType, Vendor};
 use qualkit::export::{ExportOptions, Outcome, Progress};
+use qualkit::icp::{FilingType, IcpEvent, IcpPlan, IcpTracker, Responsible};
 use qualkit::ident::{IdKind, Validation};
 use qualkit::letter::LetterOptions;
 use qualkit::lint::{self, SignatureContext, SignatureLint, TemplateInput, TemplateLint};
@@ -201,6 +202,41 @@ async fn export_case(app: AppHandle, id: String, vendor: Vendor, out: String, fo
     .await
 }
 
+/// Plans the MIIT verification SMS for the case's filing and returns its tracker.
+#[tauri::command]
+async fn icp_plan(
+    id: String,
+    filing_type: String,
+    subject_phone: Option<String>,
+    site_phone: Option<String>,
+) -> CommandResult<IcpTracker> {
+    with_store(move |store| {
+        let filing_type = FilingType::parse(&filing_type)
+            .ok_or_else(|| qualkit::Error::input("未知的备案类型", "unknown filing type"))?;
+        let plan = IcpPlan::new(filing_type, subject_phone.as_deref(), site_phone.as_deref())?;
+        store.set_icp_plan(&id, &plan)?;
+        store.icp_tracker(&id)?.ok_or_else(|| qualkit::Error::input("计划未保存", "the plan was not saved"))
+    })
+    .await
+}
+
+/// The case's verification SMS tracker, if it has a plan.
+#[tauri::command]
+async fn icp_status(id: String) -> CommandResult<Option<IcpTracker>> {
+    with_store(move |store| store.icp_tracker(&id)).await
+}
+
+/// Records that `role`'s SMS was sent, resent or verified, now.
+#[tauri::command]
+async fn icp_mark(id: String, role: String, event: String) -> CommandResult<IcpTracker> {
+    with_store(move |store| {
+        let role = Responsible::parse(&role).ok_or_else(|| qualkit::Error::input("未知的角色", "unknown role"))?;
+        let event = IcpEvent::parse(&event).ok_or_else(|| qualkit::Error::input("未知的事件", "unknown event"))?;
+        qualkit::record_icp_event(store, &id, role, event, chrono::Utc::now())
+    })
+    .await
+}
+
 #[tauri::command]
 fn validate_identifier(kind: IdKind, value: String) -> Validation {
     qualkit::ident::validate(kind, &value)
@@ -250,6 +286,9 @@ fn main() {
             confirm_reading,
             generate_document,
             export_case,
+            icp_plan,
+            icp_status,
+            icp_mark,
             validate_identifier,
             lint_signature,
             lint_template

@@ -154,6 +154,47 @@ export interface RoleInfo {
   label: Text;
 }
 
+export type FilingType =
+  | "first"
+  | "new-site"
+  | "access"
+  | "change-subject"
+  | "change-site"
+  | "change-both"
+  | "cancel-access"
+  | "deregister-subject"
+  | "deregister-site";
+export const FILING_TYPES: FilingType[] = [
+  "first",
+  "new-site",
+  "access",
+  "change-subject",
+  "change-site",
+  "change-both",
+  "cancel-access",
+  "deregister-subject",
+  "deregister-site",
+];
+export type Responsible = "subject" | "site";
+
+export interface TrackedMessage {
+  phone: string;
+  first_sent_at: string | null;
+  verified_at: string | null;
+  resends_used: number;
+  roles: Responsible[];
+  status: "waiting" | "sent" | "verified" | "expired";
+  deadline: string | null;
+  seconds_left: number | null;
+  resends_left: number;
+}
+
+export interface IcpTracker {
+  plan: { filing_type: FilingType; sms_count: number; code_digits: number; deadline_hours: number; max_resends: number; notes: Text[]; source: string };
+  messages: TrackedMessage[];
+  now: string;
+}
+
 export type DocumentKind = "authorization-letter" | "commitment-letter" | "review-report";
 
 export interface DocumentWritten {
@@ -243,6 +284,16 @@ export const api = {
     invoke<ExportOutcome>("export_case", { id, vendor, out, force }),
   onExportProgress: (handler: (p: Progress) => void): Promise<UnlistenFn> =>
     listen<Progress>("export-progress", (event) => handler(event.payload)),
+  icpPlan: (id: string, filingType: FilingType, subjectPhone: string, sitePhone: string) =>
+    invoke<IcpTracker>("icp_plan", {
+      id,
+      filingType,
+      subjectPhone: subjectPhone.trim() || null,
+      sitePhone: sitePhone.trim() || null,
+    }),
+  icpStatus: (id: string) => invoke<IcpTracker | null>("icp_status", { id }),
+  icpMark: (id: string, role: Responsible, event: "sent" | "resent" | "verified") =>
+    invoke<IcpTracker>("icp_mark", { id, role, event }),
   validateIdentifier: (kind: IdKind, value: string) => invoke<Validation>("validate_identifier", { kind, value }),
   lintSignature: (vendor: Vendor, name: string, company?: string) =>
     invoke<SignatureLint>("lint_signature", { vendor, name, source: company ? "company" : null, company: company ?? null }),
