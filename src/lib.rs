@@ -238,12 +238,7 @@ pub fn material_views(store: &Store, id: &str) -> Result<Vec<MaterialView>> {
 /// A JPEG of the material at most `max_side` pixels on its long side, for the app's viewer.
 pub fn material_thumbnail(store: &Store, id: &str, material_id: i64, max_side: u32) -> Result<Vec<u8>> {
     let case = store.case(id)?;
-    let material = case.materials.iter().find(|m| m.id == material_id).ok_or_else(|| {
-        Error::input(
-            format!("案卷 {id} 中没有编号为 {material_id} 的材料"),
-            format!("case {id} has no material {material_id}"),
-        )
-    })?;
+    let material = case.material(material_id)?;
     let picture = scan::open_image(&store.blob_path(&material.sha256))?;
     let small = picture.thumbnail(max_side, max_side).to_rgb8();
     upload::encode_jpeg(&small, 85).ok_or_else(|| Error::input("无法生成缩略图", "cannot make the thumbnail"))

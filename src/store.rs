@@ -106,6 +106,16 @@ pub struct Case {
 }
 
 impl Case {
+    /// The material `material_id` of this case, or an error that names both.
+    pub fn material(&self, material_id: i64) -> Result<&Material> {
+        self.materials.iter().find(|m| m.id == material_id).ok_or_else(|| {
+            Error::input(
+                format!("案卷 {} 中没有编号为 {material_id} 的材料", self.id),
+                format!("case {} has no material {material_id}", self.id),
+            )
+        })
+    }
+
     pub fn materials_with_role(&self, role: Role) -> impl Iterator<Item = &Material> {
         self.materials.iter().filter(move |m| m.role == role)
     }
@@ -392,12 +402,7 @@ impl Store {
     /// confirmed value (confidence 1, nothing uncertain); other fields OCR read are kept.
     pub fn confirm_fields(&mut self, id: &str, material_id: i64, fields: &[(String, String)]) -> Result<Reading> {
         let case = self.case(id)?;
-        let material = case.materials.iter().find(|m| m.id == material_id).ok_or_else(|| {
-            Error::input(
-                format!("案卷 {id} 中没有编号为 {material_id} 的材料"),
-                format!("case {id} has no material {material_id}"),
-            )
-        })?;
+        let material = case.material(material_id)?;
         let kind = DocKind::for_role(material.role).ok_or_else(|| {
             Error::input(
                 format!("{}不是需要识别字段的材料", material.role.label().zh),

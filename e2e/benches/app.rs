@@ -148,22 +148,7 @@ async fn main() {
 
         let start = Instant::now();
         app.client.find(Locator::Css("#materials .material")).await.unwrap().click().await.unwrap();
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            let width = app
-                .client
-                .execute(
-                    "const i = document.querySelector('#material-viewer img'); return i ? i.naturalWidth : 0;",
-                    Vec::new(),
-                )
-                .await
-                .unwrap();
-            if width.as_u64().unwrap_or(0) > 0 {
-                break;
-            }
-            assert!(Instant::now() < deadline, "the image did not load");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        app.wait_image("#material-viewer img").await;
         record(3, start.elapsed().as_secs_f64() * 1000.0);
         app.close().await;
     }

@@ -124,6 +124,20 @@ impl App {
         }
     }
 
+    /// Waits until the `<img>` matched by `css` has loaded; returns its natural width.
+    pub async fn wait_image(&self, css: &str) -> u64 {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let script = format!("const i = document.querySelector({css:?}); return i ? i.naturalWidth : 0;");
+        loop {
+            let width = self.client.execute(&script, Vec::new()).await.ok().and_then(|w| w.as_u64()).unwrap_or(0);
+            if width > 0 {
+                return width;
+            }
+            assert!(Instant::now() < deadline, "the image `{css}` did not load within 60 s");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         let path = artifacts_dir().join(format!("{name}.png"));
         let png = self.client.screenshot().await.expect("screenshot");

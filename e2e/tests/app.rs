@@ -278,23 +278,7 @@ async fn a_rendered_licence_is_read_flagged_on_the_image_and_fixed() {
     let row = app.wait_text("#material-viewer tr.mismatch[data-field='name']", printed).await;
     assert!(row.contains(printed), "{row}");
     // The licence itself is shown (a JPEG the core made, through a blob: URL the CSP allows).
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    loop {
-        let width = app
-            .client
-            .execute(
-                "const i = document.querySelector('#material-viewer img'); return i ? i.naturalWidth : 0;",
-                Vec::new(),
-            )
-            .await
-            .expect("image width");
-        if width.as_u64().unwrap_or(0) > 0 {
-            assert_eq!(width.as_u64(), Some(1200), "a 1200 px view of the 1980 px licence");
-            break;
-        }
-        assert!(std::time::Instant::now() < deadline, "the licence image did not load");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    assert_eq!(app.wait_image("#material-viewer img").await, 1200, "a 1200 px view of the 1980 px licence");
     app.client
         .execute(
             "document.querySelector('#material-viewer .box.mismatch').scrollIntoView({block: 'center'})",
