@@ -105,15 +105,7 @@ fn main() {
     )
     .unwrap()
     .to_rgb8();
-    let mut big =
-        image::imageops::resize(&small, small.width() * 2, small.height() * 2, image::imageops::FilterType::Triangle);
-    let mut rng = Rng::new(5);
-    for pixel in big.pixels_mut() {
-        let grain = (rng.unit() * 24.0 - 12.0) as i16;
-        for c in pixel.0.iter_mut() {
-            *c = (i16::from(*c) + grain).clamp(0, 255) as u8;
-        }
-    }
+    let big = qualkit_fixtures::phone_sized(&small, 24.0, 5);
     let photo = tmp.path().join("photo.png");
     big.save(&photo).unwrap();
     let photo_bytes = std::fs::metadata(&photo).unwrap().len();

@@ -35,15 +35,7 @@ const ROLES: [&str; PHOTOS] = [
 fn phone_photo(seed: u64, path: &Path) -> u64 {
     let page = Page::new(Document::Licence2019(corpus::licence(&mut Rng::new(seed))), Condition::Clean, seed).unwrap();
     let small = image::load_from_memory(&page.bytes).unwrap().to_rgb8();
-    let mut big =
-        image::imageops::resize(&small, small.width() * 2, small.height() * 2, image::imageops::FilterType::Triangle);
-    let mut rng = Rng::new(seed + 100);
-    for pixel in big.pixels_mut() {
-        let grain = (rng.unit() * 28.0 - 14.0) as i16;
-        for c in pixel.0.iter_mut() {
-            *c = (i16::from(*c) + grain).clamp(0, 255) as u8;
-        }
-    }
+    let big = qualkit_fixtures::phone_sized(&small, 28.0, seed + 100);
     let mut best = Vec::new();
     for quality in [92, 90, 88, 85, 80, 75, 95, 97] {
         let mut bytes = Vec::new();

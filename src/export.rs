@@ -119,14 +119,13 @@ pub fn export_case_with_progress(
     };
     step(Text::new("读取材料并核对", "reading the materials and checking"));
     crate::read_materials(store, id)?;
-    let report = crate::check_case(store, id, Some(vendor))?;
-    let Some(verdict) = report.vendors.get(&vendor).cloned() else {
+    let mut report = crate::check_case(store, id, Some(vendor))?;
+    let Some(verdict) = report.vendors.remove(&vendor) else {
         return Err(Error::input("没有这个厂商的检查结果", "no check result for this vendor"));
     };
     if !verdict.ready && !options.force {
         return Ok(Outcome::Refused { report: verdict });
     }
-    let case = store.case(id)?;
     let mut bundle = Bundle::create(out)?;
     let mut notes = Vec::new();
     let mut paths = Vec::new();
@@ -200,8 +199,8 @@ pub fn export_case_with_progress(
         ready: verdict.ready,
         forced: options.force && !verdict.ready,
         files: bundle.files.clone(),
-        checklist: verdict.checklist.clone(),
-        findings: verdict.findings.clone(),
+        checklist: verdict.checklist,
+        findings: verdict.findings,
         notes,
     };
     bundle.add(MANIFEST, to_json(&manifest)?.as_bytes(), None)?;

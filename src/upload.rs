@@ -255,27 +255,30 @@ fn shrink_to_fit(rgb: &RgbImage, max: u64) -> Option<(Vec<u8>, u32, u32)> {
         let (lowest, better) = QUALITIES.split_last()?;
         let smallest = encode_jpeg(&scaled, *lowest)?;
         if smallest.len() as u64 <= max {
-            let bytes = best_fitting(&scaled, better, max)?.unwrap_or(smallest);
+            let bytes = best_fitting(&scaled, better, max, smallest)?;
             return Some((bytes, scaled.width(), scaled.height()));
         }
         scale *= SCALE_STEP;
     }
 }
 
-/// The encoding at the best of `qualities` (best first) that fits under `max`, if any does.
-fn best_fitting(rgb: &RgbImage, qualities: &[u8], max: u64) -> Option<Option<Vec<u8>>> {
-    if qualities.is_empty() {
-        return Some(None);
+/// The encoding at the best of `qualities` (best first) that fits under `max`: a binary search,
+/// since sizes grow with quality. `None` only when encoding fails; `smallest` (the lowest
+/// quality, known to fit) when none of the better ones does.
+fn best_fitting(rgb: &RgbImage, qualities: &[u8], max: u64, smallest: Vec<u8>) -> Option<Vec<u8>> {
+    let (mut fits_from, mut too_big_to) = (qualities.len(), 0);
+    let mut best = smallest;
+    while too_big_to < fits_from {
+        let middle = (too_big_to + fits_from) / 2;
+        let bytes = encode_jpeg(rgb, *qualities.get(middle)?)?;
+        if bytes.len() as u64 <= max {
+            best = bytes;
+            fits_from = middle;
+        } else {
+            too_big_to = middle + 1;
+        }
     }
-    let middle = qualities.len() / 2;
-    let quality = *qualities.get(middle)?;
-    let bytes = encode_jpeg(rgb, quality)?;
-    if bytes.len() as u64 <= max {
-        // Fits: a better quality above it may fit too.
-        Some(best_fitting(rgb, qualities.get(..middle)?, max)?.or(Some(bytes)))
-    } else {
-        best_fitting(rgb, qualities.get(middle + 1..)?, max)
-    }
+    Some(best)
 }
 
 /// Baseline JPEG with 4:2:0 chroma averaged over each block as libjpeg does (so a red seal keeps

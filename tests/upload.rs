@@ -25,15 +25,7 @@ fn big_licence_photo(dir: &Path) -> (PathBuf, qualkit_fixtures::Licence) {
     let licence = corpus::licence(&mut Rng::new(21));
     let page = Page::new(Document::Licence2019(licence.clone()), Condition::Clean, 21).unwrap();
     let small = image::load_from_memory(&page.bytes).unwrap().to_rgb8();
-    let mut big =
-        image::imageops::resize(&small, small.width() * 2, small.height() * 2, image::imageops::FilterType::Triangle);
-    let mut rng = Rng::new(5);
-    for pixel in big.pixels_mut() {
-        let grain = (rng.unit() * 24.0 - 12.0) as i16;
-        for c in pixel.0.iter_mut() {
-            *c = (i16::from(*c) + grain).clamp(0, 255) as u8;
-        }
-    }
+    let big = qualkit_fixtures::phone_sized(&small, 24.0, 5);
     let path = dir.join("营业执照 拍照.png");
     big.save(&path).unwrap();
     (path, licence)
