@@ -242,6 +242,88 @@ pub struct Landing {
     pub operator: Option<String>,
 }
 
+impl CaseData {
+    /// Trims every text and drops the blank ones: a form's empty input means "not given".
+    /// A section left entirely blank (handler, signature, landing) is dropped with it, and so is a
+    /// template without text.
+    pub fn tidy(&mut self) {
+        let a = &mut self.applicant;
+        a.name = a.name.trim().to_string();
+        for field in [&mut a.uscc, &mut a.legal_rep, &mut a.legal_rep_id_number, &mut a.id_number, &mut a.phone] {
+            tidy_opt(field);
+        }
+        if let Some(h) = &mut self.handler {
+            h.name = h.name.trim().to_string();
+            tidy_opt(&mut h.id_number);
+            tidy_opt(&mut h.phone);
+        }
+        if self.handler.as_ref().is_some_and(|h| h.name.is_empty() && h.id_number.is_none() && h.phone.is_none()) {
+            self.handler = None;
+        }
+        if let Some(s) = &mut self.signature {
+            s.name = s.name.trim().to_string();
+            tidy_opt(&mut s.owner);
+            tidy_opt(&mut s.owner_uscc);
+            if s.usage == SignatureUse::SelfUse {
+                // Owner fields of a self-use signature would only confuse the letter and the sheet.
+                s.owner = None;
+                s.owner_uscc = None;
+            }
+        }
+        if self.signature.as_ref().is_some_and(|s| s.name.is_empty() && s.owner.is_none()) {
+            self.signature = None;
+        }
+        for t in &mut self.templates {
+            t.text = t.text.trim().to_string();
+            tidy_opt(&mut t.name);
+        }
+        self.templates.retain(|t| !t.text.is_empty());
+        if let Some(l) = &mut self.landing {
+            l.name = l.name.trim().to_string();
+            for field in [&mut l.domain, &mut l.icp_number, &mut l.scenario, &mut l.test_account, &mut l.operator] {
+                tidy_opt(field);
+            }
+        }
+        if self.landing.as_ref().is_some_and(|l| {
+            l.name.is_empty()
+                && l.domain.is_none()
+                && l.icp_number.is_none()
+                && l.scenario.is_none()
+                && l.test_account.is_none()
+                && l.operator.is_none()
+        }) {
+            self.landing = None;
+        }
+        let mut seen = Vec::new();
+        self.vendors.retain(|v| {
+            let first = !seen.contains(v);
+            seen.push(*v);
+            first
+        });
+    }
+
+    /// Every case names its applicant: the list, the letters and every comparison start there.
+    pub fn require_applicant_name(&self) -> Result<()> {
+        if self.applicant.name.is_empty() {
+            let (zh, en) = match self.applicant.kind {
+                ApplicantKind::Enterprise => (
+                    "请填写申请主体名称：与营业执照上的名称逐字一致",
+                    "fill in the applicant's name exactly as on the business licence",
+                ),
+                ApplicantKind::Individual => {
+                    ("请填写申请人姓名：与身份证上的姓名一致", "fill in the applicant's name as on the ID card")
+                }
+            };
+            return Err(Error::input(zh, en));
+        }
+        Ok(())
+    }
+}
+
+fn tidy_opt(field: &mut Option<String>) {
+    *field = field.take().map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+}
+
 /// `case.toml` as written on disk: the case data plus the material files it names.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

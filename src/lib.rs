@@ -11,6 +11,7 @@ pub mod checks;
 pub mod error;
 pub mod export;
 pub mod fields;
+pub mod guide;
 pub mod font;
 pub mod i18n;
 pub mod icp;
@@ -167,6 +168,35 @@ fn licence_colours(store: &Store, case: &store::Case) -> Vec<(store::Material, s
         .filter(|m| m.mime.starts_with("image/"))
         .filter_map(|m| store.colour_stats(&m.sha256).ok().map(|stats| (m.clone(), stats)))
         .collect()
+}
+
+/// Creates a case from what the wizard's first step holds. Blank fields are dropped, so a
+/// half-filled form never stores `""` where the checks expect a value or nothing.
+pub fn new_case(store: &mut Store, mut data: case::CaseData) -> Result<String> {
+    data.tidy();
+    data.require_applicant_name()?;
+    store.create_case(&data)
+}
+
+/// Saves the case's declared values as the wizard edits them (one UPDATE).
+pub fn save_case(store: &mut Store, id: &str, mut data: case::CaseData) -> Result<()> {
+    data.tidy();
+    data.require_applicant_name()?;
+    store.update_case(id, &data)
+}
+
+/// The check report and the same verdicts regrouped by wizard step.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct CaseReview {
+    pub report: CheckReport,
+    pub guide: guide::Guide,
+}
+
+pub fn review_case(store: &Store, id: &str) -> Result<CaseReview> {
+    let report = check_case(store, id, None)?;
+    let data = store.case(id)?.data;
+    let guide = guide::guide(&data, &report);
+    Ok(CaseReview { report, guide })
 }
 
 /// Fixes a mismatch where the document is right: sets the case field `declared` (a finding's

@@ -13,7 +13,7 @@ use crate::ident::{self, IdKind, Validation};
 use crate::profile::VendorProfile;
 use crate::store::Case;
 
-const SEED_000: &str = "seed 000 (2026 audit rules for SMS qualifications, signatures and templates)";
+pub(crate) const SEED_000: &str = "seed 000 (2026 audit rules for SMS qualifications, signatures and templates)";
 const IDS_USCC: &str = "GB 32100-2015 (shared/domain/identifiers-and-text.md §1)";
 const IDS_RIC: &str = "GB 11643-1999 (shared/domain/identifiers-and-text.md §2)";
 const IDS_ICP: &str = "ICP number format (shared/domain/identifiers-and-text.md §3)";

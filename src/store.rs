@@ -280,6 +280,22 @@ impl Store {
         })
     }
 
+    /// Copies a case and its materials (the files are shared by content, so nothing is copied on
+    /// disk), for a sibling package: another signature or vendor for the same client. The copy
+    /// starts without the original's verification-SMS tracking, which belongs to one filing.
+    pub fn duplicate_case(&mut self, id: &str) -> Result<String> {
+        let case = self.case(id)?;
+        let tx = self.conn.transaction()?;
+        let copy = insert_case(&tx, &case.data)?;
+        tx.execute(
+            "INSERT INTO materials (case_id, role, original_name, size, mime, sha256, added_at)
+             SELECT ?2, role, original_name, size, mime, sha256, added_at FROM materials WHERE case_id = ?1 ORDER BY id",
+            params![id, copy],
+        )?;
+        tx.commit()?;
+        Ok(copy)
+    }
+
     /// Adds one material file to a case.
     pub fn add_material(&mut self, id: &str, role: Role, file: &Path) -> Result<Material> {
         self.case_exists(id)?;
