@@ -398,6 +398,11 @@ const MAX_UNPACKED_BYTES: u64 = 4 << 30;
 /// checked against its manifest first, so a package altered or damaged on the way is refused
 /// instead of imported. All or nothing, like [`Store::import_folder`].
 pub fn import_case(store: &mut Store, path: &Path) -> Result<String> {
+    // A file dialog picks the folder's `case.toml`; the case is the folder it sits in.
+    let path = match path.parent() {
+        Some(folder) if path.file_name().is_some_and(|n| n == crate::case::CASE_FILE_NAME) && path.is_file() => folder,
+        _ => path,
+    };
     if path.is_dir() {
         verify_manifest(path)?;
         return store.import_folder(path);

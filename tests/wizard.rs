@@ -153,3 +153,12 @@ fn a_duplicate_shares_the_files_and_outlives_its_original() {
     assert_eq!(store.list_cases().expect("list").len(), 1);
     assert!(matches!(store.duplicate_case(&id), Err(qualkit::Error::CaseNotFound(_))));
 }
+
+#[test]
+fn a_case_toml_picked_in_a_file_dialog_imports_its_folder() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut store = Store::open(dir.path()).expect("store");
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/yunfan");
+    let id = qualkit::export::import_case(&mut store, &fixture.join("case.toml")).expect("import");
+    assert!(store.case(&id).expect("case").has_material(Role::BusinessLicense));
+}

@@ -138,6 +138,46 @@ impl App {
         }
     }
 
+    /// Clicks the element `css` matches (waiting for it to appear).
+    pub async fn click(&self, css: &str) {
+        let element = self.client.wait().for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("`{css}`: {e}"));
+        element.click().await.unwrap_or_else(|e| panic!("click `{css}`: {e}"));
+    }
+
+    /// Types `text` into the input `css` matches, replacing what it held.
+    pub async fn type_into(&self, css: &str, text: &str) {
+        let element = self.client.wait().for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("`{css}`: {e}"));
+        element.clear().await.unwrap_or_else(|e| panic!("clear `{css}`: {e}"));
+        element.send_keys(text).await.unwrap_or_else(|e| panic!("type into `{css}`: {e}"));
+    }
+
+    /// Goes to a step of the case wizard and waits until it shows.
+    pub async fn step(&self, step: &str) {
+        self.click(&format!("#step-{step}")).await;
+        self.client
+            .wait()
+            .for_element(Locator::Css(&format!("#step-{step}.current")))
+            .await
+            .unwrap_or_else(|e| panic!("step {step}: {e}"));
+    }
+
+    /// The DOM text of the first element `css` matches, hidden or clipped parts included (the
+    /// WebDriver text leaves out the small source lines).
+    pub async fn text_content(&self, css: &str) -> String {
+        let script = format!("const e = document.querySelector({css:?}); return e ? e.textContent : '';");
+        let value = self.client.execute(&script, Vec::new()).await.unwrap_or_else(|e| panic!("`{css}`: {e}"));
+        value.as_str().unwrap_or_default().to_string()
+    }
+
+    /// Waits until nothing matches `css`.
+    pub async fn wait_gone(&self, css: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !self.client.find_all(Locator::Css(css)).await.map(|v| v.is_empty()).unwrap_or(false) {
+            assert!(Instant::now() < deadline, "`{css}` is still shown after 20 s");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         let path = artifacts_dir().join(format!("{name}.png"));
         let png = self.client.screenshot().await.expect("screenshot");

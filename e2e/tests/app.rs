@@ -109,7 +109,8 @@ async fn case_list_checklist_validator_language_and_delete() {
     assert_eq!(inserted, "责任");
 
     // Documents: the review report is written as a PDF where the panel says.
-    app.client.find(Locator::Css("#doc-report")).await.expect("report button").click().await.expect("click");
+    app.step("documents").await;
+    app.click("#doc-report").await;
     let written = app.wait_text("#document-written", "已生成").await;
     let exports = app.data_dir.path().join("exports");
     let report = exports.join("厦门市海沧区云帆网络科技有限公司-审核报告.pdf");
@@ -118,6 +119,7 @@ async fn case_list_checklist_validator_language_and_delete() {
 
     // Export for Huawei: refused while blocks remain, nothing written.
     let bundle = exports.join("yunfan-huawei.zip");
+    app.step("export").await;
     app.client
         .find(Locator::Css("#export-vendor"))
         .await
@@ -159,6 +161,7 @@ async fn case_list_checklist_validator_language_and_delete() {
 
     // Fix the mismatch: the licence is right, so the case takes its long form. The check runs
     // again and the finding is gone; the case is renamed in the list too.
+    app.step("review").await;
     app.client
         .find(Locator::Css("article[data-vendor='aliyun'] li[data-rule='match.mismatch'] button[data-fix='document']"))
         .await
@@ -185,11 +188,16 @@ async fn case_list_checklist_validator_language_and_delete() {
     assert_eq!(fixed.applicant_name, "厦门市海沧区云帆网络科技有限责任公司");
     app.screenshot("06-mismatch-fixed").await;
 
-    // Lint a template live: every vendor side by side, Tencent with its own variable syntax.
+    // Lint a template live: the case's vendors side by side, Huawei with its numbered variables.
+    app.step("templates").await;
     let editor = app.client.find(Locator::Css("#template-text")).await.expect("template editor");
     editor.send_keys("恭喜！您的验证码为${code}，点击领取红包").await.expect("type template");
-    let tencent = app.wait_text("#template-lint article[data-vendor='tencent']", "{1}").await;
-    assert!(tencent.contains("红包") && tencent.contains("template.marketing_words"), "{tencent}");
+    let huawei = app.wait_text("#template-lint article[data-vendor='huawei']", "${1}").await;
+    assert!(huawei.contains("红包") && huawei.contains("template.marketing_words"), "{huawei}");
+    assert!(
+        app.client.find_all(Locator::Css("#template-lint article[data-vendor='tencent']")).await.expect("find").is_empty(),
+        "only the case's vendors are linted"
+    );
     app.wait_text("#template-lint article[data-vendor='aliyun'] li[data-rule='template.marketing_words']", "恭喜")
         .await;
     app.client.execute("document.getElementById('template-lint').scrollIntoView()", Vec::new()).await.expect("scroll");
@@ -208,6 +216,7 @@ async fn case_list_checklist_validator_language_and_delete() {
 
     // English switch.
     app.client.find(Locator::Css("#lang-en")).await.expect("lang").click().await.expect("click");
+    app.step("review").await;
     app.wait_text("article[data-vendor='huawei'] tr[data-item='material.handler-id-handheld']", "Missing").await;
     app.screenshot("08-english").await;
 
@@ -221,16 +230,18 @@ async fn case_list_checklist_validator_language_and_delete() {
     app.close().await;
 }
 
-/// A case built from a licence rendered now: the app adds it, reads it with the real Tesseract
-/// (progress bar), flags the name the licence prints differently with its diff and a red box on
-/// the image, and the fix clears it. Then the MIIT verification SMS is planned and tracked.
+/// A case created step by step in the wizard from a licence rendered now: the app adds the
+/// licence, reads it with the real Tesseract (progress bar), flags the name the licence prints
+/// differently with its diff and a red box on the image, and the fix clears it. A template is
+/// linted and saved into the case, the landing app declared, the MIIT verification SMS tracked,
+/// and the bundle exported and checked on disk.
 #[tokio::test(flavor = "multi_thread")]
-async fn a_rendered_licence_is_read_flagged_on_the_image_and_fixed() {
+async fn a_case_built_in_the_wizard_is_read_fixed_and_exported() {
     if qualkit_e2e::unavailable().is_some() {
         return;
     }
     let folders = tempfile::tempdir().expect("tmp");
-    // The licence prints the long company form; the case declares the short one.
+    // The licence prints the long company form; the user types the short one.
     let printed = "厦门市海沧区云帆网络科技有限责任公司";
     let page = qualkit_fixtures::Page::new(
         qualkit_fixtures::Document::Licence2019(qualkit_fixtures::corpus::yunfan_licence(printed)),
@@ -240,36 +251,100 @@ async fn a_rendered_licence_is_read_flagged_on_the_image_and_fixed() {
     .expect("render the licence");
     let licence = folders.path().join("营业执照.png");
     std::fs::write(&licence, &page.bytes).expect("licence");
-    let case_dir = folders.path().join("case");
-    std::fs::create_dir_all(&case_dir).expect("mkdir");
-    std::fs::write(
-        case_dir.join("case.toml"),
-        "vendors = [\"aliyun\"]\n[applicant]\nkind = \"enterprise\"\nname = \"厦门市海沧区云帆网络科技有限公司\"\nuscc = \"91350205MA2Y0LQ12U\"\nlegal_rep = \"王伟\"\n",
-    )
-    .expect("case.toml");
 
-    let app = App::start(4471, |data| {
-        qualkit::Store::open(data).expect("store").import_folder(&case_dir).expect("import");
-    })
-    .await;
-    app.wait_text("#case-list .case", "云帆网络科技").await;
-    app.client.find(Locator::Css("#case-list .case")).await.expect("case").click().await.expect("click");
-    app.wait_text("#case-title", "云帆网络科技").await;
+    let app = App::start(4471, |_| {}).await;
+    let stored_case = || {
+        let store = qualkit::Store::open(app.data_dir.path()).expect("store");
+        let id = store.list_cases().expect("list").first().expect("a case").id.clone();
+        store.case(&id).expect("case")
+    };
 
-    // Add the licence by path; it is listed, not read yet.
-    let path = app.client.find(Locator::Css("#material-path")).await.expect("path input");
-    path.send_keys(licence.to_str().expect("path")).await.expect("type");
-    app.client.find(Locator::Css("#material-add")).await.expect("add").click().await.expect("click");
+    // Step 1, a new case: the applicant kinds with what each can and cannot do.
+    app.click("#new-case").await;
+    let individual = app.wait_text(".kind[data-kind='individual']", "第三方 App").await;
+    assert!(individual.contains("不能为任何公司"), "{individual}");
+    let cited = app.text_content(".kind[data-kind='individual'] li .source").await;
+    assert!(cited.contains("seed 000"), "each fact cites its source: {cited}");
+    app.type_into("#applicant-name", "厦门市海沧区云帆网络科技有限公司").await;
+    app.type_into("#applicant-uscc", "91350205MA2Y0LQ12U").await;
+    app.type_into("#applicant-legal-rep", "王伟").await;
+    app.screenshot("10-wizard-new-case").await;
+    app.click("#create-case").await;
+    app.wait_text("#case-title", "云帆网络科技有限公司").await;
+
+    // Step 2, vendors: none chosen yet, and the guide says so.
+    app.client.wait().for_element(Locator::Css("#step-vendors.current")).await.expect("on to the vendors");
+    app.wait_text("#guide li[data-item='vendors']", "请选择要提交的厂商").await;
+    app.wait_text(".vendor-choice label[data-vendor='huawei']", "推广").await;
+    let cited = app.text_content(".vendor-choice label[data-vendor='huawei'] .source").await;
+    assert!(cited.starts_with("依据: huawei"), "each vendor's stance cites its profile: {cited}");
+    app.click("#vendor-aliyun").await;
+    app.click("#save-step").await;
+    app.wait_text("#step-vendors .todo", "✓").await;
+    assert_eq!(stored_case().data.vendors, vec![qualkit::case::Vendor::Aliyun]);
+    app.screenshot("11-wizard-vendors").await;
+
+    // Step 3, signature: what is missing is listed with why and the rule's source.
+    app.click("#step-next").await;
+    app.wait_text("#guide li[data-item='signature']", "签名").await;
+    app.type_into("#signature-name", "云帆网络").await;
+    app.click("#save-step").await;
+    app.wait_gone("#guide li[data-item='signature']").await;
+    assert_eq!(stored_case().data.signature.expect("signature").name, "云帆网络");
+
+    // Step 4, landing app: declared, then the MIIT verification SMS of a first filing.
+    app.step("landing").await;
+    app.client.find(Locator::Css("#landing-kind")).await.expect("kind").select_by_value("website").await.expect("site");
+    app.type_into("#landing-name", "云帆官网").await;
+    app.type_into("#landing-domain", "yunfan.example.cn").await;
+    app.type_into("#landing-icp", "闽ICP备12345678号-1").await;
+    app.type_into("#landing-scenario", "用户注册与登录时发送验证码").await;
+    app.type_into("#landing-test-account", "demo / demo1234").await;
+    app.click("#save-step").await;
+    app.wait_gone("#guide li[data-item='landing.scenario']").await;
+    let landing = stored_case().data.landing.expect("landing");
+    assert_eq!(landing.icp_number.as_deref(), Some("闽ICP备12345678号-1"));
+    app.client.find(Locator::Css("#icp-type")).await.expect("type").select_by_value("first").await.expect("first");
+    app.type_into("#icp-subject-phone", "138 0000 0000").await;
+    app.type_into("#icp-site-phone", "13900000000").await;
+    app.click("#icp-plan").await;
+    let subject = app.wait_text("#icp-tracker tr[data-roles='subject']", "138****0000").await;
+    assert!(subject.contains("等待短信") && subject.contains("可重发 2"), "{subject}");
+    let tracker_text = app.wait_text("#icp-tracker", "139****0000").await;
+    assert!(!tracker_text.contains("13800000000") && !tracker_text.contains("13900000000"), "phones are masked");
+    let row = "#icp-tracker tr[data-roles='subject']";
+    for (event, expect) in [("sent", "23:59:"), ("resent", "可重发 1"), ("verified", "已核验")] {
+        app.click(&format!("{row} button[data-event='{event}']")).await;
+        app.wait_text(row, expect).await;
+    }
+    app.wait_text("#icp-tracker tr[data-roles='site']", "等待短信").await;
+    {
+        let store = qualkit::Store::open(app.data_dir.path()).expect("store");
+        let id = store.list_cases().expect("list")[0].id.clone();
+        let tracker = store.icp_tracker(&id).expect("tracker").expect("a plan");
+        let subject = tracker.messages.iter().find(|m| m.state.phone == "13800000000").expect("subject message");
+        assert_eq!(subject.status, qualkit::icp::MessageStatus::Verified);
+        assert_eq!(subject.resends_left, 1);
+    }
+    app.client.execute("document.getElementById('icp-tracker').scrollIntoView()", Vec::new()).await.expect("scroll");
+    app.screenshot("12-wizard-landing-icp").await;
+
+    // Step 5, materials: the licence is asked for; added by path, it is listed, not read yet.
+    app.step("materials").await;
+    app.wait_text("#guide li[data-item='material.business-license']", "营业执照").await;
+    app.type_into("#material-path", licence.to_str().expect("path")).await;
+    app.click("#material-add").await;
     app.wait_text("#materials .material", "尚未识别").await;
+    app.wait_gone("#guide li[data-item='material.business-license']").await;
 
-    // Read it: Tesseract runs in the app; the mismatch appears with its diff.
-    app.client.find(Locator::Css("#ocr-button")).await.expect("ocr").click().await.expect("click");
-    let mismatch = app.wait_text("article[data-vendor='aliyun'] li[data-rule='match.mismatch']", "有限责任公司").await;
+    // Read it: Tesseract runs in the app; the mismatch appears in this step with its diff.
+    app.click("#ocr-button").await;
+    let mismatch = app.wait_text("#guide li[data-rule='match.mismatch']", "有限责任公司").await;
     assert!(mismatch.contains("营业执照"), "{mismatch}");
     app.wait_text("#materials .material", "个字段已识别").await;
 
     // The viewer draws the name's box in red on the licence, and lists the value read.
-    app.client.find(Locator::Css("#materials .material")).await.expect("material").click().await.expect("click");
+    app.click("#materials .material").await;
     app.client
         .wait()
         .for_element(Locator::Css("#material-viewer .box.mismatch[data-field='name']"))
@@ -286,71 +361,68 @@ async fn a_rendered_licence_is_read_flagged_on_the_image_and_fixed() {
         )
         .await
         .expect("scroll");
-    app.screenshot("10-ocr-viewer-mismatch").await;
+    app.screenshot("13-ocr-viewer-mismatch").await;
 
-    // Fix: the case takes the licence's form; the box is no longer red (amber where OCR was
-    // unsure of a character) and the finding goes.
-    app.client
-        .find(Locator::Css("article[data-vendor='aliyun'] li[data-rule='match.mismatch'] button[data-fix='document']"))
-        .await
-        .expect("fix")
-        .click()
-        .await
-        .expect("click");
+    // Fix: the case takes the licence's form; the box is no longer red and the finding goes.
+    app.click("#guide li[data-rule='match.mismatch'] button[data-fix='document']").await;
     app.wait_text("#case-title", "有限责任公司").await;
     app.client
         .wait()
         .for_element(Locator::Css("#material-viewer .box:not(.mismatch)[data-field='name']"))
         .await
         .expect("the name's box is not red after the fix");
-    assert!(
-        app.client
-            .find_all(Locator::Css("#material-viewer .box.mismatch, article li[data-rule='match.mismatch']"))
-            .await
-            .expect("find")
-            .is_empty(),
-        "no mismatch left"
-    );
+    app.wait_gone("#material-viewer .box.mismatch, #guide li[data-rule='match.mismatch']").await;
+    assert_eq!(stored_case().data.applicant.name, printed);
     app.client
         .execute("document.querySelector('#material-viewer .box').scrollIntoView({block: 'center'})", Vec::new())
         .await
         .expect("scroll");
-    app.screenshot("11-ocr-viewer-fixed").await;
+    app.screenshot("14-ocr-viewer-fixed").await;
 
-    // The MIIT verification SMS: a first filing, two responsible people with their own phones.
-    app.client.find(Locator::Css("#icp-type")).await.expect("type").select_by_value("first").await.expect("first");
-    app.client
-        .find(Locator::Css("#icp-subject-phone"))
-        .await
-        .expect("subject")
-        .send_keys("138 0000 0000")
-        .await
-        .expect("type");
-    app.client.find(Locator::Css("#icp-site-phone")).await.expect("site").send_keys("13900000000").await.expect("type");
-    app.client.find(Locator::Css("#icp-plan")).await.expect("plan").click().await.expect("click");
-    let subject = app.wait_text("#icp-tracker tr[data-roles='subject']", "138****0000").await;
-    assert!(subject.contains("等待短信") && subject.contains("可重发 2"), "{subject}");
-    let tracker_text = app.wait_text("#icp-tracker", "139****0000").await;
-    assert!(!tracker_text.contains("13800000000") && !tracker_text.contains("13900000000"), "phones are masked");
-    let row = "#icp-tracker tr[data-roles='subject']";
-    for (event, expect) in [("sent", "23:59:"), ("resent", "可重发 1"), ("verified", "已核验")] {
-        app.client
-            .find(Locator::Css(&format!("{row} button[data-event='{event}']")))
-            .await
-            .expect("event button")
-            .click()
-            .await
-            .expect("click");
-        app.wait_text(row, expect).await;
-    }
-    app.wait_text("#icp-tracker tr[data-roles='site']", "等待短信").await;
-    let store = qualkit::Store::open(app.data_dir.path()).expect("store");
-    let id = store.list_cases().expect("list")[0].id.clone();
-    let tracker = store.icp_tracker(&id).expect("tracker").expect("a plan");
-    let subject = tracker.messages.iter().find(|m| m.state.phone == "13800000000").expect("subject message");
-    assert_eq!(subject.status, qualkit::icp::MessageStatus::Verified);
-    assert_eq!(subject.resends_left, 1);
-    app.client.execute("document.getElementById('icp-tracker').scrollIntoView()", Vec::new()).await.expect("scroll");
-    app.screenshot("12-icp-tracker").await;
+    // Step 6, templates: one is linted live for the case's vendor and saved into the case.
+    app.step("templates").await;
+    app.wait_text("#guide li[data-item='templates']", "至少需要一个模板").await;
+    let template = "您的验证码为${code}，5分钟内有效，请勿泄露于他人。";
+    app.type_into("#template-text", template).await;
+    app.wait_text("#template-lint article[data-vendor='aliyun'] .rendered", "${code}").await;
+    app.click("#template-add").await;
+    app.wait_text("#case-templates li", "5分钟内有效").await;
+    app.wait_gone("#guide li[data-item='templates']").await;
+    let templates = stored_case().data.templates;
+    assert_eq!(templates.len(), 1);
+    assert_eq!(templates[0].text, template);
+    app.screenshot("15-wizard-templates").await;
+
+    // Step 9, export for Aliyun (the ID photos are still missing, so forced) and check on disk.
+    app.step("export").await;
+    let bundle = app.data_dir.path().join("exports").join("wizard-aliyun.zip");
+    app.type_into("#export-path", bundle.to_str().expect("path")).await;
+    app.click("#export-force").await;
+    app.click("#export-button").await;
+    let done = app.wait_text("#export-written", "已导出到").await;
+    assert!(done.contains("templates.txt"), "{done}");
+    app.screenshot("16-wizard-exported").await;
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&bundle).expect("bundle on disk")).expect("zip");
+    let mut text = String::new();
+    archive.by_name("templates.txt").expect("templates").read_to_string(&mut text).expect("read");
+    assert!(text.contains(template), "{text}");
+    let mut case_toml = String::new();
+    archive.by_name("case.toml").expect("case.toml").read_to_string(&mut case_toml).expect("read");
+    assert!(case_toml.contains(printed) && case_toml.contains("闽ICP备12345678号-1"), "{case_toml}");
+    let mut manifest = String::new();
+    archive.by_name("manifest.json").expect("manifest").read_to_string(&mut manifest).expect("read");
+    let manifest: serde_json::Value = serde_json::from_str(&manifest).expect("json");
+    let entry = manifest["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .find(|f| f["role"] == "business-license")
+        .and_then(|f| f["path"].as_str())
+        .expect("the licence in the manifest")
+        .to_string();
+    let mut bytes = Vec::new();
+    archive.by_name(&entry).expect("licence in the zip").read_to_end(&mut bytes).expect("read");
+    assert_eq!(manifest["files"].as_array().expect("files").iter().find(|f| f["path"] == entry.as_str()).expect("entry")["sha256"], qualkit::store::sha256_hex(&bytes));
+    assert!(bytes.len() > 10_000, "the licence itself, {} bytes", bytes.len());
     app.close().await;
 }

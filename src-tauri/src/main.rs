@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use qualkit::case::{ApplicantKind, Role, SignatureSource, TemplateType, Vendor};
+use qualkit::case::{ApplicantKind, CaseData, Role, SignatureSource, TemplateType, Vendor};
 use qualkit::export::{ExportOptions, Outcome, Progress};
 use qualkit::icp::{FilingType, IcpEvent, IcpPlan, IcpTracker, Responsible};
 use qualkit::ident::{IdKind, Validation};
@@ -16,9 +16,12 @@ use qualkit::lint::{self, SignatureContext, SignatureLint, TemplateInput, Templa
 use qualkit::profile::VendorProfile;
 use qualkit::requirements::CheckReport;
 use qualkit::store::{Case, Material};
-use qualkit::{CaseOverview, DocumentKind, MaterialRead, MaterialView, Store, Text};
-use serde::Serialize;
+use qualkit::guide::KindFacts;
+use qualkit::{CaseOverview, CaseReview, DocumentKind, MaterialRead, MaterialView, Store, Text};
+use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter};
+use tauri_plugin_dialog::DialogExt;
+use tauri_plugin_opener::OpenerExt;
 
 /// What a failed command returns to the UI: a stable code and the message in both languages.
 #[derive(Debug, Serialize)]
@@ -94,6 +97,35 @@ async fn delete_case(id: String) -> CommandResult<()> {
     with_store(move |store| store.delete_case(&id)).await
 }
 
+/// Creates a case from the wizard's first step; returns its id.
+#[tauri::command]
+async fn new_case(data: CaseData) -> CommandResult<String> {
+    with_store(move |store| qualkit::new_case(store, data)).await
+}
+
+/// Saves the declared values a wizard step edited.
+#[tauri::command]
+async fn save_case(id: String, data: CaseData) -> CommandResult<()> {
+    with_store(move |store| qualkit::save_case(store, &id, data)).await
+}
+
+#[tauri::command]
+async fn duplicate_case(id: String) -> CommandResult<String> {
+    with_store(move |store| store.duplicate_case(&id)).await
+}
+
+/// The check report and the wizard's per-step guide, from one run of the checks.
+#[tauri::command]
+async fn review_case(id: String) -> CommandResult<CaseReview> {
+    with_store(move |store| qualkit::review_case(store, &id)).await
+}
+
+/// What enterprises and individuals can and cannot do, for the wizard's first step.
+#[tauri::command]
+fn applicant_kinds() -> CommandResult<Vec<KindFacts>> {
+    Ok(qualkit::guide::applicant_kinds()?)
+}
+
 #[tauri::command]
 async fn check_case(id: String, vendor: Option<Vendor>) -> CommandResult<CheckReport> {
     with_store(move |store| qualkit::check_case(store, &id, vendor)).await
@@ -143,6 +175,54 @@ async fn material_image(id: String, material_id: i64) -> CommandResult<tauri::ip
 #[tauri::command]
 async fn add_material(id: String, role: Role, path: String) -> CommandResult<Material> {
     with_store(move |store| store.add_material(&id, role, &PathBuf::from(path))).await
+}
+
+#[tauri::command]
+async fn remove_material(id: String, material_id: i64) -> CommandResult<()> {
+    with_store(move |store| store.remove_material(&id, material_id)).await
+}
+
+/// What a native file dialog may offer.
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum Pick {
+    /// Scans and photos to add as materials.
+    Materials,
+    /// A case folder's `case.toml` or a bundle zip to import.
+    Import,
+}
+
+/// The native file picker. It runs here, not in the page, so the UI never gets file access:
+/// it receives paths, and every read goes through a command that checks what it reads.
+#[tauri::command]
+async fn pick_files(app: AppHandle, what: Pick) -> CommandResult<Vec<String>> {
+    let picked = tauri::async_runtime::spawn_blocking(move || {
+        let dialog = app.dialog().file();
+        let dialog = match what {
+            Pick::Materials => dialog
+                .set_title("选择材料 Choose materials")
+                .add_filter("图片或 PDF / Images or PDF", &["jpg", "jpeg", "png", "bmp", "webp", "tif", "tiff", "pdf"]),
+            Pick::Import => dialog
+                .set_title("导入案卷 Import a case")
+                .add_filter("case.toml 或 zip / case.toml or zip", &["toml", "zip"]),
+        };
+        dialog.blocking_pick_files().unwrap_or_default()
+    })
+    .await
+    .map_err(|e| CommandError {
+        code: "internal",
+        message: Text::new(format!("无法打开文件对话框：{e}"), format!("cannot open the file dialog: {e}")),
+    })?;
+    Ok(picked.into_iter().filter_map(|p| p.into_path().ok()).map(|p| p.display().to_string()).collect())
+}
+
+/// Shows a written document or bundle in the system file manager.
+#[tauri::command]
+fn reveal_path(app: AppHandle, path: String) -> CommandResult<()> {
+    app.opener().reveal_item_in_dir(&path).map_err(|e| CommandError {
+        code: "input",
+        message: Text::new(format!("无法在文件管理器中显示 {path}：{e}"), format!("cannot show {path} in the file manager: {e}")),
+    })
 }
 
 #[derive(Serialize)]
@@ -273,17 +353,27 @@ fn main() {
     // variable must be set before the library loads, so this re-executes the app once with it.
     qualkit::ocr::limit_openmp_threads();
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
         .invoke_handler(tauri::generate_handler![
             app_info,
             list_cases,
             get_case,
             import_case,
             delete_case,
+            new_case,
+            save_case,
+            duplicate_case,
+            review_case,
+            applicant_kinds,
             check_case,
             read_materials,
             case_materials,
             material_image,
             add_material,
+            remove_material,
+            pick_files,
+            reveal_path,
             material_roles,
             accept_document_value,
             confirm_reading,

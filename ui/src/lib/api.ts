@@ -2,6 +2,7 @@
 // components never call `invoke` with a raw string.
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import { getCurrentWebview } from "@tauri-apps/api/webview";
 
 export type Vendor = "aliyun" | "tencent" | "huawei" | "volcengine" | "baidu";
 export const VENDORS: Vendor[] = ["aliyun", "tencent", "huawei", "volcengine", "baidu"];
@@ -33,13 +34,60 @@ export interface Material {
   sha256: string;
 }
 
+export type SignatureSource = "company" | "app" | "trademark" | "website";
+export type SignatureUse = "self" | "third-party";
+export type LandingKind = "website" | "app" | "mini-program";
+
+export interface Applicant {
+  kind: ApplicantKind;
+  name: string;
+  uscc?: string;
+  legal_rep?: string;
+  legal_rep_id_number?: string;
+  id_number?: string;
+  phone?: string;
+  established?: string;
+  status?: "normal" | "abnormal-list" | "revoked";
+}
+
+export interface Person {
+  name: string;
+  id_number?: string;
+  phone?: string;
+}
+
+export interface Signature {
+  name: string;
+  source: SignatureSource;
+  use: SignatureUse;
+  owner?: string;
+  owner_uscc?: string;
+}
+
+export interface Template {
+  type: TemplateType;
+  text: string;
+  name?: string;
+}
+
+export interface Landing {
+  kind: LandingKind;
+  name: string;
+  domain?: string;
+  icp_number?: string;
+  scenario?: string;
+  test_account?: string;
+  operator?: string;
+}
+
+/** What a case declares; the core trims it and drops blank values when it is saved. */
 export interface CaseData {
   vendors: Vendor[];
-  applicant: { kind: ApplicantKind; name: string; uscc?: string; legal_rep?: string; established?: string };
-  handler?: { name: string; id_number?: string; phone?: string };
-  signature?: { name: string; source: string; use: string; owner?: string };
-  templates: { type: string; text: string; name?: string }[];
-  landing?: { kind: string; name: string; domain?: string; icp_number?: string; scenario?: string; test_account?: string };
+  applicant: Applicant;
+  handler?: Person;
+  signature?: Signature;
+  templates: Template[];
+  landing?: Landing;
 }
 
 export interface Case {
@@ -249,6 +297,55 @@ export type ExportOutcome =
   | { outcome: "refused"; report: VendorReport };
 
 /** What a failed command rejects with. */
+export type Step =
+  | "applicant"
+  | "vendors"
+  | "signature"
+  | "landing"
+  | "materials"
+  | "templates"
+  | "review"
+  | "documents"
+  | "export";
+
+export interface Reason {
+  vendors: Vendor[];
+  status: ItemStatus;
+  why: Text;
+  source: string;
+}
+
+export interface GuideItem {
+  item: string;
+  label: Text;
+  status: ItemStatus;
+  reasons: Reason[];
+}
+
+export interface StepGuide {
+  step: Step;
+  label: Text;
+  /** Missing or invalid items plus blocking findings. */
+  todo: number;
+  items: GuideItem[];
+  findings: { vendors: Vendor[]; finding: Finding }[];
+}
+
+export interface CaseReview {
+  report: CheckReport;
+  guide: { steps: StepGuide[] };
+}
+
+export interface KindFacts {
+  kind: ApplicantKind;
+  label: Text;
+  facts: { allowed: boolean; zh: string; en: string; source: string }[];
+  vendors: { vendor: Vendor; accepted: boolean; template_types: TemplateType[]; note: Text | null; source: string }[];
+}
+
+/** Files dropped on the window (paths only: the backend reads them). */
+export type FileDrop = { type: "over" } | { type: "drop"; paths: string[] } | { type: "leave" };
+
 export interface CommandError {
   code: "input" | "internal";
   message: Text;
@@ -264,6 +361,21 @@ export const api = {
   getCase: (id: string) => invoke<Case>("get_case", { id }),
   importCase: (dir: string) => invoke<string>("import_case", { dir }),
   deleteCase: (id: string) => invoke<void>("delete_case", { id }),
+  newCase: (data: CaseData) => invoke<string>("new_case", { data }),
+  saveCase: (id: string, data: CaseData) => invoke<void>("save_case", { id, data }),
+  duplicateCase: (id: string) => invoke<string>("duplicate_case", { id }),
+  reviewCase: (id: string) => invoke<CaseReview>("review_case", { id }),
+  applicantKinds: () => invoke<KindFacts[]>("applicant_kinds"),
+  /** The native file dialog (run by the backend); the chosen paths, or none if cancelled. */
+  pickFiles: (what: "materials" | "import") => invoke<string[]>("pick_files", { what }),
+  revealPath: (path: string) => invoke<void>("reveal_path", { path }),
+  onFileDrop: (handler: (drop: FileDrop) => void): Promise<UnlistenFn> =>
+    getCurrentWebview().onDragDropEvent((event) => {
+      const p = event.payload;
+      if (p.type === "drop") handler({ type: "drop", paths: p.paths });
+      else if (p.type === "leave") handler({ type: "leave" });
+      else handler({ type: "over" });
+    }),
   checkCase: (id: string, vendor?: Vendor) => invoke<CheckReport>("check_case", { id, vendor: vendor ?? null }),
   acceptDocumentValue: (id: string, declared: string, value: string) =>
     invoke<void>("accept_document_value", { id, declared, value }),
@@ -277,6 +389,7 @@ export const api = {
   materialImage: async (id: string, materialId: number): Promise<Blob> =>
     new Blob([await invoke<ArrayBuffer>("material_image", { id, materialId })], { type: "image/jpeg" }),
   addMaterial: (id: string, role: string, path: string) => invoke<Material>("add_material", { id, role, path }),
+  removeMaterial: (id: string, materialId: number) => invoke<void>("remove_material", { id, materialId }),
   materialRoles: () => invoke<RoleInfo[]>("material_roles"),
   generateDocument: (id: string, kind: DocumentKind, vendor: Vendor | null, out: string) =>
     invoke<DocumentWritten>("generate_document", { id, kind, vendor, out }),
