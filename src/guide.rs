@@ -146,7 +146,12 @@ pub fn guide(data: &CaseData, report: &CheckReport) -> Guide {
         for entry in &vendor_report.checklist {
             let step = Step::of_item(&entry.item);
             let Some(target) = steps.iter_mut().find(|s| s.step == step) else { continue };
-            let reason = Reason { vendors: vec![*vendor], status: entry.status, why: entry.why.clone(), source: entry.source.clone() };
+            let reason = Reason {
+                vendors: vec![*vendor],
+                status: entry.status,
+                why: entry.why.clone(),
+                source: entry.source.clone(),
+            };
             match target.items.iter_mut().find(|i| i.item == entry.item) {
                 Some(existing) => {
                     existing.status = worst(existing.status, entry.status);

@@ -11,8 +11,8 @@ pub mod checks;
 pub mod error;
 pub mod export;
 pub mod fields;
-pub mod guide;
 pub mod font;
+pub mod guide;
 pub mod i18n;
 pub mod icp;
 pub mod ident;
@@ -308,6 +308,8 @@ pub struct Generated {
     pub pdf: Vec<u8>,
     pub pages: usize,
     pub warnings: Vec<Text>,
+    /// The placed pages, kept so the app can draw a preview ([`pdf::Layout::to_svg_pages`]).
+    pub layout: pdf::Layout,
 }
 
 /// Generates a document for case `id`. Letters are for one vendor; the report covers `vendor`,
@@ -362,7 +364,7 @@ pub fn generate_document(
         ));
     }
     let pdf = layout.to_pdf()?;
-    Ok(Generated { pdf, pages: layout.page_count(), warnings })
+    Ok(Generated { pdf, pages: layout.page_count(), warnings, layout })
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so a

@@ -14,6 +14,8 @@ use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke, StrokeDash};
 use krilla::text::TextDirection;
 
+use image::ImageEncoder;
+
 use crate::error::{Error, Result};
 use crate::font::{Face, Fonts};
 
@@ -370,6 +372,94 @@ impl Layout {
         }
         document.finish().map_err(|e| pdf_error(&format!("{e:?}")))
     }
+}
+
+impl Layout {
+    /// The pages as SVG, for the app's preview: WebKitGTK shows no PDF inline, so the same placed
+    /// items are drawn again as SVG in the same font family. Positions are the PDF's; glyph
+    /// shapes come from the viewer's copy of the font.
+    pub fn to_svg_pages(&self) -> Result<Vec<String>> {
+        self.pages.iter().chain(std::iter::once(&self.page)).map(|items| self.svg_page(items)).collect()
+    }
+
+    fn svg_page(&self, items: &[Item]) -> Result<String> {
+        use std::fmt::Write;
+        let mut svg = format!(
+            r##"<svg xmlns="http://www.w3.org/2000/svg" width="{PAGE_WIDTH}" height="{PAGE_HEIGHT}" viewBox="0 0 {PAGE_WIDTH} {PAGE_HEIGHT}"><rect width="100%" height="100%" fill="#fff"/>"##
+        );
+        let hex = |c: Rgb| format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2);
+        for item in items {
+            // Writing to a String cannot fail.
+            let _ = match item {
+                Item::Text { x, y, size, bold, colour: c, text } => write!(
+                    svg,
+                    r#"<text x="{x:.2}" y="{y:.2}" font-size="{size}" font-family="{}" font-weight="{}" fill="{}" xml:space="preserve">{}</text>"#,
+                    escape_xml(&self.face(*bold).family),
+                    if *bold { "bold" } else { "normal" },
+                    hex(*c),
+                    escape_xml(text)
+                ),
+                Item::Rect { x, y, w, h, stroke, fill, dashed } => {
+                    let fill = fill.map(hex).unwrap_or_else(|| "none".into());
+                    let stroke = stroke.map(hex).unwrap_or_else(|| "none".into());
+                    let dash = if *dashed { r#" stroke-dasharray="4 3""# } else { "" };
+                    if *h == 0.0 {
+                        write!(
+                            svg,
+                            r#"<line x1="{x:.2}" y1="{y:.2}" x2="{:.2}" y2="{y:.2}" stroke="{stroke}" stroke-width="0.8"{dash}/>"#,
+                            x + w
+                        )
+                    } else {
+                        write!(
+                            svg,
+                            r#"<rect x="{x:.2}" y="{y:.2}" width="{w:.2}" height="{h:.2}" fill="{fill}" stroke="{stroke}" stroke-width="0.8"{dash}/>"#
+                        )
+                    }
+                }
+                Item::Picture { x, y, w, h, picture } => {
+                    let uri = picture_uri(picture)?;
+                    write!(
+                        svg,
+                        r#"<image x="{x:.2}" y="{y:.2}" width="{w:.2}" height="{h:.2}" preserveAspectRatio="none" href="{uri}"/>"#
+                    )
+                }
+            };
+        }
+        svg.push_str("</svg>");
+        Ok(svg)
+    }
+}
+
+fn escape_xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // XML 1.0 cannot carry most control characters even escaped.
+            c if c.is_control() && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn picture_uri(picture: &Picture) -> Result<String> {
+    use base64::Engine;
+    let (mime, bytes) = match picture {
+        Picture::Jpeg(bytes) => ("image/jpeg", bytes.clone()),
+        Picture::Rgba { pixels, width, height } => {
+            let mut png = Vec::new();
+            image::codecs::png::PngEncoder::new(&mut png)
+                .write_image(pixels, *width, *height, image::ExtendedColorType::Rgba8)
+                .map_err(|e| pdf_error(&e.to_string()))?;
+            ("image/png", png)
+        }
+    };
+    Ok(format!("data:{mime};base64,{}", base64::engine::general_purpose::STANDARD.encode(bytes)))
 }
 
 fn pdf_error(detail: &str) -> Error {

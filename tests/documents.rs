@@ -486,3 +486,55 @@ fn the_review_report_shows_checklists_thumbnails_and_the_mismatch_diff() {
     assert!(images.lines().skip(2).count() >= 2, "{images}");
     assert_sound_pdf(&pdf, "review-report");
 }
+
+/// The characters of a page's text, sorted: the same multiset means the same text was printed,
+/// whatever order a text extractor reads the cells in.
+fn sorted_chars(text: &str) -> Vec<char> {
+    let mut chars: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
+    chars.sort_unstable();
+    chars
+}
+
+/// The text of an SVG page's `<text>` elements, unescaped.
+fn svg_text(svg: &str) -> String {
+    svg.split("<text ")
+        .skip(1)
+        .filter_map(|part| part.split_once('>').and_then(|(_, rest)| rest.split_once("</text>")).map(|(t, _)| t))
+        .collect::<Vec<_>>()
+        .join("")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+}
+
+#[test]
+fn the_app_preview_draws_the_same_pages_as_the_pdf() {
+    let env = Env::new();
+    let id = env.import("case", third_party, None);
+    let mut store = qualkit::Store::open(&env.root.join("data")).unwrap();
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    let options = qualkit::letter::LetterOptions::new(date);
+    for (kind, vendor) in [
+        (qualkit::DocumentKind::AuthorizationLetter, qualkit::case::Vendor::Aliyun),
+        (qualkit::DocumentKind::CommitmentLetter, qualkit::case::Vendor::Tencent),
+    ] {
+        let generated =
+            qualkit::generate_document(&mut store, &id, kind, Some(vendor), &options, qualkit::Lang::Zh).unwrap();
+        let pages = generated.layout.to_svg_pages().unwrap();
+        assert_eq!(pages.len(), generated.pages);
+        let pdf = env.out(&format!("{vendor}.pdf"));
+        std::fs::write(&pdf, &generated.pdf).unwrap();
+        for (n, svg) in pages.iter().enumerate() {
+            assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""), "{svg}");
+            let page = (n + 1).to_string();
+            let printed = tool("pdftotext", &["-f", &page, "-l", &page, pdf.to_str().unwrap(), "-"]);
+            assert_eq!(sorted_chars(&svg_text(svg)), sorted_chars(&printed), "page {page} of {vendor}: {printed}");
+            // The dashed signature and seal boxes are drawn too.
+            assert!(svg.contains("stroke-dasharray"), "{svg}");
+        }
+        let all: String = pages.concat();
+        assert!(all.contains(OWNER) || kind == qualkit::DocumentKind::CommitmentLetter, "the owner is named");
+    }
+}

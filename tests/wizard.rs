@@ -48,7 +48,7 @@ fn first_step() -> CaseData {
     }
 }
 
-fn step<'a>(guide: &'a qualkit::guide::Guide, step: Step) -> &'a qualkit::guide::StepGuide {
+fn step(guide: &qualkit::guide::Guide, step: Step) -> &qualkit::guide::StepGuide {
     guide.steps.iter().find(|s| s.step == step).expect("step")
 }
 
@@ -109,7 +109,8 @@ fn the_guide_puts_each_missing_thing_in_the_step_that_fixes_it() {
         owner: Some("别人的公司".into()),
         owner_uscc: None,
     });
-    data.templates = vec![Template { kind: TemplateType::Marketing, text: "会员日全场五折，回T退订".into(), name: None }];
+    data.templates =
+        vec![Template { kind: TemplateType::Marketing, text: "会员日全场五折，回T退订".into(), name: None }];
     qualkit::save_case(&mut store, &id, data).expect("saved");
     let saved = store.case(&id).expect("case").data;
     assert_eq!(saved.vendors, vec![Vendor::Aliyun, Vendor::Huawei], "a vendor chosen twice is kept once");

@@ -140,13 +140,15 @@ impl App {
 
     /// Clicks the element `css` matches (waiting for it to appear).
     pub async fn click(&self, css: &str) {
-        let element = self.client.wait().for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("`{css}`: {e}"));
+        let element =
+            self.client.wait().for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("`{css}`: {e}"));
         element.click().await.unwrap_or_else(|e| panic!("click `{css}`: {e}"));
     }
 
     /// Types `text` into the input `css` matches, replacing what it held.
     pub async fn type_into(&self, css: &str, text: &str) {
-        let element = self.client.wait().for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("`{css}`: {e}"));
+        let element =
+            self.client.wait().for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("`{css}`: {e}"));
         element.clear().await.unwrap_or_else(|e| panic!("clear `{css}`: {e}"));
         element.send_keys(text).await.unwrap_or_else(|e| panic!("type into `{css}`: {e}"));
     }

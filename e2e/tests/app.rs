@@ -116,6 +116,19 @@ async fn case_list_checklist_validator_language_and_delete() {
     let report = exports.join("厦门市海沧区云帆网络科技有限公司-审核报告.pdf");
     assert!(written.contains(report.to_str().expect("path")), "{written}");
     assert!(std::fs::read(&report).expect("report on disk").starts_with(b"%PDF"));
+    // Its pages are previewed in the app (SVG of the same layout; WebKitGTK shows no PDF).
+    app.wait_image("#document-preview img[data-page='1']").await;
+    let ratio = app
+        .client
+        .execute("const i = document.querySelector(\"#document-preview img[data-page='1']\"); return i.naturalHeight / i.naturalWidth;", Vec::new())
+        .await
+        .expect("ratio")
+        .as_f64()
+        .expect("a number");
+    assert!((ratio - 841.89 / 595.28).abs() < 0.01, "an A4 page: {ratio}");
+    let pages = app.client.find_all(Locator::Css("#document-preview img")).await.expect("pages").len();
+    assert!(written.contains(&format!("{pages} 页")), "one preview per page: {pages}, {written}");
+    app.screenshot("03b-document-preview").await;
 
     // Export for Huawei: refused while blocks remain, nothing written.
     let bundle = exports.join("yunfan-huawei.zip");
@@ -195,7 +208,11 @@ async fn case_list_checklist_validator_language_and_delete() {
     let huawei = app.wait_text("#template-lint article[data-vendor='huawei']", "${1}").await;
     assert!(huawei.contains("红包") && huawei.contains("template.marketing_words"), "{huawei}");
     assert!(
-        app.client.find_all(Locator::Css("#template-lint article[data-vendor='tencent']")).await.expect("find").is_empty(),
+        app.client
+            .find_all(Locator::Css("#template-lint article[data-vendor='tencent']"))
+            .await
+            .expect("find")
+            .is_empty(),
         "only the case's vendors are linted"
     );
     app.wait_text("#template-lint article[data-vendor='aliyun'] li[data-rule='template.marketing_words']", "恭喜")
@@ -422,7 +439,10 @@ async fn a_case_built_in_the_wizard_is_read_fixed_and_exported() {
         .to_string();
     let mut bytes = Vec::new();
     archive.by_name(&entry).expect("licence in the zip").read_to_end(&mut bytes).expect("read");
-    assert_eq!(manifest["files"].as_array().expect("files").iter().find(|f| f["path"] == entry.as_str()).expect("entry")["sha256"], qualkit::store::sha256_hex(&bytes));
+    assert_eq!(
+        manifest["files"].as_array().expect("files").iter().find(|f| f["path"] == entry.as_str()).expect("entry")["sha256"],
+        qualkit::store::sha256_hex(&bytes)
+    );
     assert!(bytes.len() > 10_000, "the licence itself, {} bytes", bytes.len());
     app.close().await;
 }

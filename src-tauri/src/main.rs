@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 use qualkit::case::{ApplicantKind, CaseData, Role, SignatureSource, TemplateType, Vendor};
 use qualkit::export::{ExportOptions, Outcome, Progress};
+use qualkit::guide::KindFacts;
 use qualkit::icp::{FilingType, IcpEvent, IcpPlan, IcpTracker, Responsible};
 use qualkit::ident::{IdKind, Validation};
 use qualkit::letter::LetterOptions;
@@ -16,7 +17,6 @@ use qualkit::lint::{self, SignatureContext, SignatureLint, TemplateInput, Templa
 use qualkit::profile::VendorProfile;
 use qualkit::requirements::CheckReport;
 use qualkit::store::{Case, Material};
-use qualkit::guide::KindFacts;
 use qualkit::{CaseOverview, CaseReview, DocumentKind, MaterialRead, MaterialView, Store, Text};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter};
@@ -221,7 +221,10 @@ async fn pick_files(app: AppHandle, what: Pick) -> CommandResult<Vec<String>> {
 fn reveal_path(app: AppHandle, path: String) -> CommandResult<()> {
     app.opener().reveal_item_in_dir(&path).map_err(|e| CommandError {
         code: "input",
-        message: Text::new(format!("无法在文件管理器中显示 {path}：{e}"), format!("cannot show {path} in the file manager: {e}")),
+        message: Text::new(
+            format!("无法在文件管理器中显示 {path}：{e}"),
+            format!("cannot show {path} in the file manager: {e}"),
+        ),
     })
 }
 
@@ -243,9 +246,12 @@ struct DocumentWritten {
     pages: usize,
     bytes: usize,
     warnings: Vec<Text>,
+    /// Each page as SVG: WebKitGTK cannot show the PDF itself.
+    preview: Vec<String>,
 }
 
-/// Generates a letter or the review report and writes it to `out` (temp file + rename).
+/// Generates a letter or the review report, writes it to `out` (temp file + rename) and returns
+/// its pages as SVG for the preview.
 #[tauri::command]
 async fn generate_document(
     id: String,
@@ -262,6 +268,7 @@ async fn generate_document(
             path: out,
             pages: generated.pages,
             bytes: generated.pdf.len(),
+            preview: generated.layout.to_svg_pages()?,
             warnings: generated.warnings,
         })
     })

@@ -250,6 +250,8 @@ export interface DocumentWritten {
   pages: number;
   bytes: number;
   warnings: Text[];
+  /** Each page drawn as SVG, for the preview. */
+  preview: string[];
 }
 
 /** What OCR made of one material. */
