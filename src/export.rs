@@ -119,7 +119,7 @@ pub fn export_case_with_progress(
     };
     step(Text::new("读取材料并核对", "reading the materials and checking"));
     crate::read_materials(store, id)?;
-    let mut report = crate::check_case(store, id, Some(vendor))?;
+    let mut report = crate::check_loaded_case(store, &case, Some(vendor))?;
     let Some(verdict) = report.vendors.remove(&vendor) else {
         return Err(Error::input("没有这个厂商的检查结果", "no check result for this vendor"));
     };

@@ -30,21 +30,6 @@ kebab_enum!(
 );
 
 impl Step {
-    pub fn label(self) -> Text {
-        let (zh, en) = match self {
-            Step::Applicant => ("申请主体", "Applicant"),
-            Step::Vendors => ("目标厂商", "Vendors"),
-            Step::Signature => ("签名", "Signature"),
-            Step::Landing => ("落地应用", "Landing app"),
-            Step::Materials => ("材料", "Materials"),
-            Step::Templates => ("模板", "Templates"),
-            Step::Review => ("审核", "Review"),
-            Step::Documents => ("文件", "Documents"),
-            Step::Export => ("导出", "Export"),
-        };
-        Text::new(zh, en)
-    }
-
     /// The step where a checklist item is filled in.
     pub fn of_item(item: &str) -> Step {
         match item {
@@ -107,7 +92,6 @@ pub struct GuideFinding {
 #[derive(Clone, Debug, Serialize)]
 pub struct StepGuide {
     pub step: Step,
-    pub label: Text,
     /// Items missing or invalid plus blocking findings: what stops the step being done.
     pub todo: usize,
     pub items: Vec<GuideItem>,
@@ -123,7 +107,7 @@ pub struct Guide {
 pub fn guide(data: &CaseData, report: &CheckReport) -> Guide {
     let mut steps: Vec<StepGuide> = Step::ALL
         .iter()
-        .map(|step| StepGuide { step: *step, label: step.label(), todo: 0, items: Vec::new(), findings: Vec::new() })
+        .map(|step| StepGuide { step: *step, todo: 0, items: Vec::new(), findings: Vec::new() })
         .collect();
     if data.vendors.is_empty() {
         let item = GuideItem {
@@ -140,12 +124,13 @@ pub fn guide(data: &CaseData, report: &CheckReport) -> Guide {
                 source: SEED_000.to_string(),
             }],
         };
-        push_item(&mut steps, Step::Vendors, item);
+        if let Some(target) = step_mut(&mut steps, Step::Vendors) {
+            target.items.push(item);
+        }
     }
     for (vendor, vendor_report) in &report.vendors {
         for entry in &vendor_report.checklist {
-            let step = Step::of_item(&entry.item);
-            let Some(target) = steps.iter_mut().find(|s| s.step == step) else { continue };
+            let Some(target) = step_mut(&mut steps, Step::of_item(&entry.item)) else { continue };
             let reason = Reason {
                 vendors: vec![*vendor],
                 status: entry.status,
@@ -166,16 +151,16 @@ pub fn guide(data: &CaseData, report: &CheckReport) -> Guide {
             }
         }
         for finding in &vendor_report.findings {
-            for step in [Step::of_finding(finding), Step::Review] {
-                let Some(target) = steps.iter_mut().find(|s| s.step == step) else { continue };
-                let same = target.findings.iter_mut().find(|g| same_finding(&g.finding, finding));
-                match same {
+            // Listed where it is fixed, and under review (once, when that is the same step).
+            let home = Step::of_finding(finding);
+            let both = [home, Step::Review];
+            let targets = if home == Step::Review { &both[1..] } else { &both[..] };
+            for step in targets {
+                let Some(target) = step_mut(&mut steps, *step) else { continue };
+                match target.findings.iter_mut().find(|g| same_finding(&g.finding, finding)) {
                     Some(g) if !g.vendors.contains(vendor) => g.vendors.push(*vendor),
                     Some(_) => {}
                     None => target.findings.push(GuideFinding { vendors: vec![*vendor], finding: finding.clone() }),
-                }
-                if step == Step::Review {
-                    break;
                 }
             }
         }
@@ -187,10 +172,8 @@ pub fn guide(data: &CaseData, report: &CheckReport) -> Guide {
     Guide { steps }
 }
 
-fn push_item(steps: &mut [StepGuide], step: Step, item: GuideItem) {
-    if let Some(target) = steps.iter_mut().find(|s| s.step == step) {
-        target.items.push(item);
-    }
+fn step_mut(steps: &mut [StepGuide], step: Step) -> Option<&mut StepGuide> {
+    steps.iter_mut().find(|s| s.step == step)
 }
 
 /// Vendors that give the same verdict for the same reason on the same source share one line.

@@ -69,21 +69,25 @@ pub fn default_data_dir() -> PathBuf {
 /// Checks a stored case against each vendor: the case's own vendors, or all five when it
 /// names none, or just `only` when given.
 pub fn check_case(store: &Store, id: &str, only: Option<Vendor>) -> Result<CheckReport> {
-    let case = store.case(id)?;
+    check_loaded_case(store, &store.case(id)?, only)
+}
+
+/// [`check_case`] for a case the caller has already read from the store.
+pub fn check_loaded_case(store: &Store, case: &store::Case, only: Option<Vendor>) -> Result<CheckReport> {
     let vendors: Vec<Vendor> = match only {
         Some(v) => vec![v],
         None if case.data.vendors.is_empty() => Vendor::ALL.to_vec(),
         None => case.data.vendors.clone(),
     };
     let today = chrono::Local::now().date_naive();
-    let readings = store.case_readings(&case)?;
-    let colours = licence_colours(store, &case);
+    let readings = store.case_readings(case)?;
+    let colours = licence_colours(store, case);
     let evidence = checks::Evidence { readings: &readings, colours: &colours, today };
     let mut report = CheckReport { id: case.id.clone(), vendors: Default::default() };
     for vendor in vendors {
         let profile = VendorProfile::get(vendor)?;
-        let checklist = requirements::checklist(&case, profile, today);
-        let findings = checks::case_findings(&case, profile, &evidence)?;
+        let checklist = requirements::checklist(case, profile, today);
+        let findings = checks::case_findings(case, profile, &evidence)?;
         report.vendors.insert(vendor, VendorReport::new(profile, checklist, findings));
     }
     Ok(report)
@@ -193,9 +197,9 @@ pub struct CaseReview {
 }
 
 pub fn review_case(store: &Store, id: &str) -> Result<CaseReview> {
-    let report = check_case(store, id, None)?;
-    let data = store.case(id)?.data;
-    let guide = guide::guide(&data, &report);
+    let case = store.case(id)?;
+    let report = check_loaded_case(store, &case, None)?;
+    let guide = guide::guide(&case.data, &report);
     Ok(CaseReview { report, guide })
 }
 
@@ -350,7 +354,7 @@ pub fn generate_document(
                     ));
                 }
             }
-            let report = check_case(store, id, vendor)?;
+            let report = check_loaded_case(store, &case, vendor)?;
             let layout = report::review_report(store, &case, &report, lang, options.date, fonts)?;
             (layout, warnings, String::new())
         }

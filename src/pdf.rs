@@ -449,17 +449,18 @@ fn escape_xml(text: &str) -> String {
 
 fn picture_uri(picture: &Picture) -> Result<String> {
     use base64::Engine;
-    let (mime, bytes) = match picture {
-        Picture::Jpeg(bytes) => ("image/jpeg", bytes.clone()),
+    let base64 = base64::engine::general_purpose::STANDARD;
+    let (mime, encoded) = match picture {
+        Picture::Jpeg(bytes) => ("image/jpeg", base64.encode(bytes)),
         Picture::Rgba { pixels, width, height } => {
             let mut png = Vec::new();
             image::codecs::png::PngEncoder::new(&mut png)
                 .write_image(pixels, *width, *height, image::ExtendedColorType::Rgba8)
                 .map_err(|e| pdf_error(&e.to_string()))?;
-            ("image/png", png)
+            ("image/png", base64.encode(png))
         }
     };
-    Ok(format!("data:{mime};base64,{}", base64::engine::general_purpose::STANDARD.encode(bytes)))
+    Ok(format!("data:{mime};base64,{encoded}"))
 }
 
 fn pdf_error(detail: &str) -> Error {

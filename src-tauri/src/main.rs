@@ -15,7 +15,6 @@ use qualkit::ident::{IdKind, Validation};
 use qualkit::letter::LetterOptions;
 use qualkit::lint::{self, SignatureContext, SignatureLint, TemplateInput, TemplateLint};
 use qualkit::profile::VendorProfile;
-use qualkit::requirements::CheckReport;
 use qualkit::store::{Case, Material};
 use qualkit::{CaseOverview, CaseReview, DocumentKind, MaterialRead, MaterialView, Store, Text};
 use serde::{Deserialize, Serialize};
@@ -124,11 +123,6 @@ async fn review_case(id: String) -> CommandResult<CaseReview> {
 #[tauri::command]
 fn applicant_kinds() -> CommandResult<Vec<KindFacts>> {
     Ok(qualkit::guide::applicant_kinds()?)
-}
-
-#[tauri::command]
-async fn check_case(id: String, vendor: Option<Vendor>) -> CommandResult<CheckReport> {
-    with_store(move |store| qualkit::check_case(store, &id, vendor)).await
 }
 
 /// Fixes a mismatch where the document is right: the case field takes the document's value.
@@ -373,7 +367,6 @@ fn main() {
             duplicate_case,
             review_case,
             applicant_kinds,
-            check_case,
             read_materials,
             case_materials,
             material_image,

@@ -326,7 +326,6 @@ export interface GuideItem {
 
 export interface StepGuide {
   step: Step;
-  label: Text;
   /** Missing or invalid items plus blocking findings. */
   todo: number;
   items: GuideItem[];
@@ -378,7 +377,6 @@ export const api = {
       else if (p.type === "leave") handler({ type: "leave" });
       else handler({ type: "over" });
     }),
-  checkCase: (id: string, vendor?: Vendor) => invoke<CheckReport>("check_case", { id, vendor: vendor ?? null }),
   acceptDocumentValue: (id: string, declared: string, value: string) =>
     invoke<void>("accept_document_value", { id, declared, value }),
   confirmReading: (id: string, materialId: number, field: string, value: string) =>

@@ -1,5 +1,5 @@
 // Every UI string in Chinese (default) and English.
-import type { Text } from "./api";
+import type { ItemStatus, Text } from "./api";
 
 export type Lang = "zh" | "en";
 
@@ -188,6 +188,11 @@ export type Key = keyof typeof strings;
 
 export function t(key: Key, lang: Lang): string {
   return strings[key][lang];
+}
+
+/** A checklist status as a word ("invalid" has its own key: `invalid` is taken by the validator). */
+export function statusText(status: ItemStatus, lang: Lang): string {
+  return t(status === "invalid" ? "invalidStatus" : status, lang);
 }
 
 export function pick(text: Text, lang: Lang): string {

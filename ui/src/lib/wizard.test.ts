@@ -12,7 +12,7 @@ describe("wizard steps", () => {
   });
 
   it("count what a step still needs from the guide", () => {
-    const steps = [{ step: "materials" as const, label: { zh: "", en: "" }, todo: 3, items: [], findings: [] }];
+    const steps = [{ step: "materials" as const, todo: 3, items: [], findings: [] }];
     expect(todoOf(steps, "materials")).toBe(3);
     expect(todoOf(steps, "signature")).toBe(0);
   });

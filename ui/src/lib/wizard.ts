@@ -38,10 +38,11 @@ export function emptyCase(kind: ApplicantKind): CaseData {
  * drops what stays blank when it is saved (`CaseData::tidy`), so nothing empty is stored.
  */
 export function draftOf(data: CaseData): Required<Pick<CaseData, "handler" | "signature" | "landing">> & CaseData {
+  // A JSON round trip, not structuredClone: the case may be a Svelte state proxy, which
+  // structuredClone refuses.
   const copy: CaseData = JSON.parse(JSON.stringify(data));
   return {
     ...copy,
-    applicant: { ...copy.applicant },
     handler: copy.handler ?? { name: "" },
     signature: copy.signature ?? { name: "", source: "company", use: "self" },
     landing: copy.landing ?? { kind: "website", name: "" },
