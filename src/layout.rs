@@ -72,6 +72,66 @@ impl Extracted {
         }
     }
 
+    /// Settles a name from its reading on the page and `reads` of its crop alone (best first):
+    /// the text most reads agree on wins, ties going to the earlier crop read. A read whose
+    /// brackets do not pair lost one (Tesseract drops a （ more often than it invents one), so it
+    /// only wins when no read pairs them. Every character another read disagrees on is doubted.
+    pub fn vote(&mut self, reads: &[String]) {
+        let page = self.text();
+        let normal =
+            |text: &str| -> String { text.chars().filter(|c| !c.is_whitespace()).map(full_width_bracket).collect() };
+        // A crop read sharing less than half its text with the page's is a failed read (a crop
+        // cut through an inverted header), not a vote.
+        let page_chars: Vec<char> = normal(&page).chars().collect();
+        let plausible = |read: &String| {
+            let chars: Vec<char> = read.chars().collect();
+            let ops = similar::capture_diff_slices(similar::Algorithm::Myers, &page_chars, &chars);
+            similar::diff_ratio(&ops, page_chars.len(), chars.len()) >= 0.5
+        };
+        let candidates: Vec<String> = reads
+            .iter()
+            .map(|r| normal(r))
+            .filter(plausible)
+            .chain(std::iter::once(normal(&page)))
+            .filter(|r| !r.is_empty())
+            .collect();
+        let paired =
+            |text: &String| text.chars().filter(|c| *c == '（').count() == text.chars().filter(|c| *c == '）').count();
+        let any_paired = candidates.iter().any(paired);
+        let winner = candidates
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| paired(c) || !any_paired)
+            .max_by_key(|(i, c)| (candidates.iter().filter(|o| o == c).count(), std::cmp::Reverse(*i)))
+            .map(|(_, c)| c.clone());
+        let Some(winner) = winner else { return };
+        if winner != normal(&page) {
+            // A character the page read too keeps the doubt its confidence gave it there.
+            let chars: Vec<char> = winner.chars().collect();
+            let mut doubt = vec![false; chars.len()];
+            for op in similar::capture_diff_slices(similar::Algorithm::Myers, &page_chars, &chars) {
+                if let similar::DiffOp::Equal { old_index, new_index, len } = op {
+                    for i in 0..len {
+                        if let (Some(d), Some(&was)) = (doubt.get_mut(new_index + i), self.doubt.get(old_index + i)) {
+                            *d = was;
+                        }
+                    }
+                }
+            }
+            self.replace_chars(&chars, doubt);
+        }
+        for other in candidates.iter().filter(|c| **c != winner) {
+            self.compare_with(other);
+        }
+        if !paired(&winner) {
+            for (d, g) in self.doubt.iter_mut().zip(&self.glyphs) {
+                if matches!(full_width_bracket(g.ch), '（' | '）') {
+                    *d = true;
+                }
+            }
+        }
+    }
+
     /// Replaces the characters with `chars` (a settled code), keeping the boxes where the
     /// lengths agree and spreading the field's box evenly where they do not.
     fn replace_chars(&mut self, chars: &[char], doubt: Vec<bool>) {
@@ -122,6 +182,25 @@ impl Extracted {
                 .map(|&(c, d)| (if c.is_ascii() { c } else { half_width(c) }, d))
                 .map(|(c, d)| (if matches!(c, '—' | '–' | '‐' | '一') { '-' } else { c }, d))
                 .unzip(),
+            // A registered name holds no quotation marks or sentence punctuation, only brackets
+            // (企业名称登记管理规定); one read inside it is a stray mark, dropped, and its
+            // neighbours doubted.
+            key if is_organisation(key) => {
+                let mut kept: Vec<(char, bool)> = Vec::with_capacity(trimmed.len());
+                let mut doubt_next = false;
+                for &(c, d) in trimmed {
+                    let c = full_width_bracket(c);
+                    if is_stray_mark(c) && !matches!(c, '（' | '）' | '·') {
+                        if let Some(last) = kept.last_mut() {
+                            last.1 = true;
+                        }
+                        doubt_next = true;
+                        continue;
+                    }
+                    kept.push((c, d || std::mem::take(&mut doubt_next)));
+                }
+                kept.into_iter().unzip()
+            }
             key if is_name(key) || key == "type" => trimmed.iter().map(|&(c, d)| (full_width_bracket(c), d)).unzip(),
             _ => trimmed.iter().copied().unzip(),
         };
@@ -134,6 +213,11 @@ impl Extracted {
 /// worth a second read.
 pub fn is_name(key: &str) -> bool {
     matches!(key, "name" | "legal_rep" | "registrant" | "developer" | "app_name" | "site_name" | "mark")
+}
+
+/// Fields that hold a registered organisation's name.
+fn is_organisation(key: &str) -> bool {
+    matches!(key, "name" | "registrant" | "developer")
 }
 
 fn trim_punctuation(pairs: &[(char, bool)]) -> &[(char, bool)] {
@@ -248,7 +332,10 @@ pub fn extract(kind: DocKind, page: &Page) -> Vec<Extracted> {
         DocKind::AppListing => APP_LISTING,
         DocKind::AuthorizationLetter => return Vec::new(),
     };
-    let anchors = find_anchors(&page.lines, labels);
+    let mut anchors = find_anchors(&page.lines, labels);
+    if kind == DocKind::BusinessLicense {
+        anchors.extend(unread_name_label(&page.lines, &anchors));
+    }
     let mut fields: Vec<Extracted> = anchors
         .iter()
         .filter(|a| a.key.is_some_and(|k| k != "uscc"))
@@ -274,6 +361,8 @@ pub fn extract(kind: DocKind, page: &Page) -> Vec<Extracted> {
 
 struct Anchor {
     key: Option<&'static str>,
+    /// The label text it was found by (经营者 tells an individual business from a company).
+    text: &'static str,
     extent: Extent,
     rect: Rect,
 }
@@ -282,12 +371,13 @@ struct Anchor {
 /// starts a column (first on its line, or after a gap), which keeps 经营者 from matching 经营活
 /// inside a business scope.
 fn find_anchors(lines: &[Line], labels: &[Label]) -> Vec<Anchor> {
-    let mut texts: Vec<(&Label, Vec<char>)> =
-        labels.iter().flat_map(|l| l.texts.iter().map(move |t| (l, t.chars().collect()))).collect();
-    texts.sort_by_key(|(_, t)| std::cmp::Reverse(t.len()));
+    let mut texts: Vec<(&Label, &'static str, Vec<char>)> =
+        labels.iter().flat_map(|l| l.texts.iter().map(move |t| (l, *t, t.chars().collect()))).collect();
+    texts.sort_by_key(|(_, _, t)| std::cmp::Reverse(t.len()));
     let mut used: Vec<Vec<bool>> = lines.iter().map(|l| vec![false; l.glyphs.len()]).collect();
     let mut anchors: Vec<Anchor> = Vec::new();
-    for (label, text) in &texts {
+    for (label, printed, text) in &texts {
+        let printed: &'static str = printed;
         if label.key.is_some() && anchors.iter().any(|a| a.key == label.key) {
             continue;
         }
@@ -297,26 +387,31 @@ fn find_anchors(lines: &[Line], labels: &[Label]) -> Vec<Anchor> {
             _ => 2,
         };
         'lines: for (line, used) in lines.iter().zip(used.iter_mut()) {
-            let chars: Vec<char> = line.glyphs.iter().map(|g| half_width(g.ch)).collect();
+            // Between the characters of a spread label Tesseract reads stray marks (名。称,
+            // 名“称); they are skipped when matching, and covered by the label once found.
+            let (at, chars): (Vec<usize>, Vec<char>) =
+                line.glyphs.iter().map(|g| half_width(g.ch)).enumerate().filter(|(_, c)| !is_stray_mark(*c)).unzip();
             for start in 0..chars.len().saturating_sub(text.len() - 1) {
                 let end = start + text.len();
-                let (Some(window), Some(taken)) = (chars.get(start..end), used.get(start..end)) else { continue };
+                let Some(window) = chars.get(start..end) else { continue };
+                let (Some(&first), Some(&last)) = (at.get(start), at.get(end - 1)) else { continue };
+                let Some(taken) = used.get(first..=last) else { continue };
                 let differences = window.iter().zip(text).filter(|(a, b)| a != b).count();
                 // A label spread across its cell (名　　称, 组 成 形 式) is read glyph by glyph,
                 // without the context that corrects it: at the head of a line, half its
-                // characters may be wrong as long as its first or last one is right.
-                let loose = start == 0 && text.len() >= 3 && differences * 2 <= text.len();
+                // characters may be wrong as long as its first or last one is right (类理 for
+                // 类型), and a gap must still separate it from its value.
+                let loose = start == 0 && differences * 2 <= text.len();
                 let ends_right = window.first() == text.first() || (loose && window.last() == text.last());
                 if taken.iter().any(|t| *t) || !(differences <= allowed || loose) || !ends_right {
                     continue;
                 }
-                if !starts_column(line, start) || !ends_column(line, end) {
+                if !starts_column(line, first) || !ends_column(line, last + 1) {
                     continue;
                 }
-                used.iter_mut().skip(start).take(text.len()).for_each(|u| *u = true);
-                let rect =
-                    line.glyphs.iter().skip(start).take(text.len()).fold(Rect::default(), |r, g| r.union(&g.rect));
-                anchors.push(Anchor { key: label.key, extent: label.extent, rect });
+                used.iter_mut().take(last + 1).skip(first).for_each(|u| *u = true);
+                let rect = line.glyphs.iter().take(last + 1).skip(first).fold(Rect::default(), |r, g| r.union(&g.rect));
+                anchors.push(Anchor { key: label.key, text: printed, extent: label.extent, rect });
                 if label.key.is_some() {
                     break 'lines;
                 }
@@ -324,6 +419,43 @@ fn find_anchors(lines: &[Line], labels: &[Label]) -> Vec<Anchor> {
         }
     }
     anchors
+}
+
+/// The 名称 label when OCR could not read it. Both licence styles justify their labels across one
+/// width (名　　称), so Tesseract sees lone characters without context and misreads them (名称 as
+/// 各 3 竹). The name is always the row directly above 类型 (a company) or 经营者 (an individual
+/// business) in the same label column (ocr.md §5), and its label fills the same width; the
+/// glyphs there are taken as the label, whatever they were read as.
+fn unread_name_label(lines: &[Line], anchors: &[Anchor]) -> Option<Anchor> {
+    if anchors.iter().any(|a| a.key == Some("name")) {
+        return None;
+    }
+    let below = anchors
+        .iter()
+        .find(|a| a.key == Some("type") && a.text == "类型")
+        .or_else(|| anchors.iter().find(|a| a.key == Some("legal_rep") && a.text == "经营者"))?;
+    let column = below.rect;
+    let h = column.h.max(8);
+    let in_column = |g: &Glyph| g.rect.right() + h >= column.x && g.rect.x <= column.right() + h / 2;
+    // Each line's glyphs in the label column; the nearest such row above the label below.
+    let rows = lines.iter().filter_map(|line| {
+        let glyphs: Vec<Glyph> = line.glyphs.iter().filter(|g| in_column(g)).cloned().collect();
+        let across = glyphs.iter().fold(Rect::default(), |r, g| r.union(&g.rect));
+        let band = band(&glyphs);
+        let rect = Rect { y: band.y, h: band.h, ..across };
+        (!glyphs.is_empty() && rect.bottom() <= column.y + h / 3).then_some(rect)
+    });
+    let rect = rows.max_by_key(|r| r.bottom())?;
+    // Not the row above when that lies more than two rows up: then the name row was not read.
+    if column.y.saturating_sub(rect.y) > 4 * h {
+        return None;
+    }
+    Some(Anchor { key: Some("name"), text: "名称", extent: Extent::Rows(2), rect })
+}
+
+/// Punctuation no label contains (labels hold only CJK, Latin letters and `/`).
+fn is_stray_mark(c: char) -> bool {
+    !c.is_alphanumeric() && c != '/'
 }
 
 fn starts_column(line: &Line, start: usize) -> bool {
@@ -348,7 +480,12 @@ fn ends_column(line: &Line, end: usize) -> bool {
 fn value_rows(lines: &[Line], anchors: &[Anchor], anchor: &Anchor) -> Vec<Vec<Glyph>> {
     let label = anchor.rect;
     let h = label.h.max(8);
-    let same_row = |r: &Rect| r.centre_y().abs_diff(label.centre_y()) < h / 2 + 2;
+    // Tesseract's boxes for chi_sim words jump in height (a label 19 px high beside a value 36
+    // px high on the same printed row): rows that overlap by half the smaller one are one row.
+    let same_row = |r: &Rect| {
+        let overlap = r.bottom().min(label.bottom()).saturating_sub(r.y.max(label.y));
+        r.centre_y().abs_diff(label.centre_y()) < h / 2 + 2 || overlap * 2 >= r.h.min(label.h).max(1)
+    };
     let right = anchors
         .iter()
         .filter(|b| same_row(&b.rect) && b.rect.x > label.right())
@@ -413,7 +550,11 @@ fn value_rows(lines: &[Line], anchors: &[Anchor], anchor: &Anchor) -> Vec<Vec<Gl
         let centre = centre(&row);
         // The first row sits beside the label; each next one within about two lines.
         let close = if taken.is_empty() {
-            same_row(&Rect { y: centre, h: 0, ..label })
+            // A stray glyph above the label's row (a frame ornament read as text) is passed over.
+            if !same_row(&band(&row)) && centre < label.centre_y() {
+                continue;
+            }
+            same_row(&band(&row))
         } else {
             centre - previous < h * 22 / 10
         };
@@ -423,6 +564,18 @@ fn value_rows(lines: &[Line], anchors: &[Anchor], anchor: &Anchor) -> Vec<Vec<Gl
         taken.push(row);
     }
     taken
+}
+
+/// A row's vertical extent from the median top and bottom of its glyphs, which one tall box (a
+/// bracket, a word box merged across two characters) does not stretch.
+fn band(row: &[Glyph]) -> Rect {
+    let median = |mut v: Vec<u32>| {
+        v.sort_unstable();
+        v.get(v.len() / 2).copied().unwrap_or(0)
+    };
+    let top = median(row.iter().map(|g| g.rect.y).collect());
+    let bottom = median(row.iter().map(|g| g.rect.bottom()).collect()).max(top);
+    Rect { x: 0, y: top, w: 1, h: bottom - top }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -746,6 +899,97 @@ mod tests {
         assert!(found.iter().any(|(code, _)| code == &chars("91350100M000100Y43")), "{found:?}");
         // A code whose check holds needs nothing.
         assert!(fold_uscc("9l35O1OOMOOO1OOY43").len() == 18);
+    }
+
+    /// A line of 20 px glyphs from `x`; each space leaves a gap of three glyphs.
+    fn line(text: &str, x: u32, y: u32) -> Line {
+        let mut at = x;
+        let mut glyphs = Vec::new();
+        for ch in text.chars() {
+            if ch == ' ' {
+                at += 60;
+                continue;
+            }
+            glyphs.push(Glyph { ch, conf: 95.0, rect: Rect { x: at, y, w: 20, h: 20 } });
+            at += 22;
+        }
+        Line { glyphs }
+    }
+
+    fn fields(lines: Vec<Line>) -> Vec<(String, String)> {
+        let image = GrayImage::new(1000, 600);
+        let page = Page { lines, image: &image };
+        let mut found: Vec<(String, String)> =
+            extract(DocKind::BusinessLicense, &page).iter().map(|f| (f.key.to_string(), f.finish().0)).collect();
+        found.sort();
+        found
+    }
+
+    #[test]
+    fn a_misread_name_label_is_the_row_above_the_type() {
+        // As Tesseract read a 2015 licence: 名　　称 as 各 3 竹 and 类　　型 as 类理, both labels
+        // spread over the width of 法定代表人 (100–210), values from x = 300.
+        let spread = |label: &[(char, u32)], value: &str, y: u32| {
+            let mut row = line(value, 300, y);
+            let head = label.iter().map(|&(ch, x)| Glyph { ch, conf: 40.0, rect: Rect { x, y, w: 20, h: 20 } });
+            row.glyphs.splice(0..0, head);
+            row
+        };
+        let found = fields(vec![
+            spread(&[('各', 100), ('3', 124), ('竹', 190)], "杭州蓝海物流有限公司", 100),
+            spread(&[('类', 100), ('理', 190)], "有限责任公司", 160),
+            line("法定代表人 杨帆", 100, 220),
+        ]);
+        assert!(found.contains(&("name".into(), "杭州蓝海物流有限公司".into())), "{found:?}");
+        assert!(found.contains(&("type".into(), "有限责任公司".into())), "{found:?}");
+        // A stray mark inside a spread label is skipped: 名。称.
+        let found = fields(vec![line("名 。 称 杭州蓝海物流有限公司", 100, 100), line("法定代表人 杨帆", 100, 160)]);
+        assert!(found.contains(&("name".into(), "杭州蓝海物流有限公司".into())), "{found:?}");
+        // Nothing is inferred without the row below to place it.
+        let found = fields(vec![
+            spread(&[('各', 100), ('3', 124), ('竹', 190)], "杭州蓝海物流有限公司", 100),
+            line("法定代表人 杨帆", 100, 160),
+        ]);
+        assert!(!found.iter().any(|(k, _)| k == "name"), "{found:?}");
+    }
+
+    fn extracted(text: &str) -> Extracted {
+        Extracted::new("name", line(text, 0, 0).glyphs, true)
+    }
+
+    #[test]
+    fn crop_reads_outvote_the_page_and_disagreements_are_doubted() {
+        let mut field = extracted("杭州云由科技有限公司");
+        field.vote(&["杭州云帆科技有限公司".into(), "杭州云帆科技有限公司".into()]);
+        assert_eq!(field.finish(), ("杭州云帆科技有限公司".into(), vec![3]));
+        // All reads agree: certain.
+        let mut field = extracted("杭州云帆科技有限公司");
+        field.vote(&["杭州云帆科技有限公司".into(), "杭州云帆 科技有限公司".into()]);
+        assert_eq!(field.finish(), ("杭州云帆科技有限公司".into(), vec![]));
+        // A read that lost its opening bracket does not win over one that pairs them, even
+        // outnumbered; brackets are folded to the full-width ones names print.
+        let mut field = extracted("天成武汉)电子商务有限公司");
+        field.vote(&["天成武汉)电子商务有限公司".into(), "天成《武汉)电子商务有限公司".into()]);
+        let (value, uncertain) = field.finish();
+        assert_eq!(value, "天成（武汉）电子商务有限公司");
+        assert!(!uncertain.is_empty());
+        // Crop reads that share little with the page are failed reads, not votes.
+        let mut field = extracted("新锐课堂");
+        field.vote(&["eg".into(), "eg".into()]);
+        assert_eq!(field.finish(), ("新锐课堂".into(), vec![]));
+        // When no read pairs them, the brackets are doubted rather than trusted.
+        let mut field = extracted("天成武汉)电子商务有限公司");
+        field.vote(&["天成武汉)电子商务有限公司".into()]);
+        let (value, uncertain) = field.finish();
+        assert_eq!(value, "天成武汉）电子商务有限公司");
+        assert_eq!(uncertain, vec![4]);
+    }
+
+    #[test]
+    fn a_stray_quotation_mark_in_a_company_name_is_dropped_and_doubted() {
+        let (value, uncertain) = extracted("瑞丰“（厦门）信息技术有限公司").finish();
+        assert_eq!(value, "瑞丰（厦门）信息技术有限公司");
+        assert_eq!(uncertain, vec![1, 2]);
     }
 
     #[test]
