@@ -124,7 +124,8 @@ pub fn read_materials_with_progress(
     for material in &case.materials {
         let Some(kind) = reading::DocKind::for_role(material.role) else { continue };
         let ocr_kind = kind != reading::DocKind::AuthorizationLetter;
-        if ocr_kind && material.mime.starts_with("image/") && store.reading(&material.sha256, kind)?.is_none() {
+        let unread = store.reading(&material.sha256, kind)?.is_none_or(|r| r.is_stale());
+        if ocr_kind && material.mime.starts_with("image/") && unread {
             pending.push((material.clone(), kind));
         }
     }

@@ -22,6 +22,11 @@ use crate::layout;
 use crate::reading::{DocKind, Field, Origin, Reading};
 use crate::scan;
 
+/// The version of the reader below, kept with each OCR reading: raise it when a change reads
+/// documents better, and cached readings of older versions are read again (a person's
+/// confirmations are kept). 2: names voted from crop reads, photos cropped to their paper.
+pub const READER_VERSION: u32 = 2;
+
 /// One recognised glyph (chi_sim reports each Chinese character as a word; a Latin word is split
 /// into characters with its box divided evenly), in prepared-page coordinates.
 #[derive(Clone, Debug, PartialEq)]
@@ -176,6 +181,7 @@ impl Engine {
             self.second_opinion(&prepared.image, prepared.transform.scale, field, &mut warnings)?;
         }
         let mut reading = Reading::new(kind, Origin::Ocr);
+        reading.reader = READER_VERSION;
         reading.text = page.lines.iter().map(Line::text).collect::<Vec<_>>().join("\n");
         for field in extracted {
             let (value, uncertain) = field.finish();

@@ -119,11 +119,25 @@ pub struct Reading {
     /// The full text, for rules that search a document (a licence's 经营范围 too).
     #[serde(default)]
     pub text: String,
+    /// Which version of qualkit's OCR reader made an OCR reading ([`crate::ocr::READER_VERSION`];
+    /// 0 before versions were kept). A cached reading from an older reader is read again, since
+    /// a newer one reads better; a person's reading is kept whatever its version.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub reader: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl Reading {
     pub fn new(kind: DocKind, origin: Origin) -> Reading {
-        Reading { kind, origin, fields: BTreeMap::new(), text: String::new() }
+        Reading { kind, origin, fields: BTreeMap::new(), text: String::new(), reader: 0 }
+    }
+
+    /// An OCR reading made by an older reader than this one, worth reading again.
+    pub fn is_stale(&self) -> bool {
+        self.origin == Origin::Ocr && self.reader < crate::ocr::READER_VERSION
     }
 
     pub fn with(mut self, key: &str, field: Field) -> Reading {

@@ -275,6 +275,28 @@ fn case_check_reads_the_licence_and_flags_a_name_mismatch() {
     let stored: Value = serde_json::from_str(&stored).unwrap();
     assert_eq!(stored["origin"], "ocr");
     assert_eq!(stored["fields"]["uscc"]["value"], "91350205MA2Y0LQ12U");
+    assert_eq!(stored["reader"], qualkit::ocr::READER_VERSION);
+
+    // A check reads a file once: this reader's reading is kept as it is.
+    let updated = |db: &rusqlite::Connection| -> String {
+        db.query_row("SELECT updated_at FROM readings WHERE kind = 'business-license'", [], |r| r.get(0)).unwrap()
+    };
+    let before = updated(&db);
+    qualkit(&["case", "check", &id, "--vendor", "aliyun", "--json"]);
+    assert_eq!(updated(&db), before);
+    // A reading an older reader cached (it kept no version) is read again by the next check.
+    db.execute(
+        "UPDATE readings SET data = json_remove(json_set(data, '$.fields.name.value', '旧读数'), '$.reader')
+         WHERE kind = 'business-license'",
+        [],
+    )
+    .unwrap();
+    qualkit(&["case", "check", &id, "--vendor", "aliyun", "--json"]);
+    let stored: String =
+        db.query_row("SELECT data FROM readings WHERE kind = 'business-license'", [], |r| r.get(0)).unwrap();
+    let stored: Value = serde_json::from_str(&stored).unwrap();
+    assert_eq!(stored["fields"]["name"]["value"], "厦门市海沧区云帆网络科技有限责任公司");
+    assert_eq!(stored["reader"], qualkit::ocr::READER_VERSION);
 
     // A person's correction replaces the OCR value and is not overwritten by the next check.
     qualkit(&["case", "confirm", &id, "--role", "business-license", "--set", "name=厦门市海沧区云帆网络科技有限公司"]);
