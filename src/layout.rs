@@ -397,6 +397,11 @@ fn find_anchors(lines: &[Line], labels: &[Label]) -> Vec<Anchor> {
                 let (Some(&first), Some(&last)) = (at.get(start), at.get(end - 1)) else { continue };
                 let Some(taken) = used.get(first..=last) else { continue };
                 let differences = window.iter().zip(text).filter(|(a, b)| a != b).count();
+                // Near enough to this label is not enough when it is exactly another one
+                // (经营范围 is two characters from 经营场所).
+                if differences > 0 && texts.iter().any(|(_, _, other)| other.as_slice() == window) {
+                    continue;
+                }
                 // A label spread across its cell (名　　称, 组 成 形 式) is read glyph by glyph,
                 // without the context that corrects it: at the head of a line, half its
                 // characters may be wrong as long as its first or last one is right (类理 for
@@ -556,7 +561,12 @@ fn value_rows(lines: &[Line], anchors: &[Anchor], anchor: &Anchor) -> Vec<Vec<Gl
             }
             same_row(&band(&row))
         } else {
-            centre - previous < h * 22 / 10
+            // A row with print under the label is the next field's, whose label OCR could not
+            // read (经营范围 read as 经党池 below an address).
+            let labelled = lines.iter().flat_map(|l| &l.glyphs).any(|g| {
+                g.rect.centre_y().abs_diff(centre) < h / 2 && g.rect.right() > label.x && g.rect.x < label.right()
+            });
+            centre - previous < h * 22 / 10 && !labelled
         };
         if !close || taken.len() == limit {
             break;
