@@ -58,19 +58,11 @@ impl Tally {
 fn main() {
     qualkit::ocr::limit_openmp_threads();
     let args: Vec<String> = std::env::args().collect();
-    let docs = args
-        .iter()
-        .position(|a| a == "--docs")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(48);
+    // The number after `flag`, if given.
+    let number = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)?.parse().ok());
+    let docs = number("--docs").unwrap_or(48) as usize;
     // Another seed draws other documents: a hold-out set for tuning done on the default one.
-    let seed = args
-        .iter()
-        .position(|a| a == "--seed")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(2026);
+    let seed = number("--seed").unwrap_or(2026);
     let show = args.iter().any(|a| a == "--show");
     let dir = tempfile::tempdir().expect("temp dir");
     let mut samples = Vec::new();
