@@ -73,6 +73,35 @@ ensure_tauri_driver() {
   fi
 }
 
+# A better Chinese model for organisations' names (src/ocr.rs, better_chinese_model): the
+# integerised best LSTM of tessdata 4.0.0, from the npm registry, reduced to its LSTM parts (the
+# package's legacy config sets process-wide layout parameters). Debian ships only the fast model.
+CHI_SIM_DIR="/usr/local/share/qualkit/tessdata"
+CHI_SIM_PACKAGE="@tesseract.js-data/chi_sim@1.0.0"
+CHI_SIM_PACKAGE_SHA256="850d4a217c87808ef765385cbe5825f4ae99047a49b17e024069ceb663f01c33"
+
+install_chi_sim_model() {
+  [ -f "$CHI_SIM_DIR/chi_sim.traineddata" ] && return
+  log "npm: $CHI_SIM_PACKAGE (tessdata 4.0.0 chi_sim, its LSTM parts) into $CHI_SIM_DIR"
+  local tmp
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent --no-audit --no-fund "$CHI_SIM_PACKAGE" >/dev/null)
+  echo "$CHI_SIM_PACKAGE_SHA256  $tmp/tesseract.js-data-chi_sim-1.0.0.tgz" | sha256sum -c --quiet
+  tar xzf "$tmp/tesseract.js-data-chi_sim-1.0.0.tgz" -C "$tmp" package/4.0.0/chi_sim.traineddata.gz
+  gunzip -c "$tmp/package/4.0.0/chi_sim.traineddata.gz" >"$tmp/full.traineddata"
+  mkdir -p "$tmp/parts" "$tmp/lstm"
+  combine_tessdata -u "$tmp/full.traineddata" "$tmp/parts/chi_sim." >/dev/null 2>&1
+  for part in lstm lstm-number-dawg lstm-punc-dawg lstm-word-dawg version; do
+    cp "$tmp/parts/chi_sim.$part" "$tmp/lstm/"
+  done
+  (cd "$tmp/lstm" && combine_tessdata chi_sim. >/dev/null 2>&1)
+  $SUDO mkdir -p "$CHI_SIM_DIR"
+  # Written under a temporary name and renamed, so a cut-off install is never taken for a model.
+  $SUDO install -m 644 "$tmp/lstm/chi_sim.traineddata" "$CHI_SIM_DIR/.chi_sim.traineddata.part"
+  $SUDO mv "$CHI_SIM_DIR/.chi_sim.traineddata.part" "$CHI_SIM_DIR/chi_sim.traineddata"
+  rm -rf "$tmp"
+}
+
 build_ui() {
   log "ui: npm ci && vite build"
   (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build >/dev/null)
@@ -82,6 +111,7 @@ setup() {
   install_apt_packages
   ensure_rust
   ensure_node
+  install_chi_sim_model
   ensure_tauri_driver
   build_ui
 }

@@ -216,7 +216,7 @@ pub fn is_name(key: &str) -> bool {
 }
 
 /// Fields that hold a registered organisation's name.
-fn is_organisation(key: &str) -> bool {
+pub fn is_organisation(key: &str) -> bool {
     matches!(key, "name" | "registrant" | "developer")
 }
 

@@ -9,12 +9,12 @@
 //! reader is unsure of is listed in [`Field::uncertain`] so the checks ask a person instead of
 //! claiming a mismatch.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use image::GrayImage;
 use serde::Serialize;
-use tesseract::{PageSegMode, Tesseract};
+use tesseract::{OcrEngineMode, PageSegMode, Tesseract};
 
 use crate::error::{Error, Result};
 use crate::i18n::Text;
@@ -24,7 +24,8 @@ use crate::scan;
 
 /// The version of the reader below, kept with each OCR reading: raise it when a change reads
 /// documents better, and cached readings of older versions are read again (a person's
-/// confirmations are kept). 2: names voted from crop reads, photos cropped to their paper.
+/// confirmations are kept). 2: names voted from crop reads (organisations' by the better model
+/// when installed), photos cropped to their paper.
 pub const READER_VERSION: u32 = 2;
 
 /// One recognised glyph (chi_sim reports each Chinese character as a word; a Latin word is split
@@ -96,24 +97,54 @@ pub struct OcrOutput {
 pub struct Engine {
     chinese: Slot,
     codes: Slot,
+    /// A better chi_sim model, when installed ([`better_chinese_model`]): it reads the crops of
+    /// organisations' names.
+    names: Option<Slot>,
 }
 
 /// Tesseract's builder methods consume the engine and drop it on error; a slot reloads it then.
 struct Slot {
     language: &'static str,
+    /// A tessdata folder of our own; `None` for the system's (Debian's) language data.
+    datapath: Option<PathBuf>,
     api: Option<Tesseract>,
 }
 
 impl Slot {
+    fn new(language: &'static str, datapath: Option<PathBuf>) -> Result<Slot> {
+        let api = load(language, datapath.as_deref())?;
+        Ok(Slot { language, datapath, api: Some(api) })
+    }
+
     fn take(&mut self) -> Result<Tesseract> {
         match self.api.take() {
             Some(api) => Ok(api),
-            None => load(self.language),
+            None => load(self.language, self.datapath.as_deref()),
         }
     }
 }
 
-fn load(language: &str) -> Result<Tesseract> {
+/// The folder `./dev.sh` installs a better Chinese model into: the integerised best LSTM of
+/// tessdata 4.0.0 (npm package @tesseract.js-data/chi_sim; Debian ships only the fast model,
+/// ocr.md §2–§3), reduced to its LSTM parts. On the benchmark's hold-out set the fast model read
+/// 睿 as 贮/寄/寡 in every condition; this one read it right. Its legacy config is left out on
+/// purpose: it sets process-wide layout parameters (textord_*, edges_*) that changed how the
+/// fast model's engine in the same process segmented pages (credit codes 24/24 → 21/24).
+/// `QUALKIT_TESSDATA` names another folder.
+pub const TESSDATA_ENV: &str = "QUALKIT_TESSDATA";
+
+/// The folder holding the better chi_sim model, if one is installed.
+pub fn better_chinese_model() -> Option<PathBuf> {
+    let from_env = std::env::var_os(TESSDATA_ENV).filter(|d| !d.is_empty()).map(PathBuf::from);
+    let installed = ["/usr/local/share/qualkit/tessdata", "/usr/share/qualkit/tessdata"].map(PathBuf::from);
+    from_env
+        .into_iter()
+        .chain(dirs::data_dir().map(|d| d.join("qualkit").join("tessdata")))
+        .chain(installed)
+        .find(|dir| dir.join("chi_sim.traineddata").is_file())
+}
+
+fn load(language: &str, datapath: Option<&Path>) -> Result<Tesseract> {
     let missing = |detail: String| {
         Error::input(
             format!(
@@ -124,7 +155,11 @@ fn load(language: &str) -> Result<Tesseract> {
             ),
         )
     };
-    let api = Tesseract::new(None, Some(language)).map_err(|e| missing(e.to_string()))?;
+    let api = match datapath {
+        Some(dir) => Tesseract::new_with_oem(Some(&dir.to_string_lossy()), Some(language), OcrEngineMode::LstmOnly),
+        None => Tesseract::new(None, Some(language)),
+    }
+    .map_err(|e| missing(e.to_string()))?;
     // Tesseract's diagnostics ("Estimating resolution…") are not for our users' terminals.
     let api = api.set_variable("debug_file", "/dev/null").map_err(|e| missing(e.to_string()))?;
     // Tesseract re-reads every doubtful line inverted, in case it is light on dark; the page
@@ -138,10 +173,9 @@ fn tesseract_failed(detail: impl std::fmt::Display) -> Error {
 
 impl Engine {
     pub fn new() -> Result<Engine> {
-        Ok(Engine {
-            chinese: Slot { language: "chi_sim", api: Some(load("chi_sim")?) },
-            codes: Slot { language: "eng", api: Some(load("eng")?) },
-        })
+        // A broken extra model is no reason to stop reading: Debian's reads every field.
+        let names = better_chinese_model().and_then(|dir| Slot::new("chi_sim", Some(dir)).ok());
+        Ok(Engine { chinese: Slot::new("chi_sim", None)?, codes: Slot::new("eng", None)?, names })
     }
 
     /// Reads one image file as a document of `kind`.
@@ -227,9 +261,17 @@ impl Engine {
                 // The value alone on a line, at the page's scale, larger and smaller: read apart
                 // from the page, Tesseract gets characters right that it got wrong in the page's
                 // context (云帆 read as 云由, 宏达 as 安达), and each scale errs differently.
-                let scales = name_read_scales(page_scale);
-                let mut reads = Vec::with_capacity(scales.len());
-                for scale in scales {
+                // With the better model, an organisation's name is read by it at two scales,
+                // then by the fast model; on small images it read people's names worse.
+                let [first, second, third] = name_read_scales(page_scale);
+                let better = self.names.is_some() && layout::is_organisation(key);
+                let plan = if better {
+                    [(true, first), (true, second), (false, first)]
+                } else {
+                    [(false, first), (false, second), (false, third)]
+                };
+                let mut reads = Vec::with_capacity(plan.len());
+                for (better, scale) in plan {
                     // Two crop reads that agree outvote any other pair (ties go to the first).
                     if let [first, second] = reads.as_slice()
                         && first == second
@@ -237,8 +279,11 @@ impl Engine {
                         break;
                     }
                     let image = if scale == 1.0 { crop.clone() } else { scaled(&crop, scale) };
-                    let lines =
-                        parse_tsv(&recognise(&mut self.chinese, &image, PageSegMode::PsmSingleLine, None)?, (0, 0));
+                    let slot = match (better, self.names.as_mut()) {
+                        (true, Some(names)) => names,
+                        _ => &mut self.chinese,
+                    };
+                    let lines = parse_tsv(&recognise(slot, &image, PageSegMode::PsmSingleLine, None)?, (0, 0));
                     reads.push(lines.iter().map(Line::text).collect::<String>());
                 }
                 field.vote(&reads);

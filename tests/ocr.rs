@@ -142,6 +142,30 @@ fn names_are_found_on_pages_that_used_to_lose_them() {
     }
 }
 
+/// Debian's fast chi_sim model reads 睿 as 贮, 寄 or 寡 in every condition; the better model
+/// `./dev.sh` installs reads the name right, and without its legacy config the credit code on
+/// the same page is still settled.
+#[test]
+fn the_better_model_reads_a_rare_character_in_a_name() {
+    assert!(
+        qualkit::ocr::better_chinese_model().is_some(),
+        "the better chi_sim model is not installed: ./dev.sh installs it into /usr/local/share/qualkit/tessdata"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let mut engine = Engine::new().unwrap();
+    let documents = corpus::documents(14, 7);
+    let document = documents[13].clone();
+    assert!(document.truth()["name"].contains('睿'), "{:?}", document.truth());
+    for condition in [Condition::Clean, Condition::Scanned] {
+        let page = Page::new(document.clone(), condition, 13).unwrap();
+        let path = write(dir.path(), "rare", &page);
+        let reading = read(&mut engine, &path, &document);
+        for key in ["name", "uscc"] {
+            assert_eq!(reading.field(key).map(|f| f.value.as_str()), Some(document.truth()[key].as_str()), "{key}");
+        }
+    }
+}
+
 /// On a photo the desk is cut away before Tesseract sees the page; a scan is kept whole.
 #[test]
 fn a_photo_is_cropped_to_its_paper() {
