@@ -191,8 +191,9 @@ fn documents(out: &mut Findings<'_>, case: &Case, evidence: &Evidence<'_>) {
             if agrees(comparison.compare, &expected, found) {
                 continue;
             }
-            let uncertain = if comparison.compare == CompareMode::Exact { field.uncertain.as_slice() } else { &[] };
-            let Some(difference) = matching::compare(&expected, found, uncertain) else { continue };
+            // A code OCR could not settle by its check character, or a date read with a doubtful
+            // digit, is as much a question for a person as a doubtful name.
+            let Some(difference) = matching::compare(&expected, found, &field.uncertain) else { continue };
             let kind = difference
                 .kinds
                 .iter()

@@ -21,39 +21,72 @@ pub struct Page<'a> {
 /// some errors (壹→过 came with 90, ocr.md §1), hence the second reads that also mark doubt.
 const DOUBT_BELOW: f32 = 80.0;
 
-/// A field's glyphs as read, with the characters it doubts.
+/// A field's glyphs as read, row after row, with the characters it doubts.
 #[derive(Clone, Debug)]
 pub struct Extracted {
     pub key: &'static str,
     pub glyphs: Vec<Glyph>,
     doubt: Vec<bool>,
-    single_row: bool,
 }
 
 impl Extracted {
-    fn new(key: &'static str, glyphs: Vec<Glyph>, single_row: bool) -> Extracted {
+    fn new(key: &'static str, glyphs: Vec<Glyph>) -> Extracted {
         let doubt = glyphs.iter().map(|g| g.conf < DOUBT_BELOW).collect();
-        Extracted { key, glyphs, doubt, single_row }
+        Extracted { key, glyphs, doubt }
     }
 
     pub fn text(&self) -> String {
         self.glyphs.iter().map(|g| g.ch).collect()
     }
 
-    /// The crop worth a second read: a one-row value, with a margin of a third of its height.
-    pub fn area(&self, limit: (u32, u32)) -> Option<Rect> {
-        if !self.single_row || self.glyphs.is_empty() {
-            return None;
+    /// The field's rows, as ranges of its glyphs: a value is read row by row, left to right, so
+    /// a row ends where the next glyph lies wholly left of and below the one before it (within a
+    /// row Tesseract's boxes jitter back).
+    pub fn rows(&self) -> Vec<std::ops::Range<usize>> {
+        let mut rows = Vec::new();
+        let mut start = 0;
+        for (i, pair) in self.glyphs.windows(2).enumerate() {
+            if let [a, b] = pair
+                && b.rect.right() <= a.rect.x
+                && b.rect.centre_y() > a.rect.bottom()
+            {
+                rows.push(start..i + 1);
+                start = i + 1;
+            }
         }
-        let rect = self.glyphs.iter().fold(Rect::default(), |r, g| r.union(&g.rect));
-        Some(rect.grown(rect.h / 3 + 2, limit)).filter(|r| r.w > 0 && r.h > 0)
+        if start < self.glyphs.len() {
+            rows.push(start..self.glyphs.len());
+        }
+        rows
+    }
+
+    /// The crop worth a second read of a one-row value, with a margin of a third of its height.
+    pub fn area(&self, limit: (u32, u32)) -> Option<Rect> {
+        match self.rows().as_slice() {
+            [row] => self.row_area(row.clone(), limit),
+            _ => None,
+        }
+    }
+
+    /// The crop of one row of the value, with a margin of a third of its height.
+    pub fn row_area(&self, row: std::ops::Range<usize>, limit: (u32, u32)) -> Option<Rect> {
+        let glyphs = self.glyphs.get(row)?;
+        let rect = glyphs.iter().fold(Rect::default(), |r, g| r.union(&g.rect));
+        Some(rect.grown(rect.h / 3 + 2, limit)).filter(|r| r.w > 0 && r.h > 0 && !glyphs.is_empty())
     }
 
     /// Marks as doubtful every character a second read of the same crop disagrees on. A second
     /// read that shares less than half the text is a failed read, not evidence.
     pub fn compare_with(&mut self, second: &str) {
-        let first: Vec<char> = self.glyphs.iter().map(|g| g.ch).collect();
-        let second: Vec<char> = second.chars().filter(|c| !c.is_whitespace()).collect();
+        self.compare_row(0..self.glyphs.len(), second);
+    }
+
+    /// [`Extracted::compare_with`] for the glyphs of one row and a read of that row alone. Width
+    /// forms do not count as disagreement (the page may read ： where the crop reads :).
+    pub fn compare_row(&mut self, row: std::ops::Range<usize>, second: &str) {
+        let Some(glyphs) = self.glyphs.get(row.clone()) else { return };
+        let first: Vec<char> = glyphs.iter().map(|g| comparable(g.ch)).collect();
+        let second: Vec<char> = second.chars().filter(|c| !c.is_whitespace()).map(comparable).collect();
         let ops = similar::capture_diff_slices(similar::Algorithm::Myers, &first, &second);
         if similar::diff_ratio(&ops, first.len(), second.len()) < 0.5 {
             return;
@@ -66,7 +99,7 @@ impl Extracted {
                 // Something the first read skipped: doubt its neighbours.
                 similar::DiffOp::Insert { old_index, .. } => (old_index.saturating_sub(1), 2),
             };
-            for d in self.doubt.iter_mut().skip(start).take(len) {
+            for d in self.doubt.iter_mut().skip(row.start + start).take(len.min(row.len().saturating_sub(start))) {
                 *d = true;
             }
         }
@@ -81,17 +114,20 @@ impl Extracted {
         let normal =
             |text: &str| -> String { text.chars().filter(|c| !c.is_whitespace()).map(full_width_bracket).collect() };
         // A crop read sharing less than half its text with the page's is a failed read (a crop
-        // cut through an inverted header), not a vote.
+        // cut through an inverted header), not a vote. A trademark's mark is the exception when
+        // two crop reads agree: printed large, it is read worse on the page than on its crop.
         let page_chars: Vec<char> = normal(&page).chars().collect();
+        let reads: Vec<String> = reads.iter().map(|r| normal(r)).collect();
         let plausible = |read: &String| {
             let chars: Vec<char> = read.chars().collect();
             let ops = similar::capture_diff_slices(similar::Algorithm::Myers, &page_chars, &chars);
             similar::diff_ratio(&ops, page_chars.len(), chars.len()) >= 0.5
+                || (self.key == "mark" && reads.iter().filter(|other| *other == read).count() >= 2)
         };
         let candidates: Vec<String> = reads
             .iter()
-            .map(|r| normal(r))
-            .filter(plausible)
+            .filter(|r| plausible(r))
+            .cloned()
             .chain(std::iter::once(normal(&page)))
             .filter(|r| !r.is_empty())
             .collect();
@@ -153,7 +189,8 @@ impl Extracted {
     /// when nothing usable was read.
     pub fn finish(&self) -> (String, Vec<usize>) {
         let pairs: Vec<(char, bool)> = self.glyphs.iter().map(|g| g.ch).zip(self.doubt.iter().copied()).collect();
-        let trimmed = trim_punctuation(&pairs);
+        // A business scope is a sentence and ends with its full stop; elsewhere one is noise.
+        let trimmed = trim_punctuation(&pairs, self.key == "scope");
         let (value, uncertain): (String, Vec<bool>) = match self.key {
             "established" | "approved" | "valid_from" | "valid_to" => {
                 let text: String = trimmed.iter().map(|p| p.0).collect();
@@ -183,30 +220,84 @@ impl Extracted {
                 .map(|(c, d)| (if matches!(c, '—' | '–' | '‐' | '一') { '-' } else { c }, d))
                 .unzip(),
             // A registered name holds no quotation marks or sentence punctuation, only brackets
-            // (企业名称登记管理规定); one read inside it is a stray mark, dropped, and its
-            // neighbours doubted.
+            // (企业名称登记管理规定); one read inside it is a stray mark.
             key if is_organisation(key) => {
-                let mut kept: Vec<(char, bool)> = Vec::with_capacity(trimmed.len());
-                let mut doubt_next = false;
-                for &(c, d) in trimmed {
-                    let c = full_width_bracket(c);
-                    if is_stray_mark(c) && !matches!(c, '（' | '）' | '·') {
-                        if let Some(last) = kept.last_mut() {
-                            last.1 = true;
-                        }
-                        doubt_next = true;
-                        continue;
-                    }
-                    kept.push((c, d || std::mem::take(&mut doubt_next)));
-                }
-                kept.into_iter().unzip()
+                let folded: Vec<(char, bool)> = trimmed.iter().map(|&(c, d)| (full_width_bracket(c), d)).collect();
+                drop_stray(&folded, |_, c| is_stray_mark(c) && !matches!(c, '（' | '）' | '·')).into_iter().unzip()
             }
-            key if is_name(key) || key == "type" => trimmed.iter().map(|&(c, d)| (full_width_bracket(c), d)).unzip(),
-            _ => trimmed.iter().copied().unzip(),
+            // Chinese text prints full-width punctuation; a quotation mark without its partner is
+            // one Tesseract read into a gap (技术推”广).
+            _ => {
+                let chinese = trimmed.iter().any(|(c, _)| crate::text::is_han(*c));
+                let fold = |c: char| if chinese { full_width_punctuation(c) } else { full_width_bracket(c) };
+                let folded: Vec<(char, bool)> = trimmed.iter().map(|&(c, d)| (fold(c), d)).collect();
+                let unpaired = unpaired_quotes(&folded);
+                drop_stray(&folded, |i, _| unpaired.contains(&i)).into_iter().unzip()
+            }
         };
-        let uncertain = uncertain.iter().enumerate().filter(|(_, d)| **d).map(|(i, _)| i).collect();
+        // A character outside the only ones a field can print is misread, however sure
+        // Tesseract was (壹 read as 过 with confidence 90, ocr.md §1).
+        let printable = printable_chars(self.key);
+        let uncertain = value
+            .chars()
+            .zip(uncertain)
+            .enumerate()
+            .filter(|(_, (c, d))| *d || printable.is_some_and(|p| !p.contains(*c)))
+            .map(|(i, _)| i)
+            .collect();
         (value, uncertain)
     }
+}
+
+/// The characters a field can hold, where they are few: a registered capital is an amount in
+/// capital numerals (壹佰万元整, ocr.md §5) or digits, with its currency.
+fn printable_chars(key: &str) -> Option<&'static str> {
+    match key {
+        "registered_capital" => {
+            Some("零壹贰叁肆伍陆柒捌玖拾佰仟万亿元整角分人民币美港欧日英镑加拿大澳新坡瑞士法郎0123456789.,，（）")
+        }
+        _ => None,
+    }
+}
+
+/// `pairs` without the marks `stray` picks (by index and character); the characters beside
+/// each are doubted.
+fn drop_stray(pairs: &[(char, bool)], stray: impl Fn(usize, char) -> bool) -> Vec<(char, bool)> {
+    let mut kept: Vec<(char, bool)> = Vec::with_capacity(pairs.len());
+    let mut doubt_next = false;
+    for (i, &(c, d)) in pairs.iter().enumerate() {
+        if stray(i, c) {
+            if let Some(last) = kept.last_mut() {
+                last.1 = true;
+            }
+            doubt_next = true;
+            continue;
+        }
+        kept.push((c, d || std::mem::take(&mut doubt_next)));
+    }
+    kept
+}
+
+/// The indices of quotation marks without a partner: a closing mark before any opening one, an
+/// opening one never closed, or an odd one of the straight marks.
+fn unpaired_quotes(pairs: &[(char, bool)]) -> Vec<usize> {
+    let mut open: Vec<usize> = Vec::new();
+    let mut unpaired = Vec::new();
+    for (i, (c, _)) in pairs.iter().enumerate() {
+        match c {
+            '“' | '‘' => open.push(i),
+            // A closing mark takes the last opening one; without one, it is stray.
+            '”' | '’' if open.pop().is_none() => unpaired.push(i),
+            _ => {}
+        }
+    }
+    unpaired.extend(open);
+    let straight: Vec<usize> =
+        pairs.iter().enumerate().filter(|(_, (c, _))| matches!(c, '"' | '\'')).map(|(i, _)| i).collect();
+    if straight.len() % 2 == 1 {
+        unpaired.extend(straight);
+    }
+    unpaired
 }
 
 /// Fields that name a party or a product: compared character by character with the case, so
@@ -220,11 +311,12 @@ pub fn is_organisation(key: &str) -> bool {
     matches!(key, "name" | "registrant" | "developer")
 }
 
-fn trim_punctuation(pairs: &[(char, bool)]) -> &[(char, bool)] {
+fn trim_punctuation(pairs: &[(char, bool)], keep_full_stop: bool) -> &[(char, bool)] {
     let noise =
         |c: char| matches!(c, ':' | '：' | '|' | '_' | '-' | '.' | '。' | '、' | ',' | '，' | ';' | '；' | '\'' | '"');
     let start = pairs.iter().position(|p| !noise(p.0)).unwrap_or(pairs.len());
-    let end = pairs.iter().rposition(|p| !noise(p.0) && p.0 != '）' && p.0 != ')').map_or(start, |i| i + 1);
+    let ends = |c: char| !noise(c) || (keep_full_stop && c == '。');
+    let end = pairs.iter().rposition(|p| ends(p.0) && p.0 != '）' && p.0 != ')').map_or(start, |i| i + 1);
     // A closing bracket ends many names (…（厦门）有限公司 does not, but 某某（个体） does); keep one
     // only when it closes an opening bracket in the value.
     let end = match pairs.get(end) {
@@ -240,12 +332,34 @@ fn half_width(c: char) -> char {
     c.to_string().nfkc().next().filter(char::is_ascii).unwrap_or(c)
 }
 
+/// A character as two reads are compared: width forms and bracket shapes alike.
+fn comparable(c: char) -> char {
+    match full_width_bracket(c) {
+        '（' => '(',
+        '）' => ')',
+        c => half_width(c),
+    }
+}
+
 /// Registered names print full-width brackets; Tesseract returns ( 〈 《 for them (ocr.md §3).
 fn full_width_bracket(c: char) -> char {
     match c {
         '(' | '〈' | '《' | '<' | '［' | '[' | '{' | '｛' => '（',
         ')' | '〉' | '》' | '>' | '］' | ']' | '}' | '｝' => '）',
         _ => c,
+    }
+}
+
+/// The full-width form Chinese text prints of punctuation Tesseract returns as ASCII; hyphens,
+/// full stops and slashes stay as they are (1-2号, B座).
+fn full_width_punctuation(c: char) -> char {
+    match c {
+        ':' => '：',
+        ';' => '；',
+        ',' => '，',
+        '!' => '！',
+        '?' => '？',
+        c => full_width_bracket(c),
     }
 }
 
@@ -341,9 +455,8 @@ pub fn extract(kind: DocKind, page: &Page) -> Vec<Extracted> {
         .filter(|a| a.key.is_some_and(|k| k != "uscc"))
         .filter_map(|a| {
             let rows = value_rows(&page.lines, &anchors, a);
-            let single_row = rows.len() == 1;
             let glyphs: Vec<Glyph> = rows.into_iter().flatten().collect();
-            (!glyphs.is_empty()).then(|| Extracted::new(a.key.unwrap_or_default(), glyphs, single_row))
+            (!glyphs.is_empty()).then(|| Extracted::new(a.key.unwrap_or_default(), glyphs))
         })
         .collect();
     match kind {
@@ -369,19 +482,23 @@ struct Anchor {
 
 /// Labels printed on the page, longest first so 名称 is not found inside 主办单位名称. A label
 /// starts a column (first on its line, or after a gap), which keeps 经营者 from matching 经营活
-/// inside a business scope.
+/// inside a business scope. Every label read exactly is taken before any is matched loosely:
+/// 注册人地址 is near enough to 注册人西安 at the head of a line, whose 注册人 is the label.
 fn find_anchors(lines: &[Line], labels: &[Label]) -> Vec<Anchor> {
     let mut texts: Vec<(&Label, &'static str, Vec<char>)> =
         labels.iter().flat_map(|l| l.texts.iter().map(move |t| (l, *t, t.chars().collect()))).collect();
     texts.sort_by_key(|(_, _, t)| std::cmp::Reverse(t.len()));
     let mut used: Vec<Vec<bool>> = lines.iter().map(|l| vec![false; l.glyphs.len()]).collect();
     let mut anchors: Vec<Anchor> = Vec::new();
-    for (label, printed, text) in &texts {
+    for ((label, printed, text), exact) in
+        [true, false].into_iter().flat_map(|exact| texts.iter().map(move |t| (t, exact)))
+    {
         let printed: &'static str = printed;
         if label.key.is_some() && anchors.iter().any(|a| a.key == label.key) {
             continue;
         }
         let allowed = match text.len() {
+            _ if exact => 0,
             0..=3 => 0,
             4..=6 => 1,
             _ => 2,
@@ -406,7 +523,7 @@ fn find_anchors(lines: &[Line], labels: &[Label]) -> Vec<Anchor> {
                 // without the context that corrects it: at the head of a line, half its
                 // characters may be wrong as long as its first or last one is right (类理 for
                 // 类型), and a gap must still separate it from its value.
-                let loose = start == 0 && differences * 2 <= text.len();
+                let loose = !exact && start == 0 && differences * 2 <= text.len();
                 let ends_right = window.first() == text.first() || (loose && window.last() == text.last());
                 if taken.iter().any(|t| *t) || !(differences <= allowed || loose) || !ends_right {
                     continue;
@@ -463,18 +580,22 @@ fn is_stray_mark(c: char) -> bool {
     !c.is_alphanumeric() && c != '/'
 }
 
+/// A label begins after a gap (or the start of its line). Stray marks before it do not count:
+/// Tesseract reads a ” into the space between a value and the next column's label.
 fn starts_column(line: &Line, start: usize) -> bool {
-    let (Some(before), Some(first)) = (start.checked_sub(1).and_then(|i| line.glyphs.get(i)), line.glyphs.get(start))
-    else {
+    let before = line.glyphs.iter().take(start).rev().find(|g| !is_stray_mark(half_width(g.ch)));
+    let (Some(before), Some(first)) = (before, line.glyphs.get(start)) else {
         return true;
     };
     first.rect.x.saturating_sub(before.rect.right()) as f32 >= first.rect.h as f32 * 0.8
 }
 
 /// A label is followed by a gap before its value, or ends the line (the value is below it):
-/// this keeps ICP备案号 from matching the heading ICP备案主体信息.
+/// this keeps ICP备案号 from matching the heading ICP备案主体信息. A colon or stray mark right
+/// after the label (名称：) is part of the gap.
 fn ends_column(line: &Line, end: usize) -> bool {
-    let (Some(last), Some(next)) = (end.checked_sub(1).and_then(|i| line.glyphs.get(i)), line.glyphs.get(end)) else {
+    let next = line.glyphs.iter().skip(end).find(|g| !is_stray_mark(half_width(g.ch)));
+    let (Some(last), Some(next)) = (end.checked_sub(1).and_then(|i| line.glyphs.get(i)), next) else {
         return true;
     };
     next.rect.x.saturating_sub(last.rect.right()) as f32 >= last.rect.h as f32 * 0.4
@@ -566,7 +687,13 @@ fn value_rows(lines: &[Line], anchors: &[Anchor], anchor: &Anchor) -> Vec<Vec<Gl
             let labelled = lines.iter().flat_map(|l| &l.glyphs).any(|g| {
                 g.rect.centre_y().abs_diff(centre) < h / 2 && g.rect.right() > label.x && g.rect.x < label.right()
             });
-            centre - previous < h * 22 / 10 && !labelled
+            // The next line of a wrapped value: within two line pitches (licences space their
+            // lines up to about twice a glyph's height), or three when it starts where the row
+            // above does, as a paragraph's lines do.
+            let start = |row: &Vec<Glyph>| row.first().map_or(0, |g| g.rect.x);
+            let aligned = taken.last().is_some_and(|above| start(above).abs_diff(start(&row)) < h * 3 / 2);
+            let pitch = if aligned { h * 3 } else { h * 22 / 10 };
+            centre - previous < pitch && !labelled
         };
         if !close || taken.len() == limit {
             break;
@@ -627,7 +754,7 @@ fn uscc(lines: &[Line], anchors: &[Anchor]) -> Option<Extracted> {
         }
     };
     let best = runs.into_iter().min_by_key(distance)?;
-    Some(Extracted::new("uscc", best, true))
+    Some(Extracted::new("uscc", best))
 }
 
 /// Settles a credit code from the page read and a whitelisted second read: agreement with a
@@ -795,7 +922,7 @@ fn trademark_number_and_mark(lines: &[Line], anchors: &[Anchor]) -> Vec<Extracte
             .collect();
         if digits.len() >= 6 {
             number_bottom = line.rect().bottom();
-            out.push(Extracted::new("reg_number", digits, true));
+            out.push(Extracted::new("reg_number", digits));
             break;
         }
     }
@@ -805,7 +932,7 @@ fn trademark_number_and_mark(lines: &[Line], anchors: &[Anchor]) -> Vec<Extracte
         .filter(|l| l.glyphs.iter().any(|g| !g.ch.is_ascii_punctuation()))
         .max_by_key(|l| l.rect().h);
     if let Some(line) = mark {
-        out.push(Extracted::new("mark", line.glyphs.clone(), true));
+        out.push(Extracted::new("mark", line.glyphs.clone()));
     }
     out
 }
@@ -819,7 +946,7 @@ fn trademark_class(lines: &[Line]) -> Option<Extracted> {
                 line.glyphs.iter().skip(open + 1).take_while(|g| half_width(g.ch).is_ascii_digit()).cloned().collect();
             let after = chars.get(open + 1 + digits.len());
             if !digits.is_empty() && digits.len() <= 2 && after == Some(&'类') {
-                return Some(Extracted::new("classes", digits, true));
+                return Some(Extracted::new("classes", digits));
             }
         }
     }
@@ -837,8 +964,8 @@ fn split_validity(fields: Vec<Extracted>) -> Vec<Extracted> {
         let split = field.glyphs.iter().position(|g| g.ch == '至');
         if let Some(split) = split {
             let (from, to) = field.glyphs.split_at(split);
-            out.push(Extracted::new("valid_from", from.to_vec(), field.single_row));
-            out.push(Extracted::new("valid_to", to.iter().skip(1).cloned().collect(), field.single_row));
+            out.push(Extracted::new("valid_from", from.to_vec()));
+            out.push(Extracted::new("valid_to", to.iter().skip(1).cloned().collect()));
         }
     }
     out
@@ -859,7 +986,7 @@ fn app_name(lines: &[Line], page_height: u32) -> Option<Extracted> {
             let letters = text.chars().filter(|c| c.is_alphabetic()).count();
             letters >= 2 && !NOT_A_NAME.iter().any(|w| text.starts_with(w))
         })
-        .map(|l| Extracted::new("app_name", l.glyphs.clone(), true))
+        .map(|l| Extracted::new("app_name", l.glyphs.clone()))
 }
 
 /// A warning per essential field that could not be read.
@@ -964,7 +1091,7 @@ mod tests {
     }
 
     fn extracted(text: &str) -> Extracted {
-        Extracted::new("name", line(text, 0, 0).glyphs, true)
+        Extracted::new("name", line(text, 0, 0).glyphs)
     }
 
     #[test]
@@ -1002,6 +1129,83 @@ mod tests {
         assert_eq!(uncertain, vec![1, 2]);
     }
 
+    fn read(kind: DocKind, lines: Vec<Line>) -> Vec<(String, String, Vec<usize>)> {
+        let image = GrayImage::new(1000, 600);
+        let page = Page { lines, image: &image };
+        let mut found: Vec<(String, String, Vec<usize>)> = extract(kind, &page)
+            .iter()
+            .map(|f| {
+                let (value, uncertain) = f.finish();
+                (f.key.to_string(), value, uncertain)
+            })
+            .collect();
+        found.sort();
+        found
+    }
+
+    #[test]
+    fn an_exact_label_is_taken_before_a_near_one() {
+        // As Tesseract read a trademark certificate: 注册人 and the registrant's first two
+        // characters, then a gap. 注册人西安 is two characters from 注册人地址 at the head of a
+        // line, near enough for a spread label, but 注册人 is printed there exactly.
+        let mut registrant = line("注册人 西安睿智餐饮管理股份有限公司", 100, 100);
+        for g in registrant.glyphs.iter_mut().skip(5) {
+            g.rect.x += 10;
+        }
+        let found = read(
+            DocKind::TrademarkCertificate,
+            vec![registrant, line("注册地址 陕西省西安市雁塔区科技路48号", 100, 160)],
+        );
+        let value = |key: &str| found.iter().find(|f| f.0 == key).map(|f| f.1.clone());
+        assert_eq!(value("registrant").as_deref(), Some("西安睿智餐饮管理股份有限公司"), "{found:?}");
+        assert_eq!(value("address").as_deref(), Some("陕西省西安市雁塔区科技路48号"), "{found:?}");
+    }
+
+    #[test]
+    fn a_wrapped_value_keeps_its_lines() {
+        // A business scope whose lines are 2.6 glyphs apart, each starting where the first does;
+        // a line below that starts elsewhere, as far down, is not the scope's.
+        let found = read(
+            DocKind::BusinessLicense,
+            vec![
+                line("经营范围 一般项目：技术服务、", 100, 100),
+                line("软件开发；信息系统集成服务。", 240, 152),
+                line("登记机关 市场监督管理局", 500, 204),
+            ],
+        );
+        let scope = found.iter().find(|f| f.0 == "scope").map(|f| f.1.clone());
+        assert_eq!(scope.as_deref(), Some("一般项目：技术服务、软件开发；信息系统集成服务。"), "{found:?}");
+        let found = read(
+            DocKind::BusinessLicense,
+            vec![line("经营范围 一般项目：技术服务、", 100, 100), line("国家企业信用信息", 520, 152)],
+        );
+        let scope = found.iter().find(|f| f.0 == "scope").map(|f| f.1.clone());
+        assert_eq!(scope.as_deref(), Some("一般项目：技术服务"), "{found:?}");
+    }
+
+    #[test]
+    fn chinese_text_is_returned_with_the_punctuation_it_prints() {
+        // ASCII punctuation back to full width; an unpaired quotation mark (read into a gap) is
+        // dropped and its neighbours doubted; the scope's closing full stop is kept.
+        let field = Extracted::new("scope", line("一般项目:技术推”广;软件开发(除许可)。", 0, 0).glyphs);
+        assert_eq!(field.finish(), ("一般项目：技术推广；软件开发（除许可）。".into(), vec![7, 8]));
+        // Paired quotation marks are the document's own.
+        let field = Extracted::new("scope", line("销售“云帆”牌产品", 0, 0).glyphs);
+        assert_eq!(field.finish(), ("销售“云帆”牌产品".into(), vec![]));
+        // Text without Chinese keeps its ASCII marks.
+        let field = Extracted::new("app_name", line("Yunfan: Travel", 0, 0).glyphs);
+        assert_eq!(field.finish().0, "Yunfan:Travel");
+    }
+
+    #[test]
+    fn a_character_a_field_cannot_print_is_doubted_however_sure_the_read() {
+        // 壹 read as 过 with confidence 95: no capital amount holds 过.
+        let field = Extracted::new("registered_capital", line("过佰万元整", 0, 0).glyphs);
+        assert_eq!(field.finish(), ("过佰万元整".into(), vec![0]));
+        let field = Extracted::new("registered_capital", line("人民币壹仟万元整", 0, 0).glyphs);
+        assert_eq!(field.finish(), ("人民币壹仟万元整".into(), vec![]));
+    }
+
     #[test]
     fn dates_become_iso_only_when_real() {
         assert_eq!(iso_date("2020年10月01日").as_deref(), Some("2020-10-01"));
@@ -1013,10 +1217,10 @@ mod tests {
     #[test]
     fn names_keep_a_closing_bracket_only_when_it_closes() {
         let pairs: Vec<(char, bool)> = "：有限责任公司〈自然人投资或控股)。".chars().map(|c| (c, false)).collect();
-        let kept: String = trim_punctuation(&pairs).iter().map(|p| p.0).collect();
+        let kept: String = trim_punctuation(&pairs, false).iter().map(|p| p.0).collect();
         assert_eq!(kept, "有限责任公司〈自然人投资或控股)");
         let pairs: Vec<(char, bool)> = "某某科技有限公司)".chars().map(|c| (c, false)).collect();
-        let kept: String = trim_punctuation(&pairs).iter().map(|p| p.0).collect();
+        let kept: String = trim_punctuation(&pairs, false).iter().map(|p| p.0).collect();
         assert_eq!(kept, "某某科技有限公司");
     }
 }

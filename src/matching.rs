@@ -70,7 +70,10 @@ pub fn compare(expected: &str, found: &str, uncertain: &[usize]) -> Option<Diffe
     }
     let diff = char_diff(expected, found);
     let kinds = classify(expected, found, &diff);
-    let only_uncertain = !uncertain.is_empty() && changed_in_found(&diff).iter().all(|i| uncertain.contains(i));
+    let only_uncertain = !uncertain.is_empty()
+        && changed_in_found(&diff, found.chars().count())
+            .iter()
+            .all(|blamed| blamed.iter().any(|i| uncertain.contains(i)));
     Some(Difference { kinds, diff, only_uncertain })
 }
 
@@ -91,8 +94,10 @@ fn char_diff(expected: &str, found: &str) -> Vec<DiffOp> {
     ops
 }
 
-/// Indices (in `found`) of the characters the diff inserts or substitutes.
-fn changed_in_found(diff: &[DiffOp]) -> Vec<usize> {
+/// Each change the diff makes, as the indices in `found` it may be blamed on: a character
+/// inserted or substituted is its own; a deletion lies between two characters and is explained
+/// by doubt on either (at the end of the text, the last one: 伍佰万元 for 伍佰万元整).
+fn changed_in_found(diff: &[DiffOp], found_len: usize) -> Vec<Vec<usize>> {
     let mut at = 0;
     let mut changed = Vec::new();
     for op in diff {
@@ -100,11 +105,10 @@ fn changed_in_found(diff: &[DiffOp]) -> Vec<usize> {
         match op.op {
             "equal" => at += n,
             "insert" => {
-                changed.extend(at..at + n);
+                changed.extend((at..at + n).map(|i| vec![i]));
                 at += n;
             }
-            // A deletion changes the found text between two characters; blame its neighbours.
-            _ => changed.push(at),
+            _ => changed.push(at.checked_sub(1).into_iter().chain((at < found_len).then_some(at)).collect()),
         }
     }
     changed
@@ -190,5 +194,11 @@ mod tests {
         assert_eq!(d.as_ref().map(|d| &d.diff), Some(&expected));
         assert_eq!(d.map(|d| d.only_uncertain), Some(true));
         assert_eq!(compare("云帆网络", "云航网终", &[1]).map(|d| d.only_uncertain), Some(false));
+        // A character missing at the end is explained by doubt on the last one read; one missing
+        // inside, by doubt on either neighbour; undoubted neighbours explain nothing.
+        assert_eq!(compare("伍佰万元整", "伍佰万元", &[3]).map(|d| d.only_uncertain), Some(true));
+        assert_eq!(compare("伍佰万元整", "伍佰万元", &[0]).map(|d| d.only_uncertain), Some(false));
+        assert_eq!(compare("云帆网络", "云网络", &[1]).map(|d| d.only_uncertain), Some(true));
+        assert_eq!(compare("云帆网络", "云网络", &[2]).map(|d| d.only_uncertain), Some(false));
     }
 }

@@ -549,6 +549,21 @@ fn an_uncertain_character_asks_instead_of_blocking() {
     assert_eq!(f.rule, "match.unsure");
     assert_eq!(f.severity, qualkit::requirements::Severity::Warn);
     assert_eq!(f.bbox, Some([120, 80, 600, 40]));
+
+    // Codes too: a credit code whose check character OCR could not settle asks; one read
+    // without doubt that differs blocks. The case declares 91350205MA2Y0LQ12U.
+    let code_rule = |uncertain: Vec<usize>| {
+        let mut field = Field::confirmed("91350205MA2Y0LQ72U");
+        field.uncertain = uncertain;
+        let reading = Reading::new(DocKind::BusinessLicense, Origin::Ocr)
+            .with("name", Field::confirmed(COMPANY))
+            .with("uscc", field);
+        let setup = Setup { edit: nothing, materials: Vec::new(), readings: vec![(Role::BusinessLicense, reading)] };
+        let findings = case_rules(Vendor::Aliyun, setup);
+        findings.iter().find(|f| f.rule.starts_with("match.")).map(|f| (f.rule.clone(), f.field.clone()))
+    };
+    assert_eq!(code_rule(vec![15]), Some(("match.unsure".to_string(), Some("uscc".to_string()))));
+    assert_eq!(code_rule(vec![]), Some(("match.mismatch".to_string(), Some("uscc".to_string()))));
 }
 
 #[test]
