@@ -68,6 +68,11 @@ impl Extracted {
         }
     }
 
+    /// Whether every character of a row is doubted already, so a second read can add nothing.
+    pub fn row_doubted(&self, row: std::ops::Range<usize>) -> bool {
+        self.doubt.get(row).is_some_and(|d| d.iter().all(|d| *d))
+    }
+
     /// The crop of one row of the value, with a margin of a third of its height.
     pub fn row_area(&self, row: std::ops::Range<usize>, limit: (u32, u32)) -> Option<Rect> {
         let glyphs = self.glyphs.get(row)?;
@@ -196,7 +201,10 @@ impl Extracted {
                 let text: String = trimmed.iter().map(|p| p.0).collect();
                 match iso_date(&text) {
                     Some(date) => {
-                        let doubtful = trimmed.iter().any(|p| p.1 && p.0.is_ascii_digit());
+                        // A date prints digits and 年月日 (or - . /) only: anything else read
+                        // inside it stands for a digit misread (11月 read as 1]月 → 2019-01-19).
+                        let date_char = |c: char| half_width(c).is_ascii_digit() || "年月日-./".contains(c);
+                        let doubtful = trimmed.iter().any(|p| p.1 || !date_char(p.0));
                         let n = date.chars().count();
                         (date, vec![doubtful; n])
                     }
@@ -513,10 +521,19 @@ fn find_anchors(lines: &[Line], labels: &[Label]) -> Vec<Anchor> {
                 let Some(window) = chars.get(start..end) else { continue };
                 let (Some(&first), Some(&last)) = (at.get(start), at.get(end - 1)) else { continue };
                 let Some(taken) = used.get(first..=last) else { continue };
-                let differences = window.iter().zip(text).filter(|(a, b)| a != b).count();
-                // Near enough to this label is not enough when it is exactly another one
-                // (经营范围 is two characters from 经营场所).
-                if differences > 0 && texts.iter().any(|(_, _, other)| other.as_slice() == window) {
+                let apart = |label: &[char]| window.iter().zip(label).filter(|(a, b)| a != b).count();
+                let differences = apart(text);
+                // Near enough to this label is not enough when it is as near another field's
+                // label, one not found elsewhere on the page (经营范围 is two characters from
+                // 经营场所, and 经营浊天 two from both).
+                let ambiguous = texts.iter().any(|(other_label, _, other)| {
+                    let found_elsewhere = other_label.key.is_some() && anchors.iter().any(|a| a.key == other_label.key);
+                    other_label.key != label.key
+                        && !found_elsewhere
+                        && other.len() == window.len()
+                        && apart(other) <= differences
+                });
+                if differences > 0 && ambiguous {
                     continue;
                 }
                 // A label spread across its cell (名　　称, 组 成 形 式) is read glyph by glyph,
@@ -1162,6 +1179,29 @@ mod tests {
     }
 
     #[test]
+    fn a_label_read_as_near_two_labels_names_neither() {
+        // An individual business's 经营范围 read as 经营浊天: two characters from 经营场所 (the
+        // address) as from 经营范围. The address is not the scope's value.
+        let found = read(
+            DocKind::BusinessLicense,
+            vec![line("经营者 王芳", 100, 100), line("经营浊天 食品销售；日用百货销售。", 100, 160)],
+        );
+        assert!(!found.iter().any(|f| f.0 == "address"), "{found:?}");
+        // With the address's own label read (经阁允所), the near one can only be the scope's.
+        let found = read(
+            DocKind::BusinessLicense,
+            vec![
+                line("经营者 王芳", 100, 100),
+                line("经阁允所 四川省成都市高新区天府大道北段1700号", 100, 160),
+                line("经营浊天 食品销售；日用百货销售。", 100, 220),
+            ],
+        );
+        let value = |key: &str| found.iter().find(|f| f.0 == key).map(|f| f.1.clone());
+        assert_eq!(value("address").as_deref(), Some("四川省成都市高新区天府大道北段1700号"), "{found:?}");
+        assert_eq!(value("scope").as_deref(), Some("食品销售；日用百货销售。"), "{found:?}");
+    }
+
+    #[test]
     fn a_wrapped_value_keeps_its_lines() {
         // A business scope whose lines are 2.6 glyphs apart, each starting where the first does;
         // a line below that starts elsewhere, as far down, is not the scope's.
@@ -1204,6 +1244,14 @@ mod tests {
         assert_eq!(field.finish(), ("过佰万元整".into(), vec![0]));
         let field = Extracted::new("registered_capital", line("人民币壹仟万元整", 0, 0).glyphs);
         assert_eq!(field.finish(), ("人民币壹仟万元整".into(), vec![]));
+    }
+
+    #[test]
+    fn a_date_with_a_stray_character_is_doubted() {
+        let field = Extracted::new("established", line("2019年1]月19日", 0, 0).glyphs);
+        assert_eq!(field.finish(), ("2019-01-19".into(), (0..10).collect::<Vec<_>>()));
+        let field = Extracted::new("established", line("2019年11月19日", 0, 0).glyphs);
+        assert_eq!(field.finish(), ("2019-11-19".into(), vec![]));
     }
 
     #[test]

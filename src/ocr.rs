@@ -320,7 +320,8 @@ impl Engine {
             // repeats its mistakes (凭 read as 赁 on the page and on the crop). It cannot correct,
             // only doubt, so the page's reading stands.
             _ => {
-                for row in field.rows() {
+                let rows: Vec<_> = field.rows().into_iter().filter(|row| !field.row_doubted(row.clone())).collect();
+                for row in rows {
                     let Some(area) = field.row_area(row.clone(), limit) else { continue };
                     let slot = self.names.as_mut().unwrap_or(&mut self.chinese);
                     let lines = parse_tsv(&recognise(slot, &crop_of(area), PageSegMode::PsmSingleLine, None)?, (0, 0));
