@@ -704,9 +704,9 @@ fn value_rows(lines: &[Line], anchors: &[Anchor], anchor: &Anchor) -> Vec<Vec<Gl
             let labelled = lines.iter().flat_map(|l| &l.glyphs).any(|g| {
                 g.rect.centre_y().abs_diff(centre) < h / 2 && g.rect.right() > label.x && g.rect.x < label.right()
             });
-            // The next line of a wrapped value: within two line pitches (licences space their
-            // lines up to about twice a glyph's height), or three when it starts where the row
-            // above does, as a paragraph's lines do.
+            // The next line of a wrapped value: its centre within 2.2 glyph heights of the row
+            // above, or within three when it starts where that row does, as a paragraph's lines
+            // do (licences space their lines about 2.1 glyph heights apart).
             let start = |row: &Vec<Glyph>| row.first().map_or(0, |g| g.rect.x);
             let aligned = taken.last().is_some_and(|above| start(above).abs_diff(start(&row)) < h * 3 / 2);
             let pitch = if aligned { h * 3 } else { h * 22 / 10 };
