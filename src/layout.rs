@@ -457,6 +457,7 @@ pub fn extract(kind: DocKind, page: &Page) -> Vec<Extracted> {
     let mut anchors = find_anchors(&page.lines, labels);
     if kind == DocKind::BusinessLicense {
         anchors.extend(unread_name_label(&page.lines, &anchors));
+        anchors.extend(unread_individual_scope_label(&page.lines, &anchors));
     }
     let mut fields: Vec<Extracted> = anchors
         .iter()
@@ -573,23 +574,57 @@ fn unread_name_label(lines: &[Line], anchors: &[Anchor]) -> Option<Anchor> {
         .iter()
         .find(|a| a.key == Some("type") && a.text == "类型")
         .or_else(|| anchors.iter().find(|a| a.key == Some("legal_rep") && a.text == "经营者"))?;
-    let column = below.rect;
-    let h = column.h.max(8);
-    let in_column = |g: &Glyph| g.rect.right() + h >= column.x && g.rect.x <= column.right() + h / 2;
-    // Each line's glyphs in the label column; the nearest such row above the label below.
+    let rect = neighbouring_label_cell(lines, anchors, below.rect, Direction::Above)?;
+    Some(Anchor { key: Some("name"), text: "名称", extent: Extent::Rows(2), rect })
+}
+
+/// The 经营范围 label of an individual business when OCR could not read it (经　营　范　围 read as
+/// 经党池): on that licence the scope is the row directly below 经营场所 in the label column
+/// (ocr.md §5), and is taken only when no other label was read there.
+fn unread_individual_scope_label(lines: &[Line], anchors: &[Anchor]) -> Option<Anchor> {
+    if anchors.iter().any(|a| a.key == Some("scope")) {
+        return None;
+    }
+    let above = anchors.iter().find(|a| a.key == Some("address") && a.text == "经营场所")?;
+    let rect = neighbouring_label_cell(lines, anchors, above.rect, Direction::Below)?;
+    Some(Anchor { key: Some("scope"), text: "经营范围", extent: Extent::Rows(12), rect })
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Direction {
+    Above,
+    Below,
+}
+
+/// The cell of the label column next to `label` (the row directly above or below it, within
+/// two rows) whose label was not read: the glyphs there, whatever they were read as.
+fn neighbouring_label_cell(lines: &[Line], anchors: &[Anchor], label: Rect, direction: Direction) -> Option<Rect> {
+    let h = label.h.max(8);
+    let in_column = |g: &Glyph| g.rect.right() + h >= label.x && g.rect.x <= label.right() + h / 2;
+    // Each line's glyphs in the label column, on the wanted side of the label.
     let rows = lines.iter().filter_map(|line| {
         let glyphs: Vec<Glyph> = line.glyphs.iter().filter(|g| in_column(g)).cloned().collect();
         let across = glyphs.iter().fold(Rect::default(), |r, g| r.union(&g.rect));
         let band = band(&glyphs);
         let rect = Rect { y: band.y, h: band.h, ..across };
-        (!glyphs.is_empty() && rect.bottom() <= column.y + h / 3).then_some(rect)
+        let side = match direction {
+            Direction::Above => rect.bottom() <= label.y + h / 3,
+            Direction::Below => rect.y + h / 3 >= label.bottom(),
+        };
+        (!glyphs.is_empty() && side).then_some(rect)
     });
-    let rect = rows.max_by_key(|r| r.bottom())?;
-    // Not the row above when that lies more than two rows up: then the name row was not read.
-    if column.y.saturating_sub(rect.y) > 4 * h {
+    let rect = match direction {
+        Direction::Above => rows.max_by_key(|r| r.bottom())?,
+        Direction::Below => rows.min_by_key(|r| r.y)?,
+    };
+    // Not the next row when that lies more than two rows away: then its row was not read.
+    if rect.y.abs_diff(label.y) > 4 * h {
         return None;
     }
-    Some(Anchor { key: Some("name"), text: "名称", extent: Extent::Rows(2), rect })
+    // A cell whose label was read belongs to that label.
+    let overlaps =
+        |a: &Rect| a.y < rect.bottom() && rect.y < a.bottom() && a.x < rect.right() + h && rect.x < a.right();
+    (!anchors.iter().any(|a| overlaps(&a.rect))).then_some(rect)
 }
 
 /// Punctuation no label contains (labels hold only CJK, Latin letters and `/`).
@@ -1199,6 +1234,26 @@ mod tests {
         let value = |key: &str| found.iter().find(|f| f.0 == key).map(|f| f.1.clone());
         assert_eq!(value("address").as_deref(), Some("四川省成都市高新区天府大道北段1700号"), "{found:?}");
         assert_eq!(value("scope").as_deref(), Some("食品销售；日用百货销售。"), "{found:?}");
+    }
+
+    #[test]
+    fn an_individual_business_scope_is_the_row_below_its_premises() {
+        // As Tesseract read an individual business's licence: 经　营　范　围 as 经党池.
+        let lines = |scope_label: &str| {
+            vec![
+                line("经营者 黄敏", 100, 100),
+                line("经营声所 浙江省杭州市西湖区文三路259号", 100, 160),
+                line(&format!("{scope_label} 食品销售；日用百货销售。"), 100, 220),
+            ]
+        };
+        let found = read(DocKind::BusinessLicense, lines("经党池"));
+        let value =
+            |found: &[(String, String, Vec<usize>)], key: &str| found.iter().find(|f| f.0 == key).map(|f| f.1.clone());
+        assert_eq!(value(&found, "scope").as_deref(), Some("食品销售；日用百货销售。"), "{found:?}");
+        assert_eq!(value(&found, "address").as_deref(), Some("浙江省杭州市西湖区文三路259号"), "{found:?}");
+        // A row whose label was read is that label's, not the scope's.
+        let found = read(DocKind::BusinessLicense, lines("注册日期"));
+        assert_eq!(value(&found, "scope"), None, "{found:?}");
     }
 
     #[test]
