@@ -1195,6 +1195,11 @@ mod tests {
         found
     }
 
+    /// The value `read` found for `key`.
+    fn value(found: &[(String, String, Vec<usize>)], key: &str) -> Option<String> {
+        found.iter().find(|f| f.0 == key).map(|f| f.1.clone())
+    }
+
     #[test]
     fn an_exact_label_is_taken_before_a_near_one() {
         // As Tesseract read a trademark certificate: 注册人 and the registrant's first two
@@ -1208,9 +1213,8 @@ mod tests {
             DocKind::TrademarkCertificate,
             vec![registrant, line("注册地址 陕西省西安市雁塔区科技路48号", 100, 160)],
         );
-        let value = |key: &str| found.iter().find(|f| f.0 == key).map(|f| f.1.clone());
-        assert_eq!(value("registrant").as_deref(), Some("西安睿智餐饮管理股份有限公司"), "{found:?}");
-        assert_eq!(value("address").as_deref(), Some("陕西省西安市雁塔区科技路48号"), "{found:?}");
+        assert_eq!(value(&found, "registrant").as_deref(), Some("西安睿智餐饮管理股份有限公司"), "{found:?}");
+        assert_eq!(value(&found, "address").as_deref(), Some("陕西省西安市雁塔区科技路48号"), "{found:?}");
     }
 
     #[test]
@@ -1231,9 +1235,8 @@ mod tests {
                 line("经营浊天 食品销售；日用百货销售。", 100, 220),
             ],
         );
-        let value = |key: &str| found.iter().find(|f| f.0 == key).map(|f| f.1.clone());
-        assert_eq!(value("address").as_deref(), Some("四川省成都市高新区天府大道北段1700号"), "{found:?}");
-        assert_eq!(value("scope").as_deref(), Some("食品销售；日用百货销售。"), "{found:?}");
+        assert_eq!(value(&found, "address").as_deref(), Some("四川省成都市高新区天府大道北段1700号"), "{found:?}");
+        assert_eq!(value(&found, "scope").as_deref(), Some("食品销售；日用百货销售。"), "{found:?}");
     }
 
     #[test]
@@ -1247,8 +1250,6 @@ mod tests {
             ]
         };
         let found = read(DocKind::BusinessLicense, lines("经党池"));
-        let value =
-            |found: &[(String, String, Vec<usize>)], key: &str| found.iter().find(|f| f.0 == key).map(|f| f.1.clone());
         assert_eq!(value(&found, "scope").as_deref(), Some("食品销售；日用百货销售。"), "{found:?}");
         assert_eq!(value(&found, "address").as_deref(), Some("浙江省杭州市西湖区文三路259号"), "{found:?}");
         // A row whose label was read is that label's, not the scope's.
@@ -1268,14 +1269,16 @@ mod tests {
                 line("登记机关 市场监督管理局", 500, 204),
             ],
         );
-        let scope = found.iter().find(|f| f.0 == "scope").map(|f| f.1.clone());
-        assert_eq!(scope.as_deref(), Some("一般项目：技术服务、软件开发；信息系统集成服务。"), "{found:?}");
+        assert_eq!(
+            value(&found, "scope").as_deref(),
+            Some("一般项目：技术服务、软件开发；信息系统集成服务。"),
+            "{found:?}"
+        );
         let found = read(
             DocKind::BusinessLicense,
             vec![line("经营范围 一般项目：技术服务、", 100, 100), line("国家企业信用信息", 520, 152)],
         );
-        let scope = found.iter().find(|f| f.0 == "scope").map(|f| f.1.clone());
-        assert_eq!(scope.as_deref(), Some("一般项目：技术服务"), "{found:?}");
+        assert_eq!(value(&found, "scope").as_deref(), Some("一般项目：技术服务"), "{found:?}");
     }
 
     #[test]
