@@ -43,6 +43,26 @@ struct Counts {
     confident: u32,
 }
 
+/// How a field was read against the truth.
+#[derive(Clone, Copy, PartialEq)]
+enum Outcome {
+    Exact,
+    Absent,
+    Unsure,
+    Confident,
+}
+
+fn outcome(want: &str, got: Option<&(String, Vec<usize>)>) -> Outcome {
+    match got {
+        None => Outcome::Absent,
+        Some((value, uncertain)) => match qualkit::matching::compare(want, value, uncertain) {
+            None => Outcome::Exact,
+            Some(difference) if difference.only_uncertain => Outcome::Unsure,
+            Some(_) => Outcome::Confident,
+        },
+    }
+}
+
 #[derive(Default)]
 struct Tally {
     fields: BTreeMap<(Condition, &'static str), Counts>,
@@ -55,13 +75,11 @@ impl Tally {
         for (key, want) in &sample.truth {
             let counts = self.fields.entry((sample.condition, key)).or_default();
             counts.total += 1;
-            match found.get(*key) {
-                None => counts.absent += 1,
-                Some((value, uncertain)) => match qualkit::matching::compare(want, value, uncertain) {
-                    None => counts.exact += 1,
-                    Some(difference) if difference.only_uncertain => counts.unsure += 1,
-                    Some(_) => counts.confident += 1,
-                },
+            match outcome(want, found.get(*key)) {
+                Outcome::Exact => counts.exact += 1,
+                Outcome::Absent => counts.absent += 1,
+                Outcome::Unsure => counts.unsure += 1,
+                Outcome::Confident => counts.confident += 1,
             }
         }
     }
@@ -114,10 +132,9 @@ fn main() {
                 if show {
                     for (key, want) in &sample.truth {
                         let got = found.get(*key);
-                        if got.map(|g| &g.0) != Some(want) {
-                            let confident = got.is_some_and(|(value, uncertain)| {
-                                qualkit::matching::compare(want, value, uncertain).is_some_and(|d| !d.only_uncertain)
-                            });
+                        let read = outcome(want, got);
+                        if read != Outcome::Exact {
+                            let confident = read == Outcome::Confident;
                             println!(
                                 "  {} {key}{}: want {want}, got {got:?}",
                                 sample.path.file_name().unwrap().to_string_lossy(),
