@@ -10,9 +10,8 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing)]
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use fantoccini::Locator;
 use qualkit_e2e::App;
 use qualkit_fixtures::{Condition, Document, Page, Rng, corpus};
 
@@ -80,14 +79,6 @@ fn big_case(dir: &Path) {
     std::fs::write(dir.join("case.toml"), toml).unwrap();
 }
 
-async fn wait_for(app: &App, css: &str) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while app.client.find(Locator::Css(css)).await.is_err() {
-        assert!(Instant::now() < deadline, "{css} did not appear");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
@@ -121,34 +112,33 @@ async fn main() {
         r.2 = r.2.max(rss);
         r.3 = r.3.max(peak);
     };
-    for run in 0..runs {
-        let port = 4491 + (run as u16) * 4;
+    for _ in 0..runs {
         let start = Instant::now();
-        let app = App::start(port, |_| {}).await;
-        wait_for(&app, "#case-list").await;
-        wait_for(&app, "aside .empty").await;
+        let app = App::start(|_| {}).await;
+        app.find("#case-list").await;
+        app.find("aside .empty").await;
         record(0, start.elapsed().as_secs_f64() * 1000.0);
         app.close().await;
 
         let start = Instant::now();
-        let app = App::start(port + 2, |data| {
+        let app = App::start(|data| {
             qualkit::Store::open(data).unwrap().import_folder(&case_dir).unwrap();
         })
         .await;
         // The import above is set-up, not start-up: time from the driver's start is still
         // dominated by the app, and the import is the same in every run.
-        wait_for(&app, "#case-list .case").await;
+        app.find("#case-list .case").await;
         record(1, start.elapsed().as_secs_f64() * 1000.0);
 
         let start = Instant::now();
-        app.client.find(Locator::Css("#case-list .case")).await.unwrap().click().await.unwrap();
-        wait_for(&app, "article[data-vendor='huawei']").await;
-        app.client.find(Locator::Css("#step-materials")).await.unwrap().click().await.unwrap();
-        wait_for(&app, &format!("#materials .material-list li:nth-child({MATERIALS})")).await;
+        app.click("#case-list .case").await;
+        app.find("article[data-vendor='huawei']").await;
+        app.click("#step-materials").await;
+        app.find(&format!("#materials .material-list li:nth-child({MATERIALS})")).await;
         record(2, start.elapsed().as_secs_f64() * 1000.0);
 
         let start = Instant::now();
-        app.client.find(Locator::Css("#materials .material")).await.unwrap().click().await.unwrap();
+        app.click("#materials .material").await;
         app.wait_image("#material-viewer img").await;
         record(3, start.elapsed().as_secs_f64() * 1000.0);
         app.close().await;

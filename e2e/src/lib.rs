@@ -1,15 +1,40 @@
 //! Harness for driving the real desktop app: starts `tauri-driver` (which starts
 //! WebKitWebDriver, which starts the app) against a private data directory, and opens a
 //! WebDriver session. Facts behind the set-up: shared/engineering/build-facts.md §5.
+//!
+//! Nothing here can hang. Every WebDriver call is bounded by [`CALL_LIMIT`], every wait by
+//! [`WAIT_LIMIT`] (or its own stated limit), and a whole test by [`within`]. A stuck app fails
+//! the test with a screenshot and a message that says what never happened. Waits are for the
+//! state a test then asserts (text shown, a value in the store, the page's check counter), never
+//! for an element's absence alone.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // a test harness: failing loudly is its job
 
-use std::net::TcpStream;
+use std::fmt::Display;
+use std::future::Future;
+use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
+use tokio::sync::{Mutex, MutexGuard};
+
+/// How long one WebDriver call may take before the app counts as stuck. A call that takes this
+/// long is not slowness: even with both cores busy the slowest calls here take a few seconds.
+pub const CALL_LIMIT: Duration = Duration::from_secs(45);
+/// How long a state may take to appear after the action that causes it.
+pub const WAIT_LIMIT: Duration = Duration::from_secs(60);
+/// How long the driver, WebKit and the app may take to open a session.
+const START_LIMIT: Duration = Duration::from_secs(90);
+/// How long a screenshot may take.
+const SCREENSHOT_LIMIT: Duration = Duration::from_secs(10);
+const POLL: Duration = Duration::from_millis(25);
+
+/// One app at a time: two apps with their WebKit processes at once double the load on a
+/// two-core machine and make each test's timing depend on the other's.
+static ONE_APP: Mutex<()> = Mutex::const_new(());
 
 /// Where screenshots of each step go; CI keeps the folder as test artifacts.
 pub fn artifacts_dir() -> PathBuf {
@@ -44,6 +69,15 @@ pub fn unavailable() -> Option<String> {
     reason
 }
 
+/// Runs a whole test within `limit`: a test that loops or waits past it fails instead of
+/// running CI into its own time limit.
+pub async fn within<T>(limit: Duration, test: impl Future<Output = T>) -> T {
+    match tokio::time::timeout(limit, test).await {
+        Ok(value) => value,
+        Err(_) => panic!("the test did not finish within {} s", limit.as_secs()),
+    }
+}
+
 /// The app under test: `$QUALKIT_APP` (e.g. a release build for the benchmark), or the debug
 /// build.
 pub fn app_binary() -> PathBuf {
@@ -64,22 +98,30 @@ fn which(name: &str) -> Option<PathBuf> {
     dirs.into_iter().map(|d| d.join(name)).find(|p| p.is_file())
 }
 
+/// A port nobody listens on now. Fixed ports collide with a driver left over from a killed run.
+fn free_port() -> u16 {
+    TcpListener::bind(("127.0.0.1", 0)).and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free local port")
+}
+
 /// A running app with its own data directory. Dropping it ends the session and the driver.
 pub struct App {
     pub client: Client,
     pub data_dir: tempfile::TempDir,
     driver: Child,
+    _one_app: MutexGuard<'static, ()>,
 }
 
 impl App {
     /// Starts the app on a data directory prepared by `prepare` (e.g. cases imported through
     /// the core library, exactly as a user's earlier work would have left them).
-    pub async fn start(port: u16, prepare: impl FnOnce(&Path)) -> App {
+    pub async fn start(prepare: impl FnOnce(&Path)) -> App {
+        let one_app = ONE_APP.lock().await;
         let data_dir = tempfile::tempdir().expect("temp data dir");
         prepare(data_dir.path());
+        let (port, native_port) = (free_port(), free_port());
         let driver_bin = which("tauri-driver").expect("tauri-driver");
-        let driver = Command::new(driver_bin)
-            .args(["--port", &port.to_string(), "--native-port", &(port + 1).to_string()])
+        let mut driver = Command::new(driver_bin)
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .env("QUALKIT_DATA_DIR", data_dir.path())
             .env("QUALKIT_EXPORT_DIR", data_dir.path().join("exports"))
             .env("NO_AT_BRIDGE", "1")
@@ -88,121 +130,265 @@ impl App {
             .stderr(Stdio::inherit())
             .spawn()
             .expect("start tauri-driver");
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + START_LIMIT;
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "tauri-driver did not listen on {port}");
-            tokio::time::sleep(Duration::from_millis(100)).await;
+            if Instant::now() > deadline || !matches!(driver.try_wait(), Ok(None)) {
+                stop(&mut driver);
+                panic!("tauri-driver did not listen on {port} within {} s", START_LIMIT.as_secs());
+            }
+            tokio::time::sleep(POLL).await;
         }
         let mut caps = serde_json::Map::new();
         caps.insert("tauri:options".into(), serde_json::json!({ "application": app_binary().display().to_string() }));
-        let client = ClientBuilder::native()
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .expect("WebDriver session");
-        App { client, data_dir, driver }
+        let mut builder = ClientBuilder::native();
+        builder.capabilities(caps);
+        let url = format!("http://127.0.0.1:{port}");
+        let client = match tokio::time::timeout(START_LIMIT, builder.connect(&url)).await {
+            Ok(Ok(client)) => client,
+            Ok(Err(e)) => {
+                stop(&mut driver);
+                panic!("no WebDriver session with the app: {e}");
+            }
+            Err(_) => {
+                stop(&mut driver);
+                panic!("the app did not open a WebDriver session within {} s", START_LIMIT.as_secs());
+            }
+        };
+        App { client, data_dir, driver, _one_app: one_app }
     }
 
-    /// Waits for `css` to match an element whose text contains `text`.
-    pub async fn wait_text(&self, css: &str, text: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
+    /// Fails the test: a screenshot of what the app shows (if it still answers), then the panic.
+    pub async fn fail(&self, why: impl Display) -> ! {
+        let path = artifacts_dir().join("failure.png");
+        let shot = match capture_screen(&path).await {
+            Ok(()) => format!("screenshot: {}", path.display()),
+            Err(e) => format!("no screenshot: {e}"),
+        };
+        panic!("{why} ({shot})");
+    }
+
+    /// One WebDriver call, bounded by [`CALL_LIMIT`]; an error or a stuck app fails the test.
+    async fn call<T, E: Display>(&self, what: impl Display, call: impl Future<Output = Result<T, E>>) -> T {
+        match tokio::time::timeout(CALL_LIMIT, call).await {
+            Ok(Ok(value)) => value,
+            Ok(Err(e)) => self.fail(format!("{what}: {e}")).await,
+            Err(_) => self.fail(format!("{what}: no answer from the app within {} s", CALL_LIMIT.as_secs())).await,
+        }
+    }
+
+    /// Polls `check` until it gives a value, for at most `limit`; then fails saying `what`
+    /// never happened.
+    pub async fn wait_for<T>(&self, what: impl Display, limit: Duration, mut check: impl AsyncFnMut() -> Option<T>) -> T {
+        let deadline = Instant::now() + limit;
         loop {
-            if let Ok(elements) = self.client.find_all(Locator::Css(css)).await {
-                for e in elements {
-                    if let Ok(t) = e.text().await
-                        && t.contains(text)
-                    {
-                        return t;
-                    }
-                }
+            if let Some(value) = check().await {
+                return value;
             }
             if Instant::now() > deadline {
-                let _ = self.screenshot("timeout").await;
-                panic!("no `{css}` containing {text:?} within 20 s");
+                self.fail(format!("{what}: not within {} s", limit.as_secs())).await;
             }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+            tokio::time::sleep(POLL).await;
         }
+    }
+
+    /// Polls the app's store (the data folder, opened as the CLI would) until `check` gives a
+    /// value: the state a save should have reached.
+    pub async fn wait_store<T>(&self, what: impl Display, mut check: impl FnMut(&qualkit::Store) -> Option<T>) -> T {
+        let dir = self.data_dir.path().to_path_buf();
+        self.wait_for(format!("in the store: {what}"), WAIT_LIMIT, async || {
+            qualkit::Store::open(&dir).ok().and_then(|store| check(&store))
+        })
+        .await
+    }
+
+    /// The elements `css` matches now (none is an answer, not an error).
+    pub async fn find_all(&self, css: &str) -> Vec<Element> {
+        self.call(format!("find `{css}`"), self.client.find_all(Locator::Css(css))).await
+    }
+
+    /// Waits for `css` to match an element and returns it.
+    pub async fn find(&self, css: &str) -> Element {
+        self.wait_for(format!("an element `{css}`"), WAIT_LIMIT, async || self.find_all(css).await.into_iter().next())
+            .await
+    }
+
+    /// Waits for `css` to match an element whose text contains `text`; returns that text.
+    pub async fn wait_text(&self, css: &str, text: &str) -> String {
+        self.wait_text_within(css, text, WAIT_LIMIT).await
+    }
+
+    /// [`App::wait_text`] with its own limit, for slow work such as OCR on a loaded machine.
+    pub async fn wait_text_within(&self, css: &str, text: &str, limit: Duration) -> String {
+        let element = self.wait_for(format!("`{css}` containing {text:?}"), limit, async || self.with_text(css, text).await).await;
+        element.1
+    }
+
+    /// The first element `css` matches whose text contains `text`, with that text. An element
+    /// replaced between the find and the read is stale and skipped: the next poll looks again.
+    async fn with_text(&self, css: &str, text: &str) -> Option<(Element, String)> {
+        for element in self.find_all(css).await {
+            if let Ok(Ok(t)) = tokio::time::timeout(CALL_LIMIT, element.text()).await
+                && t.contains(text)
+            {
+                return Some((element, t));
+            }
+        }
+        None
+    }
+
+    /// Runs `script` in the page and returns its value.
+    pub async fn execute(&self, script: &str) -> serde_json::Value {
+        self.call(format!("script {script:?}"), self.client.execute(script, Vec::new())).await
+    }
+
+    /// Scrolls the first element `css` matches into the middle of the window (for screenshots).
+    pub async fn scroll_to(&self, css: &str) {
+        self.execute(&format!("document.querySelector({css:?})?.scrollIntoView({{block: 'center'}})")).await;
     }
 
     /// Waits until the `<img>` matched by `css` has loaded; returns its natural width.
     pub async fn wait_image(&self, css: &str) -> u64 {
-        let deadline = Instant::now() + Duration::from_secs(60);
         let script = format!("const i = document.querySelector({css:?}); return i ? i.naturalWidth : 0;");
-        loop {
-            let width = self.client.execute(&script, Vec::new()).await.ok().and_then(|w| w.as_u64()).unwrap_or(0);
-            if width > 0 {
-                return width;
-            }
-            assert!(Instant::now() < deadline, "the image `{css}` did not load within 60 s");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        self.wait_for(format!("the image `{css}` loaded"), WAIT_LIMIT, async || {
+            self.execute(&script).await.as_u64().filter(|w| *w > 0)
+        })
+        .await
     }
 
     /// Clicks the element `css` matches (waiting for it to appear).
     pub async fn click(&self, css: &str) {
-        let element =
-            self.client.wait().for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("`{css}`: {e}"));
-        element.click().await.unwrap_or_else(|e| panic!("click `{css}`: {e}"));
+        let element = self.find(css).await;
+        self.call(format!("click `{css}`"), element.click()).await;
+    }
+
+    /// Clicks the element matched by `css` whose text contains `text` (waiting for it).
+    pub async fn click_text(&self, css: &str, text: &str) {
+        let (element, _) =
+            self.wait_for(format!("`{css}` containing {text:?}"), WAIT_LIMIT, async || self.with_text(css, text).await).await;
+        self.call(format!("click `{css}` containing {text:?}"), element.click()).await;
     }
 
     /// Types `text` into the input `css` matches, replacing what it held.
     pub async fn type_into(&self, css: &str, text: &str) {
-        let element =
-            self.client.wait().for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("`{css}`: {e}"));
-        element.clear().await.unwrap_or_else(|e| panic!("clear `{css}`: {e}"));
-        element.send_keys(text).await.unwrap_or_else(|e| panic!("type into `{css}`: {e}"));
+        let element = self.find(css).await;
+        self.call(format!("clear `{css}`"), element.clear()).await;
+        self.call(format!("type into `{css}`"), element.send_keys(text)).await;
+    }
+
+    /// Chooses the option `value` of the `<select>` `css` matches.
+    pub async fn select(&self, css: &str, value: &str) {
+        let element = self.find(css).await;
+        self.call(format!("select {value:?} in `{css}`"), element.select_by_value(value)).await;
+    }
+
+    /// How many times the page has loaded and checked the open case (`data-checks`).
+    pub async fn checks(&self) -> u64 {
+        let script = "return Number(document.getElementById('detail')?.dataset.checks ?? 0);";
+        self.execute(script).await.as_u64().unwrap_or(0)
+    }
+
+    /// Clicks `css` and waits until the page has checked the case again since: what the click
+    /// saved or fixed is then in the store and in every panel that shows the checks.
+    pub async fn click_and_recheck(&self, css: &str) {
+        let before = self.checks().await;
+        self.click(css).await;
+        self.wait_for(format!("the case checked again after clicking `{css}`"), WAIT_LIMIT, async || {
+            (self.checks().await > before).then_some(())
+        })
+        .await;
+    }
+
+    /// How many elements `css` matches now.
+    pub async fn count(&self, css: &str) -> usize {
+        self.find_all(css).await.len()
     }
 
     /// Goes to a step of the case wizard and waits until it shows.
     pub async fn step(&self, step: &str) {
         self.click(&format!("#step-{step}")).await;
-        self.client
-            .wait()
-            .for_element(Locator::Css(&format!("#step-{step}.current")))
-            .await
-            .unwrap_or_else(|e| panic!("step {step}: {e}"));
+        self.find(&format!("#step-{step}.current")).await;
     }
 
     /// The DOM text of the first element `css` matches, hidden or clipped parts included (the
     /// WebDriver text leaves out the small source lines).
     pub async fn text_content(&self, css: &str) -> String {
         let script = format!("const e = document.querySelector({css:?}); return e ? e.textContent : '';");
-        let value = self.client.execute(&script, Vec::new()).await.unwrap_or_else(|e| panic!("`{css}`: {e}"));
-        value.as_str().unwrap_or_default().to_string()
+        self.execute(&script).await.as_str().unwrap_or_default().to_string()
     }
 
-    /// Waits until nothing matches `css`.
-    pub async fn wait_gone(&self, css: &str) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while !self.client.find_all(Locator::Css(css)).await.map(|v| v.is_empty()).unwrap_or(false) {
-            assert!(Instant::now() < deadline, "`{css}` is still shown after 20 s");
-            tokio::time::sleep(Duration::from_millis(100)).await;
+    /// Saves a screenshot of the display for people to look at. It is an artifact, not an
+    /// assertion: one that fails is reported and the test goes on.
+    pub async fn screenshot(&self, name: &str) {
+        // A few frames' time for the page to draw what the test last waited for. (Waiting for
+        // a frame from the page would be the very wait that can hang, see `capture_screen`.)
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        let path = artifacts_dir().join(format!("{name}.png"));
+        if let Err(e) = capture_screen(&path).await {
+            eprintln!("screenshot {name}: {e}");
         }
     }
 
-    pub async fn screenshot(&self, name: &str) -> PathBuf {
-        let path = artifacts_dir().join(format!("{name}.png"));
-        let png = self.client.screenshot().await.expect("screenshot");
-        std::fs::write(&path, png).expect("write screenshot");
-        path
-    }
-
     pub async fn close(mut self) {
-        let _ = self.client.clone().close().await;
-        self.stop_driver();
+        let _ = tokio::time::timeout(CALL_LIMIT, self.client.clone().close()).await;
+        stop(&mut self.driver);
     }
+}
 
-    fn stop_driver(&mut self) {
-        // SIGTERM lets tauri-driver stop WebKitWebDriver too; SIGKILL would orphan it.
-        let _ = Command::new("kill").arg(self.driver.id().to_string()).status();
-        let _ = self.driver.wait();
+/// Saves the X display (`$DISPLAY`, the app under Xvfb) as a PNG. Taken from the X server, not
+/// over WebDriver: WebKitGTK's WebDriver screenshot waits for the page's next repaint, and on a
+/// machine with both cores busy that wait sometimes never ended, leaving every later call of the
+/// session queued behind it (every process idle, the test hung).
+async fn capture_screen(path: &Path) -> Result<(), String> {
+    let path = path.to_path_buf();
+    let capture = tokio::task::spawn_blocking(move || -> Result<(), String> {
+        use x11rb::connection::Connection;
+        use x11rb::protocol::xproto::{ConnectionExt, ImageFormat};
+        let (conn, screen) = x11rb::connect(None).map_err(|e| e.to_string())?;
+        let root = conn.setup().roots.get(screen).ok_or("no X screen")?;
+        let (w, h) = (root.width_in_pixels, root.height_in_pixels);
+        let image = conn
+            .get_image(ImageFormat::Z_PIXMAP, root.root, 0, 0, w, h, !0)
+            .map_err(|e| e.to_string())?
+            .reply()
+            .map_err(|e| e.to_string())?;
+        // Xvfb's 24-bit screens hold 32 bits a pixel, blue first (little-endian 0x00RRGGBB).
+        let pixels: Vec<u8> = image
+            .data
+            .chunks_exact(4)
+            .flat_map(|p| match *p {
+                [b, g, r, _] => [r, g, b],
+                _ => [0; 3],
+            })
+            .collect();
+        let rgb = image::RgbImage::from_raw(u32::from(w), u32::from(h), pixels).ok_or("an X image of another depth")?;
+        rgb.save(&path).map_err(|e| e.to_string())
+    });
+    match tokio::time::timeout(SCREENSHOT_LIMIT, capture).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err(format!("the X server did not answer within {} s", SCREENSHOT_LIMIT.as_secs())),
     }
+}
+
+/// Stops tauri-driver. SIGTERM lets it stop WebKitWebDriver too (SIGKILL would orphan it); one
+/// that does not stop within a few seconds is killed.
+fn stop(driver: &mut Child) {
+    let _ = Command::new("kill").arg(driver.id().to_string()).status();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while matches!(driver.try_wait(), Ok(None)) {
+        if Instant::now() > deadline {
+            let _ = driver.kill();
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = driver.wait();
 }
 
 impl Drop for App {
     fn drop(&mut self) {
         if matches!(self.driver.try_wait(), Ok(None)) {
-            self.stop_driver();
+            stop(&mut self.driver);
         }
     }
 }

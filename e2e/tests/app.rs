@@ -7,10 +7,11 @@
 
 use std::io::Read;
 
-use fantoccini::Locator;
+use std::time::Duration;
+
 use qualkit::case::Role;
 use qualkit::reading::{DocKind, Field, Origin, Reading};
-use qualkit_e2e::App;
+use qualkit_e2e::{App, within};
 
 const PNG_1X1: &[u8] = include_bytes!("../../tests/fixtures/yunfan/license.png");
 
@@ -38,18 +39,27 @@ file = "license.png"
     .expect("case.toml");
 }
 
+/// A whole test's limit: about ten times what it takes on a busy machine.
+const TEST_LIMIT: Duration = Duration::from_secs(600);
+/// OCR of a licence in the debug app, with both cores kept busy by other work.
+const OCR_LIMIT: Duration = Duration::from_secs(180);
+
 #[tokio::test(flavor = "multi_thread")]
 async fn case_list_checklist_validator_language_and_delete() {
     if qualkit_e2e::unavailable().is_some() {
         return;
     }
+    within(TEST_LIMIT, imported_cases_through_review_documents_and_export()).await;
+}
+
+async fn imported_cases_through_review_documents_and_export() {
     let folders = tempfile::tempdir().expect("tmp");
     let first = folders.path().join("yunfan");
     write_case_folder(&first, "厦门市海沧区云帆网络科技有限公司", "91350205MA2Y0LQ12U");
     let second = folders.path().join("bad-code");
     write_case_folder(&second, "北京某某科技有限公司", "91350205MA2Y0LQ12A");
 
-    let app = App::start(4461, |data| {
+    let app = App::start(|data| {
         let mut store = qualkit::Store::open(data).expect("store");
         let id = store.import_folder(&first).expect("import");
         // What the licence shows (OCR's result, as the OCR issue will store it): the long form
@@ -68,9 +78,8 @@ async fn case_list_checklist_validator_language_and_delete() {
     app.screenshot("01-case-list").await;
 
     // Import a second case through the UI.
-    let input = app.client.find(Locator::Css("#import-path")).await.expect("import input");
-    input.send_keys(second.to_str().expect("path")).await.expect("type path");
-    app.client.find(Locator::Css("#import-button")).await.expect("button").click().await.expect("click");
+    app.type_into("#import-path", second.to_str().expect("path")).await;
+    app.click("#import-button").await;
     app.wait_text("#message", "已导入案卷").await;
     app.wait_text("#case-title", "北京某某科技有限公司").await;
     // Its wrong credit code is reported with the expected check character.
@@ -79,8 +88,7 @@ async fn case_list_checklist_validator_language_and_delete() {
     app.screenshot("02-imported-checklist").await;
 
     // Open the first case: the checklist shows what each vendor still needs.
-    let yunfan = Locator::XPath("//button[contains(@class, 'case') and contains(., '云帆网络科技')]");
-    app.client.find(yunfan).await.expect("case").click().await.expect("click");
+    app.click_text("#case-list button.case", "云帆网络科技").await;
     app.wait_text("#case-title", "云帆网络科技").await;
     let handheld =
         app.wait_text("article[data-vendor='huawei'] tr[data-item='material.handler-id-handheld']", "缺少").await;
@@ -90,22 +98,9 @@ async fn case_list_checklist_validator_language_and_delete() {
     // The licence's name differs from the declared one: a blocking finding with its diff.
     let mismatch = app.wait_text("article[data-vendor='aliyun'] li[data-rule='match.mismatch']", "有限责任公司").await;
     assert!(mismatch.contains("阻断") && mismatch.contains("营业执照"), "{mismatch}");
-    app.client
-        .execute(
-            "document.querySelector(\"article[data-vendor='aliyun'] li[data-rule='match.mismatch']\").scrollIntoView()",
-            Vec::new(),
-        )
-        .await
-        .expect("scroll");
+    app.scroll_to("article[data-vendor='aliyun'] li[data-rule='match.mismatch']").await;
     app.screenshot("03-mismatch-diff").await;
-    let inserted = app
-        .client
-        .find(Locator::Css("article[data-vendor='aliyun'] li[data-rule='match.mismatch'] [data-diff] .insert"))
-        .await
-        .expect("diff")
-        .text()
-        .await
-        .expect("text");
+    let inserted = app.text_content("article[data-vendor='aliyun'] li[data-rule='match.mismatch'] [data-diff] .insert").await;
     assert_eq!(inserted, "责任");
 
     // Documents: the review report is written as a PDF where the panel says.
@@ -119,39 +114,29 @@ async fn case_list_checklist_validator_language_and_delete() {
     // Its pages are previewed in the app (SVG of the same layout; WebKitGTK shows no PDF).
     app.wait_image("#document-preview img[data-page='1']").await;
     let ratio = app
-        .client
-        .execute("const i = document.querySelector(\"#document-preview img[data-page='1']\"); return i.naturalHeight / i.naturalWidth;", Vec::new())
+        .execute("const i = document.querySelector(\"#document-preview img[data-page='1']\"); return i.naturalHeight / i.naturalWidth;")
         .await
-        .expect("ratio")
         .as_f64()
         .expect("a number");
     assert!((ratio - 841.89 / 595.28).abs() < 0.01, "an A4 page: {ratio}");
-    let pages = app.client.find_all(Locator::Css("#document-preview img")).await.expect("pages").len();
+    let pages = app.count("#document-preview img").await;
     assert!(written.contains(&format!("{pages} 页")), "one preview per page: {pages}, {written}");
     app.screenshot("03b-document-preview").await;
 
     // Export for Huawei: refused while blocks remain, nothing written.
     let bundle = exports.join("yunfan-huawei.zip");
     app.step("export").await;
-    app.client
-        .find(Locator::Css("#export-vendor"))
-        .await
-        .expect("vendor select")
-        .select_by_value("huawei")
-        .await
-        .expect("select huawei");
-    let path = app.client.find(Locator::Css("#export-path")).await.expect("path input");
-    path.clear().await.expect("clear");
-    path.send_keys(bundle.to_str().expect("path")).await.expect("type path");
-    app.client.find(Locator::Css("#export-button")).await.expect("export").click().await.expect("click");
+    app.select("#export-vendor", "huawei").await;
+    app.type_into("#export-path", bundle.to_str().expect("path")).await;
+    app.click("#export-button").await;
     let refused = app.wait_text("#export-refused", "未导出").await;
     assert!(refused.contains("手持"), "the missing handheld photo blocks Huawei: {refused}");
     assert!(!bundle.exists());
     app.screenshot("04-export-refused").await;
 
     // With "export despite blocks" it is written, and the bundle proves itself on disk.
-    app.client.find(Locator::Css("#export-force")).await.expect("force").click().await.expect("click");
-    app.client.find(Locator::Css("#export-button")).await.expect("export").click().await.expect("click");
+    app.click("#export-force").await;
+    app.click("#export-button").await;
     let done = app.wait_text("#export-written", "已导出到").await;
     assert!(done.contains("materials/01-营业执照.png") && done.contains("fields.json"), "{done}");
     app.screenshot("05-exported").await;
@@ -175,74 +160,44 @@ async fn case_list_checklist_validator_language_and_delete() {
     // Fix the mismatch: the licence is right, so the case takes its long form. The check runs
     // again and the finding is gone; the case is renamed in the list too.
     app.step("review").await;
-    app.client
-        .find(Locator::Css("article[data-vendor='aliyun'] li[data-rule='match.mismatch'] button[data-fix='document']"))
-        .await
-        .expect("fix button")
-        .click()
-        .await
-        .expect("click");
+    app.click_and_recheck("article[data-vendor='aliyun'] li[data-rule='match.mismatch'] button[data-fix='document']")
+        .await;
     app.wait_text("#case-title", "有限责任公司").await;
     app.wait_text("#case-list .case.selected", "有限责任公司").await;
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while !app
-        .client
-        .find_all(Locator::Css("article[data-vendor='aliyun'] li[data-rule='match.mismatch']"))
-        .await
-        .expect("find")
-        .is_empty()
-    {
-        assert!(std::time::Instant::now() < deadline, "the mismatch is still shown after the fix");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    let stored = qualkit::Store::open(app.data_dir.path()).expect("store");
-    let fixed =
-        stored.list_cases().expect("list").into_iter().find(|c| c.applicant_name.contains("云帆")).expect("case");
-    assert_eq!(fixed.applicant_name, "厦门市海沧区云帆网络科技有限责任公司");
+    assert_eq!(app.count("article[data-vendor='aliyun'] li[data-rule='match.mismatch']").await, 0, "the mismatch is gone");
+    app.wait_store("the case renamed to the licence's name", |store| {
+        store.list_cases().ok()?.into_iter().find(|c| c.applicant_name == "厦门市海沧区云帆网络科技有限责任公司")
+    })
+    .await;
     app.screenshot("06-mismatch-fixed").await;
 
     // Lint a template live: the case's vendors side by side, Huawei with its numbered variables.
     app.step("templates").await;
-    let editor = app.client.find(Locator::Css("#template-text")).await.expect("template editor");
-    editor.send_keys("恭喜！您的验证码为${code}，点击领取红包").await.expect("type template");
+    app.type_into("#template-text", "恭喜！您的验证码为${code}，点击领取红包").await;
     let huawei = app.wait_text("#template-lint article[data-vendor='huawei']", "${1}").await;
     assert!(huawei.contains("红包") && huawei.contains("template.marketing_words"), "{huawei}");
-    assert!(
-        app.client
-            .find_all(Locator::Css("#template-lint article[data-vendor='tencent']"))
-            .await
-            .expect("find")
-            .is_empty(),
-        "only the case's vendors are linted"
-    );
     app.wait_text("#template-lint article[data-vendor='aliyun'] li[data-rule='template.marketing_words']", "恭喜")
         .await;
-    app.client.execute("document.getElementById('template-lint').scrollIntoView()", Vec::new()).await.expect("scroll");
+    assert_eq!(app.count("#template-lint article[data-vendor='tencent']").await, 0, "only the case's vendors are linted");
+    app.scroll_to("#template-lint").await;
     app.screenshot("07-template-lint").await;
 
     // The identifier check runs in the core.
-    app.client
-        .find(Locator::Css("#id-value"))
-        .await
-        .expect("id input")
-        .send_keys("91440300MA00000820")
-        .await
-        .expect("type");
-    app.client.find(Locator::Css("#id-check")).await.expect("check").click().await.expect("click");
+    app.type_into("#id-value", "91440300MA00000820").await;
+    app.click("#id-check").await;
     app.wait_text("#id-result", "有效").await;
 
     // English switch.
-    app.client.find(Locator::Css("#lang-en")).await.expect("lang").click().await.expect("click");
+    app.click("#lang-en").await;
     app.step("review").await;
     app.wait_text("article[data-vendor='huawei'] tr[data-item='material.handler-id-handheld']", "Missing").await;
     app.screenshot("08-english").await;
 
     // Delete with confirmation.
-    app.client.find(Locator::Css("#delete-case")).await.expect("delete").click().await.expect("click");
-    app.client.find(Locator::Css("#delete-confirm")).await.expect("confirm").click().await.expect("click");
+    app.click("#delete-case").await;
+    app.click("#delete-confirm").await;
     app.wait_text("#detail .empty", "Select a case").await;
-    let store = qualkit::Store::open(app.data_dir.path()).expect("store");
-    assert_eq!(store.list_cases().expect("list").len(), 1, "one case deleted in the database");
+    app.wait_store("one case left after the delete", |store| (store.list_cases().ok()?.len() == 1).then_some(())).await;
     app.screenshot("09-after-delete").await;
     app.close().await;
 }
@@ -257,6 +212,10 @@ async fn a_case_built_in_the_wizard_is_read_fixed_and_exported() {
     if qualkit_e2e::unavailable().is_some() {
         return;
     }
+    within(TEST_LIMIT, a_case_built_in_the_wizard()).await;
+}
+
+async fn a_case_built_in_the_wizard() {
     let folders = tempfile::tempdir().expect("tmp");
     // The licence prints the long company form; the user types the short one.
     let printed = "厦门市海沧区云帆网络科技有限责任公司";
@@ -269,11 +228,14 @@ async fn a_case_built_in_the_wizard_is_read_fixed_and_exported() {
     let licence = folders.path().join("营业执照.png");
     std::fs::write(&licence, &page.bytes).expect("licence");
 
-    let app = App::start(4471, |_| {}).await;
-    let stored_case = || {
-        let store = qualkit::Store::open(app.data_dir.path()).expect("store");
-        let id = store.list_cases().expect("list").first().expect("a case").id.clone();
-        store.case(&id).expect("case")
+    let app = App::start(|_| {}).await;
+    // The one case of this data folder, once `done` holds for it.
+    let stored_case = async |what: &str, done: &dyn Fn(&qualkit::store::Case) -> bool| {
+        app.wait_store(what, |store| {
+            let id = store.list_cases().ok()?.first()?.id.clone();
+            store.case(&id).ok().filter(|case| done(case))
+        })
+        .await
     };
 
     // Step 1, a new case: the applicant kinds with what each can and cannot do.
@@ -290,38 +252,42 @@ async fn a_case_built_in_the_wizard_is_read_fixed_and_exported() {
     app.wait_text("#case-title", "云帆网络科技有限公司").await;
 
     // Step 2, vendors: none chosen yet, and the guide says so.
-    app.client.wait().for_element(Locator::Css("#step-vendors.current")).await.expect("on to the vendors");
+    app.find("#step-vendors.current").await;
     app.wait_text("#guide li[data-item='vendors']", "请选择要提交的厂商").await;
     app.wait_text(".vendor-choice label[data-vendor='huawei']", "推广").await;
     let cited = app.text_content(".vendor-choice label[data-vendor='huawei'] .source").await;
     assert!(cited.starts_with("依据: huawei"), "each vendor's stance cites its profile: {cited}");
     app.click("#vendor-aliyun").await;
-    app.click("#save-step").await;
+    app.click_and_recheck("#save-step").await;
     app.wait_text("#step-vendors .todo", "✓").await;
-    assert_eq!(stored_case().data.vendors, vec![qualkit::case::Vendor::Aliyun]);
+    stored_case("Aliyun chosen", &|c| c.data.vendors == vec![qualkit::case::Vendor::Aliyun]).await;
     app.screenshot("11-wizard-vendors").await;
 
     // Step 3, signature: what is missing is listed with why and the rule's source.
     app.click("#step-next").await;
     app.wait_text("#guide li[data-item='signature']", "签名").await;
     app.type_into("#signature-name", "云帆网络").await;
-    app.click("#save-step").await;
-    app.wait_gone("#guide li[data-item='signature']").await;
-    assert_eq!(stored_case().data.signature.expect("signature").name, "云帆网络");
+    app.click_and_recheck("#save-step").await;
+    stored_case("the signature", &|c| c.data.signature.as_ref().is_some_and(|s| s.name == "云帆网络")).await;
+    assert_eq!(app.count("#guide li[data-item='signature']").await, 0, "the guide no longer asks for a signature");
 
     // Step 4, landing app: declared, then the MIIT verification SMS of a first filing.
     app.step("landing").await;
-    app.client.find(Locator::Css("#landing-kind")).await.expect("kind").select_by_value("website").await.expect("site");
+    app.select("#landing-kind", "website").await;
     app.type_into("#landing-name", "云帆官网").await;
     app.type_into("#landing-domain", "yunfan.example.cn").await;
     app.type_into("#landing-icp", "闽ICP备12345678号-1").await;
     app.type_into("#landing-scenario", "用户注册与登录时发送验证码").await;
     app.type_into("#landing-test-account", "demo / demo1234").await;
-    app.click("#save-step").await;
-    app.wait_gone("#guide li[data-item='landing.scenario']").await;
-    let landing = stored_case().data.landing.expect("landing");
-    assert_eq!(landing.icp_number.as_deref(), Some("闽ICP备12345678号-1"));
-    app.client.find(Locator::Css("#icp-type")).await.expect("type").select_by_value("first").await.expect("first");
+    app.click_and_recheck("#save-step").await;
+    let case = stored_case("the landing website", &|c| {
+        c.data.landing.as_ref().is_some_and(|l| l.icp_number.as_deref() == Some("闽ICP备12345678号-1"))
+    })
+    .await;
+    let landing = case.data.landing.expect("landing");
+    assert_eq!(landing.scenario.as_deref(), Some("用户注册与登录时发送验证码"));
+    assert_eq!(app.count("#guide li[data-item='landing.scenario']").await, 0, "the guide has the scenario");
+    app.select("#icp-type", "first").await;
     app.type_into("#icp-subject-phone", "138 0000 0000").await;
     app.type_into("#icp-site-phone", "13900000000").await;
     app.click("#icp-plan").await;
@@ -335,65 +301,51 @@ async fn a_case_built_in_the_wizard_is_read_fixed_and_exported() {
         app.wait_text(row, expect).await;
     }
     app.wait_text("#icp-tracker tr[data-roles='site']", "等待短信").await;
-    {
-        let store = qualkit::Store::open(app.data_dir.path()).expect("store");
-        let id = store.list_cases().expect("list")[0].id.clone();
-        let tracker = store.icp_tracker(&id).expect("tracker").expect("a plan");
-        let subject = tracker.messages.iter().find(|m| m.state.phone == "13800000000").expect("subject message");
-        assert_eq!(subject.status, qualkit::icp::MessageStatus::Verified);
-        assert_eq!(subject.resends_left, 1);
-    }
-    app.client.execute("document.getElementById('icp-tracker').scrollIntoView()", Vec::new()).await.expect("scroll");
+    let subject = app
+        .wait_store("the subject's SMS verified", |store| {
+            let id = store.list_cases().ok()?.first()?.id.clone();
+            let tracker = store.icp_tracker(&id).ok()??;
+            tracker
+                .messages
+                .into_iter()
+                .find(|m| m.state.phone == "13800000000" && m.status == qualkit::icp::MessageStatus::Verified)
+        })
+        .await;
+    assert_eq!(subject.resends_left, 1);
+    app.scroll_to("#icp-tracker").await;
     app.screenshot("12-wizard-landing-icp").await;
 
     // Step 5, materials: the licence is asked for; added by path, it is listed, not read yet.
     app.step("materials").await;
     app.wait_text("#guide li[data-item='material.business-license']", "营业执照").await;
     app.type_into("#material-path", licence.to_str().expect("path")).await;
-    app.click("#material-add").await;
+    app.click_and_recheck("#material-add").await;
     app.wait_text("#materials .material", "尚未识别").await;
-    app.wait_gone("#guide li[data-item='material.business-license']").await;
+    assert_eq!(app.count("#guide li[data-item='material.business-license']").await, 0, "the licence is there");
 
     // Read it: Tesseract runs in the app; the mismatch appears in this step with its diff.
     app.click("#ocr-button").await;
-    let mismatch = app.wait_text("#guide li[data-rule='match.mismatch']", "有限责任公司").await;
+    let mismatch = app.wait_text_within("#guide li[data-rule='match.mismatch']", "有限责任公司", OCR_LIMIT).await;
     assert!(mismatch.contains("营业执照"), "{mismatch}");
     app.wait_text("#materials .material", "个字段已识别").await;
 
     // The viewer draws the name's box in red on the licence, and lists the value read.
     app.click("#materials .material").await;
-    app.client
-        .wait()
-        .for_element(Locator::Css("#material-viewer .box.mismatch[data-field='name']"))
-        .await
-        .expect("a red box on the name");
+    app.find("#material-viewer .box.mismatch[data-field='name']").await;
     let row = app.wait_text("#material-viewer tr.mismatch[data-field='name']", printed).await;
     assert!(row.contains(printed), "{row}");
     // The licence itself is shown (a JPEG the core made, through a blob: URL the CSP allows).
     assert_eq!(app.wait_image("#material-viewer img").await, 1200, "a 1200 px view of the 1980 px licence");
-    app.client
-        .execute(
-            "document.querySelector('#material-viewer .box.mismatch').scrollIntoView({block: 'center'})",
-            Vec::new(),
-        )
-        .await
-        .expect("scroll");
+    app.scroll_to("#material-viewer .box.mismatch").await;
     app.screenshot("13-ocr-viewer-mismatch").await;
 
     // Fix: the case takes the licence's form; the box is no longer red and the finding goes.
-    app.click("#guide li[data-rule='match.mismatch'] button[data-fix='document']").await;
+    app.click_and_recheck("#guide li[data-rule='match.mismatch'] button[data-fix='document']").await;
     app.wait_text("#case-title", "有限责任公司").await;
-    app.client
-        .wait()
-        .for_element(Locator::Css("#material-viewer .box:not(.mismatch)[data-field='name']"))
-        .await
-        .expect("the name's box is not red after the fix");
-    app.wait_gone("#material-viewer .box.mismatch, #guide li[data-rule='match.mismatch']").await;
-    assert_eq!(stored_case().data.applicant.name, printed);
-    app.client
-        .execute("document.querySelector('#material-viewer .box').scrollIntoView({block: 'center'})", Vec::new())
-        .await
-        .expect("scroll");
+    app.find("#material-viewer .box:not(.mismatch)[data-field='name']").await;
+    assert_eq!(app.count("#material-viewer .box.mismatch, #guide li[data-rule='match.mismatch']").await, 0);
+    stored_case("the licence's name taken", &|c| c.data.applicant.name == printed).await;
+    app.scroll_to("#material-viewer .box").await;
     app.screenshot("14-ocr-viewer-fixed").await;
 
     // Step 6, templates: one is linted live for the case's vendor and saved into the case.
@@ -402,10 +354,10 @@ async fn a_case_built_in_the_wizard_is_read_fixed_and_exported() {
     let template = "您的验证码为${code}，5分钟内有效，请勿泄露于他人。";
     app.type_into("#template-text", template).await;
     app.wait_text("#template-lint article[data-vendor='aliyun'] .rendered", "${code}").await;
-    app.click("#template-add").await;
+    app.click_and_recheck("#template-add").await;
     app.wait_text("#case-templates li", "5分钟内有效").await;
-    app.wait_gone("#guide li[data-item='templates']").await;
-    let templates = stored_case().data.templates;
+    assert_eq!(app.count("#guide li[data-item='templates']").await, 0, "the guide has its template");
+    let templates = stored_case("the template saved", &|c| !c.data.templates.is_empty()).await.data.templates;
     assert_eq!(templates.len(), 1);
     assert_eq!(templates[0].text, template);
     app.screenshot("15-wizard-templates").await;
