@@ -21,8 +21,9 @@ APT_PACKAGES=(
   fonts-noto-cjk
   xvfb xauth dbus webkit2gtk-driver
   poppler-utils qpdf
+  python3 python3-pip
 )
-MIN_RUST="1.90"
+MIN_RUST="1.94"
 # The whole end-to-end run (two tests, about 20 s on a quiet machine, under 3 min with both cores
 # busy): past this something is stuck, and CI learns it long before its own limit.
 E2E_LIMIT="15m"
@@ -105,6 +106,40 @@ install_chi_sim_model() {
   rm -rf "$tmp"
 }
 
+# PaddleOCR's PP-OCRv6 small detection and recognition models (ONNX, Apache-2.0), read in-process
+# by qualkit-ocr (ocr/src/models.rs). They ship inside RapidOCR's wheel on PyPI: pip downloads it,
+# its SHA-256 and each model's are checked, and the two files are unpacked into MODELS_DIR
+# (QUALKIT_MODELS names another folder).
+MODELS_DIR="/usr/local/share/qualkit/models"
+RAPIDOCR_WHEEL="rapidocr-3.10.0-py3-none-any.whl"
+RAPIDOCR_WHEEL_SHA256="2fc34e26cd0f48514804a94f8832283039c7334076bff60768b1fed9ad068050"
+PPOCR_MODELS=(
+  "PP-OCRv6_det_small.onnx 090f04abcd9d9a7498bc4ebf677e4cb9bdce1fe4197ddb7e529f1ef44e1ff94f"
+  "PP-OCRv6_rec_small.onnx 6f327246b50388f3c176ae304bd95767ea6dc0c9ae92153ef8cbe210b3c14884"
+)
+
+install_ppocr_models() {
+  local entry missing=0
+  for entry in "${PPOCR_MODELS[@]}"; do [ -f "$MODELS_DIR/${entry%% *}" ] || missing=1; done
+  [ "$missing" = 0 ] && return
+  log "pip: rapidocr 3.10.0's PP-OCRv6 models into $MODELS_DIR"
+  local tmp
+  tmp=$(mktemp -d)
+  python3 -m pip download --quiet --no-deps --only-binary=:all: --dest "$tmp" rapidocr==3.10.0
+  echo "$RAPIDOCR_WHEEL_SHA256  $tmp/$RAPIDOCR_WHEEL" | sha256sum -c --quiet
+  $SUDO mkdir -p "$MODELS_DIR"
+  for entry in "${PPOCR_MODELS[@]}"; do
+    local file="${entry%% *}" sha="${entry##* }"
+    python3 -c 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read("rapidocr/models/" + sys.argv[2]))' \
+      "$tmp/$RAPIDOCR_WHEEL" "$file" >"$tmp/$file"
+    echo "$sha  $tmp/$file" | sha256sum -c --quiet
+    # Written under a temporary name and renamed, so a cut-off install is never taken for a model.
+    $SUDO install -m 644 "$tmp/$file" "$MODELS_DIR/.$file.part"
+    $SUDO mv "$MODELS_DIR/.$file.part" "$MODELS_DIR/$file"
+  done
+  rm -rf "$tmp"
+}
+
 build_ui() {
   log "ui: npm ci && vite build"
   (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build >/dev/null)
@@ -115,6 +150,7 @@ setup() {
   ensure_rust
   ensure_node
   install_chi_sim_model
+  install_ppocr_models
   ensure_tauri_driver
   build_ui
 }
@@ -140,7 +176,8 @@ case "${1:-}" in
     log "ui: svelte-check and unit tests (vitest)"
     (cd ui && npm run --silent check && npm test --silent)
     log "cargo test (the core, the CLI, the OCR reader)"
-    cargo test --workspace --exclude qualkit-e2e
+    # The models were installed above: their absence is a failure here, not a skip.
+    QUALKIT_REQUIRE_MODELS=1 cargo test --workspace --exclude qualkit-e2e
     log "end-to-end tests under xvfb-run, within $E2E_LIMIT"
     # Start Xvfb outside the D-Bus session so the display is inherited (desktop.md §2). Each
     # WebDriver call and each test has its own limit (e2e/src/lib.rs); this one bounds the run.

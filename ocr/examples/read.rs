@@ -1,0 +1,39 @@
+//! Prints the text lines of images as qualkit-ocr reads them, with the time each took:
+//! `cargo run --release -p qualkit-ocr --example read -- [--max-side N] [--rows] IMAGE…`
+//! (`--rows`: the rows the fields are read from, and the fields)
+
+use std::time::Instant;
+
+fn main() -> Result<(), qualkit_ocr::Error> {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let mut options = qualkit_ocr::DetectOptions::default();
+    if let Some(i) = args.iter().position(|a| a == "--max-side") {
+        let value = args.get(i + 1).and_then(|v| v.parse().ok()).unwrap_or(options.max_side);
+        options.max_side = value;
+        options.min_side = options.min_side.min(value);
+        args.drain(i..(i + 2).min(args.len()));
+    }
+    let rows = args.iter().any(|a| a == "--rows");
+    args.retain(|a| a != "--rows");
+    let started = Instant::now();
+    let reader = qualkit_ocr::Reader::new(qualkit_ocr::Models::locate()?)?.with_detect_options(options);
+    eprintln!("models loaded in {} ms", started.elapsed().as_millis());
+    for path in args {
+        let page = image::open(&path).map_err(|e| qualkit_ocr::Error::Image(e.to_string()))?.to_rgb8();
+        let started = Instant::now();
+        let lines = reader.read(&page)?;
+        println!("# {path}: {} lines in {} ms", lines.len(), started.elapsed().as_millis());
+        if rows {
+            qualkit_ocr::fields::rows_text(&lines).iter().for_each(|r| println!("{r}"));
+            for field in qualkit_ocr::fields::business_licence(&lines) {
+                println!("{:<20}{} {:?}", field.key, field.value, field.uncertain);
+            }
+            continue;
+        }
+        for line in lines {
+            let (x, y, _, _) = line.quad.bounds();
+            println!("{x:>6.0},{y:<6.0} {:.2} {}", line.min_prob(), line.text());
+        }
+    }
+    Ok(())
+}

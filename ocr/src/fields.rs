@@ -1,0 +1,412 @@
+//! Fields from text lines: a licence's values found by their printed labels, wherever the value
+//! stands — after the label in the same detected line, in a line of its own to the right, or
+//! wrapped onto the rows below.
+//!
+//! The reading is character-level. Every character has a place on the page (its line's quad cut
+//! at its span), so a label printed with wide letter-spacing (名　　称) or split by the detector
+//! into pieces of neighbouring lines still reads as one label once its characters are put back
+//! into rows. A value is what follows its label in the row up to the next label; long values
+//! continue on the rows below that start in the value's column. Codes are found by their check
+//! characters wherever they are printed, nearest their label.
+
+use crate::detect::Quad;
+use crate::{Char, TextLine};
+
+/// A field read from the page.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    /// The key, as qualkit's readings name it (`name`, `uscc`, `reg_no`, `legal_rep` …).
+    pub key: &'static str,
+    /// The value as printed, whitespace removed.
+    pub value: String,
+    /// The characters of `value` (by index) the model was unsure of.
+    pub uncertain: Vec<usize>,
+    /// Where each row of the value stands on the page.
+    pub quads: Vec<Quad>,
+}
+
+/// A character the model is less sure of than this is doubted (the checks then ask a person
+/// rather than claim a mismatch).
+pub const UNSURE_BELOW: f32 = 0.9;
+
+/// The labels a business licence prints, per field key, longest first where one contains
+/// another: the 2019 form (国市监注〔2018〕253号), the earlier 企业法人营业执照 and 个体工商户 forms,
+/// branches (负责人) and partnerships (执行事务合伙人).
+pub const LICENCE_LABELS: &[(&str, &[&str])] = &[
+    ("name", &["字号名称", "企业名称", "名称"]),
+    ("uscc", &["统一社会信用代码"]),
+    ("reg_no", &["注册号"]),
+    ("type", &["商事主体类型", "主体类型", "公司类型", "企业类型", "类型"]),
+    ("composition", &["组成形式"]),
+    ("legal_rep", &["法定代表人姓名", "法定代表人", "经营者姓名", "经营者", "执行事务合伙人", "负责人", "投资人"]),
+    ("registered_capital", &["注册资本", "注册资金", "出资额"]),
+    ("paid_capital", &["实收资本"]),
+    ("established", &["成立日期", "注册日期"]),
+    ("term", &["营业期限", "经营期限", "合伙期限"]),
+    ("address", &["主要经营场所", "经营场所", "营业场所", "住所"]),
+    ("scope", &["经营范围"]),
+];
+
+/// Fields whose values wrap onto the rows below.
+const WRAPPING: &[&str] = &["name", "address", "scope"];
+
+/// One character placed on the page.
+#[derive(Clone, Debug)]
+struct Placed {
+    text: String,
+    prob: f32,
+    quad: Quad,
+    /// Centre, and the height across the text.
+    x: f32,
+    y: f32,
+    h: f32,
+}
+
+/// Characters in one row, left to right, with where each detected piece began.
+#[derive(Debug, Default)]
+struct Row {
+    chars: Vec<Placed>,
+    /// Indices into `chars` where a piece (a line, or a part of one after a wide gap) starts.
+    starts: Vec<usize>,
+}
+
+impl Row {
+    fn y(&self) -> f32 {
+        median(self.chars.iter().map(|c| c.y).collect())
+    }
+    fn h(&self) -> f32 {
+        median(self.chars.iter().map(|c| c.h).collect())
+    }
+}
+
+fn median(mut v: Vec<f32>) -> f32 {
+    v.sort_by(f32::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(0.0)
+}
+
+/// A label found in a row: which field, and the characters it covers.
+#[derive(Clone, Copy, Debug)]
+struct Hit {
+    key: &'static str,
+    row: usize,
+    from: usize,
+    to: usize,
+}
+
+/// The fields of a business licence.
+pub fn business_licence(lines: &[TextLine]) -> Vec<Field> {
+    let rows = rows(lines);
+    let hits = labels(&rows, LICENCE_LABELS);
+    let mut fields = Vec::new();
+    for key in ["name", "type", "legal_rep", "registered_capital", "established", "term", "address", "scope"] {
+        if let Some(field) = labelled_value(&rows, &hits, key) {
+            fields.push(field);
+        }
+    }
+    if let Some(code) = code(&rows, &hits, "uscc", 18, crate::codes::uscc_valid) {
+        fields.push(code);
+    }
+    if !fields.iter().any(|f| f.key == "uscc")
+        && let Some(code) = code(&rows, &hits, "reg_no", 15, crate::codes::reg_no_valid)
+    {
+        fields.push(code);
+    }
+    fields
+}
+
+/// The rows the fields are read from, as text with each piece in brackets and the row's height
+/// and place: for whoever tunes the layout (`examples/read.rs --rows`).
+pub fn rows_text(lines: &[TextLine]) -> Vec<String> {
+    rows(lines)
+        .iter()
+        .map(|row| {
+            let mut text = String::new();
+            for (i, c) in row.chars.iter().enumerate() {
+                if row.starts.contains(&i) {
+                    text.push_str(if i == 0 { "[" } else { "] [" });
+                }
+                text.push_str(&c.text);
+            }
+            let first = row.chars.first().map_or((0.0, 0.0), |c| (c.x, c.y));
+            format!("{:>6.0},{:<6.0} h{:<4.0} {text}]", first.0, first.1, row.h())
+        })
+        .collect()
+}
+
+/// Puts every character on the page and groups them into rows. A line the recogniser read
+/// turned (taller than wide on the page: a column of spaced label characters) gives each of
+/// its characters to the row it stands in.
+fn rows(lines: &[TextLine]) -> Vec<Row> {
+    let mut pieces: Vec<Vec<Placed>> = Vec::new();
+    for line in lines {
+        let [tl, tr, _, _] = line.quad.0;
+        let turned = (tr.1 - tl.1).abs() > (tr.0 - tl.0).abs();
+        let placed: Vec<Placed> = (0..line.chars.len())
+            .filter_map(|i| {
+                let c: &Char = line.chars.get(i)?;
+                if c.text.trim().is_empty() {
+                    return None;
+                }
+                let quad = line.quad_of(i, i + 1)?;
+                let (x, y) = quad.centre();
+                // Across the text: a character's span along its line covers only the frames
+                // that emitted it, far less than the glyph.
+                let h = quad.height();
+                Some(Placed { text: c.text.clone(), prob: c.prob, quad, x, y, h })
+            })
+            .collect();
+        if turned {
+            pieces.extend(placed.into_iter().map(|c| vec![c]));
+            continue;
+        }
+        // A wide gap inside a line is two pieces (a label and its value, or two columns).
+        let mut piece: Vec<Placed> = Vec::new();
+        for c in placed {
+            let gap = piece.last().map(|p: &Placed| (c.x - p.x) - (c.h + p.h) / 2.0);
+            if gap.is_some_and(|g| g > 1.5 * c.h) {
+                pieces.push(std::mem::take(&mut piece));
+            }
+            piece.push(c);
+        }
+        if !piece.is_empty() {
+            pieces.push(piece);
+        }
+    }
+    // Left to right, each piece joins the row whose last piece it continues: its centre within
+    // half a character's height of that row's line extended. Two pieces starting in the same
+    // column (a wrapped value's rows beside one label) compete for a row: the nearer one takes
+    // it and the other starts a row of its own.
+    pieces.sort_by(|a, b| first_x(a).total_cmp(&first_x(b)));
+    let mut rows: Vec<Row> = Vec::new();
+    // Per row: where its last piece starts in `chars`, that piece's first x and its offset.
+    let mut last_piece: Vec<(usize, f32, f32)> = Vec::new();
+    for piece in pieces {
+        let Some(first) = piece.first() else { continue };
+        let (x, y, h) = (first.x, median(piece.iter().map(|c| c.y).collect()), first.h);
+        let offset_from = |row: &Row, before: usize| -> Option<f32> {
+            let last = row.chars.get(before.checked_sub(1)?)?;
+            if last.x > x + h {
+                return None;
+            }
+            let expected = last.y + row_slope(row) * (x - last.x);
+            let off = (expected - y).abs();
+            let similar = (0.5..=2.0).contains(&(last.h / h));
+            (off < 0.5 * h.max(last.h) && similar).then_some(off)
+        };
+        let best = rows
+            .iter()
+            .zip(&last_piece)
+            .enumerate()
+            .filter_map(|(i, (row, &(start, start_x, held)))| {
+                if (start_x - x).abs() < h {
+                    // Its last piece is this piece's rival: compare both against what was before.
+                    let off = offset_from(row, start)?;
+                    (off < held).then_some((i, off, true))
+                } else {
+                    offset_from(row, row.chars.len()).map(|off| (i, off, false))
+                }
+            })
+            .min_by(|a, b| a.1.total_cmp(&b.1));
+        match best {
+            Some((i, off, rival)) => {
+                let (Some(row), Some(last)) = (rows.get_mut(i), last_piece.get_mut(i)) else { continue };
+                if rival {
+                    let displaced = row.chars.split_off(last.0);
+                    row.starts.retain(|&s| s < last.0);
+                    let displaced_x = first_x(&displaced);
+                    rows.push(Row { starts: vec![0], chars: displaced });
+                    last_piece.push((0, displaced_x, f32::INFINITY));
+                }
+                let Some(row) = rows.get_mut(i) else { continue };
+                let start = row.chars.len();
+                row.starts.push(start);
+                row.chars.extend(piece);
+                if let Some(last) = last_piece.get_mut(i) {
+                    *last = (start, x, off);
+                }
+            }
+            None => {
+                rows.push(Row { starts: vec![0], chars: piece });
+                last_piece.push((0, x, f32::INFINITY));
+            }
+        }
+    }
+    rows.retain(|r| !r.chars.is_empty());
+    rows.sort_by(|a, b| a.y().total_cmp(&b.y()));
+    rows
+}
+
+fn first_x(piece: &[Placed]) -> f32 {
+    piece.first().map_or(0.0, |c| c.x)
+}
+
+/// The row's slope (dy/dx), from its first and last characters: photos and scans are askew.
+fn row_slope(row: &Row) -> f32 {
+    match (row.chars.first(), row.chars.last()) {
+        (Some(a), Some(b)) if b.x - a.x > 2.0 * a.h => ((b.y - a.y) / (b.x - a.x)).clamp(-0.2, 0.2),
+        _ => 0.0,
+    }
+}
+
+/// Every label in every row: a label's characters in a row, beginning a piece (so 住所 inside an
+/// address is no label). Where labels overlap, the longest wins.
+fn labels(rows: &[Row], table: &[(&'static str, &[&str])]) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    for (r, row) in rows.iter().enumerate() {
+        let texts: Vec<&str> = row.chars.iter().map(|c| c.text.as_str()).collect();
+        let mut at = 0;
+        while at < texts.len() {
+            let best = if row.starts.contains(&at) || at == 0 {
+                table
+                    .iter()
+                    .flat_map(|(key, names)| names.iter().map(move |n| (*key, *n)))
+                    .filter(|(_, name)| {
+                        let n = name.chars().count();
+                        texts.get(at..at + n).is_some_and(|w| w.concat() == *name)
+                    })
+                    .max_by_key(|(_, name)| name.chars().count())
+            } else {
+                None
+            };
+            match best {
+                Some((key, name)) => {
+                    let n = name.chars().count();
+                    hits.push(Hit { key, row: r, from: at, to: at + n });
+                    at += n;
+                }
+                None => at += 1,
+            }
+        }
+    }
+    hits
+}
+
+fn is_separator(text: &str) -> bool {
+    matches!(text, ":" | "：" | "." | "·" | "," | "，")
+}
+
+/// The value after a field's label: the rest of its row up to the next label, else the next
+/// piece to the right; a wrapping field then takes the rows below that start in its column.
+fn labelled_value(rows: &[Row], hits: &[Hit], key: &'static str) -> Option<Field> {
+    let hit = hits.iter().find(|h| h.key == key)?;
+    let row = rows.get(hit.row)?;
+    let next_label = hits.iter().filter(|h| h.row == hit.row && h.from > hit.from).map(|h| h.from).min();
+    let mut from = hit.to;
+    while row.chars.get(from).is_some_and(|c| is_separator(&c.text)) {
+        from += 1;
+    }
+    // The value is one piece: a wide gap after it starts something else (an overprint, the
+    // next column's value).
+    let piece_end = row.starts.iter().copied().filter(|&s| s > from).min().unwrap_or(row.chars.len());
+    let to = next_label.unwrap_or(row.chars.len()).min(piece_end);
+    if from >= to {
+        return None;
+    }
+    let mut parts: Vec<&[Placed]> = vec![row.chars.get(from..to)?];
+    let column = row.chars.get(from)?.x;
+    // Where the next column begins: the nearest label to the right of this value in any row.
+    let right_limit = hits
+        .iter()
+        .filter_map(|h| rows.get(h.row).and_then(|r| r.chars.get(h.from)).map(|c| c.x))
+        .filter(|&x| x > column + row.h())
+        .fold(f32::INFINITY, f32::min);
+    if WRAPPING.contains(&key) {
+        let h = row.h();
+        // The part of a row that continues the value: its piece starting in the value's column,
+        // in a row that starts no field of its own.
+        let continuation = |r: usize| -> Option<&[Placed]> {
+            let other = rows.get(r)?;
+            if hits.iter().any(|l| l.row == r && other.chars.get(l.from).is_some_and(|c| c.x < column + h)) {
+                return None;
+            }
+            let start = other.chars.iter().position(|c| (c.x - column).abs() < 1.5 * h && c.x < right_limit)?;
+            let end = other.starts.iter().copied().filter(|&s| s > start).min().unwrap_or(other.chars.len());
+            let end = other.chars.iter().position(|c| c.x >= right_limit).unwrap_or(end).min(end);
+            other.chars.get(start..end).filter(|c| !c.is_empty())
+        };
+        // A label printed halfway down a wrapped value sits in its second row: the rows above
+        // it in the value's column that belong to no other field come first.
+        let mut above = Vec::new();
+        let mut first_y = row.y();
+        for r in (0..hit.row).rev() {
+            let Some(other) = rows.get(r) else { break };
+            if first_y - other.y() > 1.6 * h {
+                break;
+            }
+            match continuation(r) {
+                Some(chars) if chars.first().is_some_and(|c| c.x >= column - 0.5 * h) => {
+                    above.push(chars);
+                    first_y = other.y();
+                }
+                _ => break,
+            }
+        }
+        above.reverse();
+        parts.splice(0..0, above);
+        let mut last_y = row.y();
+        for r in hit.row + 1..rows.len() {
+            let Some(below) = rows.get(r) else { break };
+            if below.y() - last_y > 2.6 * h {
+                break;
+            }
+            // A row that starts another field ends this one.
+            if hits.iter().any(|l| l.row == r && below.chars.get(l.from).is_some_and(|c| c.x < column + h)) {
+                break;
+            }
+            if let Some(chars) = continuation(r) {
+                parts.push(chars);
+                last_y = below.y();
+            }
+        }
+    }
+    Some(field(key, &parts))
+}
+
+fn field(key: &'static str, parts: &[&[Placed]]) -> Field {
+    let mut value = String::new();
+    let mut uncertain = Vec::new();
+    let mut quads = Vec::new();
+    let mut index = 0;
+    for part in parts {
+        for c in part.iter() {
+            for ch in c.text.chars().filter(|ch| !ch.is_whitespace()) {
+                value.push(ch);
+                if c.prob < UNSURE_BELOW {
+                    uncertain.push(index);
+                }
+                index += 1;
+            }
+        }
+        if let (Some(first), Some(last)) = (part.first(), part.last()) {
+            quads.push(Quad([first.quad.0[0], last.quad.0[1], last.quad.0[2], first.quad.0[3]]));
+        }
+    }
+    Field { key, value, uncertain, quads }
+}
+
+/// A code of `len` characters that `valid` accepts, wherever it is printed: the candidate nearest
+/// the field's label, or the only one. Other long numbers on the page (证照编号, 编号) fail the
+/// check and are never taken.
+fn code(rows: &[Row], hits: &[Hit], key: &'static str, len: usize, valid: fn(&str) -> bool) -> Option<Field> {
+    let label = hits.iter().find(|h| h.key == key).and_then(|h| rows.get(h.row)?.chars.get(h.from).map(|c| (c.x, c.y)));
+    let mut candidates: Vec<(f32, &[Placed])> = Vec::new();
+    let code_char = |c: &Placed| !c.text.is_empty() && c.text.chars().all(|ch| ch.is_ascii_alphanumeric());
+    for run in rows.iter().flat_map(|row| row.chars.split(|c| !code_char(c))) {
+        // Every window of the code's length, so a letter or mark read into the run beside the
+        // code does not hide it.
+        for window in run.windows(len) {
+            let candidate: String = window.iter().map(|c| c.text.to_ascii_uppercase()).collect();
+            if candidate.chars().count() == len && valid(&candidate) {
+                let distance = match (label, window.first()) {
+                    (Some((lx, ly)), Some(first)) => (first.x - lx).hypot(first.y - ly),
+                    _ => 0.0,
+                };
+                candidates.push((distance, window));
+            }
+        }
+    }
+    let (_, best) = candidates.into_iter().min_by(|a, b| a.0.total_cmp(&b.0))?;
+    let mut field = field(key, &[best]);
+    field.value = field.value.to_ascii_uppercase();
+    Some(field)
+}
