@@ -35,6 +35,13 @@ impl Extracted {
         Extracted { key, glyphs, doubt }
     }
 
+    /// A field another reader found, with the characters it doubted: [`Extracted::finish`] then
+    /// gives its value as qualkit stores it (dates as YYYY-MM-DD, Chinese punctuation
+    /// full-width, codes upper case).
+    pub fn found(key: &'static str, glyphs: Vec<Glyph>, doubt: Vec<bool>) -> Extracted {
+        Extracted { key, glyphs, doubt }
+    }
+
     pub fn text(&self) -> String {
         self.glyphs.iter().map(|g| g.ch).collect()
     }
@@ -1058,7 +1065,8 @@ pub fn missing_warnings(kind: DocKind, reading: &Reading) -> Vec<Text> {
     };
     essential
         .iter()
-        .filter(|(key, _, _)| reading.field(key).is_none())
+        // A licence from before 2016 prints a 注册号 where later ones print the credit code.
+        .filter(|(key, _, _)| reading.field(key).is_none() && !(*key == "uscc" && reading.field("reg_no").is_some()))
         .map(|(_, zh, en)| {
             Text::new(
                 format!("未能读出“{zh}”：请换一张更清晰的图片，或手动确认"),

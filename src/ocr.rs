@@ -27,7 +27,15 @@ use crate::scan;
 /// confirmations are kept). 2: names voted from crop reads (organisations' by the better model
 /// when installed), photos cropped to their paper. 3: every field read twice, disagreements
 /// doubted; exact labels before near ones; wrapped rows kept; Chinese punctuation full-width.
-pub const READER_VERSION: u32 = 3;
+/// 4: business licences read by PP-OCR (qualkit-ocr) where its models are installed.
+pub const READER_VERSION: u32 = 4;
+
+/// PP-OCR's models, loaded once per process and shared by every engine (a [`qualkit_ocr::Reader`]
+/// is `Sync`): `None` where they are not installed, and Tesseract reads every kind as before.
+fn pp_ocr() -> Option<&'static qualkit_ocr::Reader> {
+    static READER: std::sync::OnceLock<Option<qualkit_ocr::Reader>> = std::sync::OnceLock::new();
+    READER.get_or_init(|| qualkit_ocr::Models::locate().and_then(qualkit_ocr::Reader::new).ok()).as_ref()
+}
 
 /// One recognised glyph (chi_sim reports each Chinese character as a word; a Latin word is split
 /// into characters with its box divided evenly), in prepared-page coordinates.
@@ -189,6 +197,11 @@ impl Engine {
             ));
         }
         let picture = scan::open_image(path)?;
+        if kind == DocKind::BusinessLicense
+            && let Some(reader) = pp_ocr()
+        {
+            return read_licence(reader, &picture, started);
+        }
         let style = if kind == DocKind::AppListing { scan::PageStyle::Screen } else { scan::PageStyle::Paper };
         let prepared = scan::prepare(&picture, style);
         // What Tesseract is given, for whoever tunes the preparation (like tessedit_write_images).
@@ -331,6 +344,35 @@ impl Engine {
         }
         Ok(())
     }
+}
+
+/// A business licence read by PP-OCR: text lines, then the fields by their labels
+/// (qualkit-ocr), each value finished as every reading is (dates ISO, punctuation as printed).
+fn read_licence(reader: &qualkit_ocr::Reader, picture: &image::DynamicImage, started: Instant) -> Result<OcrOutput> {
+    let page = reader.read(&picture.to_rgb8()).map_err(|e| tesseract_failed(e.to_string()))?;
+    let mut reading = Reading::new(DocKind::BusinessLicense, Origin::Ocr);
+    reading.reader = READER_VERSION;
+    reading.text = page.text();
+    for found in qualkit_ocr::fields::business_licence(&page.lines) {
+        let glyphs: Vec<Glyph> = found
+            .value
+            .chars()
+            .zip(&found.probs)
+            .map(|(ch, prob)| Glyph { ch, conf: prob * 100.0, rect: Rect::default() })
+            .collect();
+        let doubt = (0..glyphs.len()).map(|i| found.uncertain.contains(&i)).collect();
+        let (value, uncertain) = layout::Extracted::found(found.key, glyphs, doubt).finish();
+        if value.is_empty() {
+            continue;
+        }
+        let confidence = found.probs.iter().copied().fold(1.0f32, f32::min);
+        let confidence = if uncertain.is_empty() { confidence } else { confidence.min(0.5) };
+        let bbox = found.quads.iter().map(|q| page.on_page(q).bounds()).reduce(|a, b| (a.0.min(b.0), a.1.min(b.1), a.2.max(b.2), a.3.max(b.3)));
+        let bbox = bbox.map(|(x0, y0, x1, y1)| [x0 as u32, y0 as u32, (x1 - x0).max(1.0) as u32, (y1 - y0).max(1.0) as u32]);
+        reading.fields.insert(found.key.to_string(), Field { value, confidence, bbox, uncertain });
+    }
+    let warnings = layout::missing_warnings(DocKind::BusinessLicense, &reading);
+    Ok(OcrOutput { reading, warnings, elapsed_ms: started.elapsed().as_millis() as u64 })
 }
 
 /// The scales a name's crop is read at again, besides its reading on the page. A page that was

@@ -26,7 +26,7 @@ impl DocKind {
     pub fn fields(self) -> &'static [&'static str] {
         match self {
             DocKind::BusinessLicense => {
-                &["name", "uscc", "type", "legal_rep", "registered_capital", "established", "term", "address", "scope"]
+                &["name", "uscc", "reg_no", "type", "legal_rep", "registered_capital", "established", "term", "address", "scope"]
             }
             DocKind::TrademarkCertificate => {
                 &["reg_number", "mark", "registrant", "address", "classes", "valid_from", "valid_to"]
@@ -57,6 +57,7 @@ pub fn field_label(key: &str) -> Text {
     let (zh, en) = match key {
         "name" => ("名称", "name"),
         "uscc" => ("统一社会信用代码", "credit code"),
+        "reg_no" => ("注册号", "registration number"),
         "type" => ("类型", "type"),
         "legal_rep" => ("法定代表人", "legal representative"),
         "registered_capital" => ("注册资本", "registered capital"),

@@ -8,7 +8,8 @@
 //! find — and the median and total time per page (file decoding included) and peak memory.
 //!
 //! `cargo bench -p qualkit-ocr --bench engines -- [--real DIR] [--docs N] [--seed S]
-//!  [--max-side PX] [--show]`
+//!  [--max-side PX] [--colour] [--only qualkit|rapidocr|tesseract] [--show] [--keep DIR]` (`--colour`: lines
+//!  read in their colours, seals and watermarks left in)
 //!
 //! RapidOCR runs when `target/rapidocr-venv` holds it (`python3 -m venv target/rapidocr-venv &&
 //! target/rapidocr-venv/bin/pip install rapidocr==3.10.0 onnxruntime==1.32.0`) or
@@ -162,7 +163,7 @@ fn group(key: &str) -> Option<&'static str> {
     })
 }
 
-fn qualkit(samples: &[Sample], options: qualkit_ocr::DetectOptions) -> Option<Run> {
+fn qualkit(samples: &[Sample], options: qualkit_ocr::DetectOptions, colour: bool) -> Option<Run> {
     let models = match qualkit_ocr::Models::locate() {
         Ok(models) => models,
         Err(e) => {
@@ -170,13 +171,14 @@ fn qualkit(samples: &[Sample], options: qualkit_ocr::DetectOptions) -> Option<Ru
             return None;
         }
     };
-    let reader = qualkit_ocr::Reader::new(models).expect("reader").with_detect_options(options);
+    let reader =
+        qualkit_ocr::Reader::new(models).expect("reader").with_detect_options(options).with_colour_removed(!colour);
     let (pages, fields) = samples
         .iter()
         .map(|sample| {
             let started = Instant::now();
             let image = image::ImageReader::open(&sample.path).ok()?.with_guessed_format().ok()?.decode().ok()?;
-            let lines = reader.read(&image.to_rgb8()).ok()?;
+            let lines = reader.read(&image.to_rgb8()).ok()?.lines;
             let seconds = started.elapsed().as_secs_f64();
             let fields: BTreeMap<&'static str, qualkit_ocr::fields::Field> = qualkit_ocr::fields::business_licence(&lines)
                 .into_iter()
@@ -278,7 +280,12 @@ fn main() {
         println!("real licences skipped: no {} (the corpus lives beside the repository, never in it)", real.join("truth.json").display());
     }
     let rendered = tempfile::tempdir().expect("temp dir");
-    samples.extend(rendered_samples(rendered.path(), docs, seed));
+    // `--keep DIR` writes the rendered pages there instead, to look at them.
+    let keep = value("--keep").map(PathBuf::from);
+    if let Some(dir) = &keep {
+        std::fs::create_dir_all(dir).expect("--keep DIR");
+    }
+    samples.extend(rendered_samples(keep.as_deref().unwrap_or(rendered.path()), docs, seed));
     println!(
         "{} pages: {} real, {} rendered ({docs} licences × 5 conditions, seed {seed}); qualkit-ocr detector {}–{} px",
         samples.len(),
@@ -291,7 +298,7 @@ fn main() {
     let only = value("--only");
     let wanted = |engine: &str| only.as_deref().is_none_or(|o| o == engine);
     let runs: Vec<Run> = [
-        wanted("qualkit").then(|| qualkit(&samples, options)).flatten(),
+        wanted("qualkit").then(|| qualkit(&samples, options, args.iter().any(|a| a == "--colour"))).flatten(),
         wanted("rapidocr").then(|| rapidocr(&samples)).flatten(),
         wanted("tesseract").then(|| tesseract(&samples)).flatten(),
     ]

@@ -19,14 +19,21 @@ fn main() -> Result<(), qualkit_ocr::Error> {
     let reader = qualkit_ocr::Reader::new(qualkit_ocr::Models::locate()?)?.with_detect_options(options);
     eprintln!("models loaded in {} ms", started.elapsed().as_millis());
     for path in args {
-        let page = image::open(&path).map_err(|e| qualkit_ocr::Error::Image(e.to_string()))?.to_rgb8();
+        // By content, not by extension: some .jpg files hold PNG data.
+        let decoded = image::ImageReader::open(&path).and_then(|r| r.with_guessed_format());
+        let page = decoded
+            .map_err(|e| qualkit_ocr::Error::Image(e.to_string()))?
+            .decode()
+            .map_err(|e| qualkit_ocr::Error::Image(e.to_string()))?
+            .to_rgb8();
         let started = Instant::now();
-        let lines = reader.read(&page)?;
+        let lines = reader.read(&page)?.lines;
         println!("# {path}: {} lines in {} ms", lines.len(), started.elapsed().as_millis());
         if rows {
             qualkit_ocr::fields::rows_text(&lines).iter().for_each(|r| println!("{r}"));
             for field in qualkit_ocr::fields::business_licence(&lines) {
-                println!("{:<20}{} {:?}", field.key, field.value, field.uncertain);
+                let probs: Vec<String> = field.probs.iter().map(|p| format!("{p:.2}")).collect();
+                println!("{:<20}{} {:?} {}", field.key, field.value, field.uncertain, probs.join(" "));
             }
             continue;
         }

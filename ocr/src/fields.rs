@@ -15,6 +15,8 @@ use crate::{Char, TextLine};
 /// A field read from the page.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Field {
+    /// The model's probability for each character of `value`.
+    pub probs: Vec<f32>,
     /// The key, as qualkit's readings name it (`name`, `uscc`, `reg_no`, `legal_rep` …).
     pub key: &'static str,
     /// The value as printed, whitespace removed.
@@ -103,14 +105,18 @@ pub fn business_licence(lines: &[TextLine]) -> Vec<Field> {
             fields.push(field);
         }
     }
-    if let Some(code) = code(&rows, &hits, "uscc", 18, crate::codes::uscc_valid) {
-        fields.push(code);
-    }
-    if !fields.iter().any(|f| f.key == "uscc")
-        && let Some(code) = code(&rows, &hits, "reg_no", 15, crate::codes::reg_no_valid)
+    // Old 个体工商户 forms print no 类型: their 组成形式 (个人经营, 家庭经营) is the type.
+    if !fields.iter().any(|f| f.key == "type")
+        && let Some(mut composition) = labelled_value(&rows, &hits, "composition")
     {
-        fields.push(code);
+        composition.key = "type";
+        fields.push(composition);
     }
+    let code = code(&rows, &hits, "uscc", 18, crate::codes::uscc_valid)
+        .or_else(|| code(&rows, &hits, "reg_no", 15, crate::codes::reg_no_valid))
+        .or_else(|| unchecked_code(&rows, &hits, "reg_no", &[13, 15]))
+        .or_else(|| unchecked_code(&rows, &hits, "uscc", &[18]));
+    fields.extend(code);
     fields
 }
 
@@ -172,6 +178,7 @@ fn rows(lines: &[TextLine]) -> Vec<Row> {
             pieces.push(piece);
         }
     }
+    pieces.retain(|piece| !security_background(piece));
     // Left to right, each piece joins the row whose last piece it continues: its centre within
     // half a character's height of that row's line extended. Two pieces starting in the same
     // column (a wrapped value's rows beside one label) compete for a row: the nearer one takes
@@ -182,7 +189,8 @@ fn rows(lines: &[TextLine]) -> Vec<Row> {
     let mut last_piece: Vec<(usize, f32, f32)> = Vec::new();
     for piece in pieces {
         let Some(first) = piece.first() else { continue };
-        let (x, y, h) = (first.x, median(piece.iter().map(|c| c.y).collect()), first.h);
+        // Where the piece begins: a long line of a tilted photo drifts from its first character.
+        let (x, y, h) = (first.x, first.y, first.h);
         let offset_from = |row: &Row, before: usize| -> Option<f32> {
             let last = row.chars.get(before.checked_sub(1)?)?;
             if last.x > x + h {
@@ -236,6 +244,14 @@ fn rows(lines: &[TextLine]) -> Vec<Row> {
     rows
 }
 
+/// The 2019 licence's guilloche background repeats SCJDGL (市场监督管理) in small letters; the
+/// detector finds pieces of it beside and between the values. Never part of a value.
+fn security_background(piece: &[Placed]) -> bool {
+    const PATTERN: &str = "SCJDGLSCJDGL";
+    let text: String = piece.iter().map(|c| c.text.as_str()).collect();
+    text.chars().count() >= 3 && PATTERN.contains(text.to_ascii_uppercase().as_str())
+}
+
 fn first_x(piece: &[Placed]) -> f32 {
     piece.first().map_or(0.0, |c| c.x)
 }
@@ -268,9 +284,35 @@ fn labels(rows: &[Row], table: &[(&'static str, &[&str])]) -> Vec<Hit> {
             } else {
                 None
             };
+            // A label printed with wide letter-spacing (名　　称) can lose a character to the
+            // detector: a short piece at a row's start that begins or ends the labels of one
+            // field only, with a value piece after it, is that field's label.
+            let best = best.map(|(key, name)| (key, name.chars().count())).or_else(|| {
+                let end = row.starts.iter().copied().filter(|&s| s > at).min()?;
+                let piece: String = texts.get(at..end)?.concat();
+                let n = end - at;
+                // Only the first piece of a row (the label column), followed by a value of more
+                // than one character.
+                let next = row.starts.iter().copied().filter(|&s| s > end).min().unwrap_or(texts.len());
+                if at != 0 || n > 2 || next - end < 2 {
+                    return None;
+                }
+                // The head of a label first (名 of 名称, not the 名 that ends 经营者姓名), else its tail.
+                let only = |part: &dyn Fn(&str) -> bool| {
+                    let mut keys = table
+                        .iter()
+                        .filter(|(_, names)| names.iter().any(|l| l.chars().count() > n && part(l)))
+                        .map(|(key, _)| *key);
+                    match (keys.next(), keys.next()) {
+                        (Some(key), None) => Some(key),
+                        _ => None,
+                    }
+                };
+                let key = only(&|l| l.starts_with(&piece)).or_else(|| only(&|l| l.ends_with(&piece)))?;
+                Some((key, n))
+            });
             match best {
-                Some((key, name)) => {
-                    let n = name.chars().count();
+                Some((key, n)) => {
                     hits.push(Hit { key, row: r, from: at, to: at + n });
                     at += n;
                 }
@@ -286,46 +328,63 @@ fn is_separator(text: &str) -> bool {
 }
 
 /// The value after a field's label: the rest of its row up to the next label, else the next
-/// piece to the right; a wrapping field then takes the rows below that start in its column.
+/// piece to the right; a wrapping field then takes the rows below (and a row above, when the
+/// label is printed halfway down the value) that start in its column.
 fn labelled_value(rows: &[Row], hits: &[Hit], key: &'static str) -> Option<Field> {
     let hit = hits.iter().find(|h| h.key == key)?;
     let row = rows.get(hit.row)?;
-    let next_label = hits.iter().filter(|h| h.row == hit.row && h.from > hit.from).map(|h| h.from).min();
+    let h = row.h();
+    let wrapping = WRAPPING.contains(&key);
     let mut from = hit.to;
     while row.chars.get(from).is_some_and(|c| is_separator(&c.text)) {
         from += 1;
     }
-    // The value is one piece: a wide gap after it starts something else (an overprint, the
-    // next column's value).
-    let piece_end = row.starts.iter().copied().filter(|&s| s > from).min().unwrap_or(row.chars.len());
-    let to = next_label.unwrap_or(row.chars.len()).min(piece_end);
-    if from >= to {
+    let column = row.chars.get(from)?.x;
+    let label_x = row.chars.get(hit.from)?.x;
+    // A row with a label in this field's label column starts another field (a label of the
+    // other column, in a two-column form, does not).
+    let starts_field = |r: usize| {
+        hits.iter().any(|l| l.row == r && rows.get(r).and_then(|o| o.chars.get(l.from)).is_some_and(|c| (c.x - label_x).abs() < 3.0 * h))
+    };
+    // Where the next column begins for a row of the value at `y` below the label's: the nearest
+    // label right of the value in the rows from the label's down to that one (a column boundary
+    // holds downwards). In the label's own row the next label ends the value.
+    let right_limit = |y: f32| {
+        hits.iter()
+            .filter_map(|l| {
+                let r = rows.get(l.row)?;
+                let ry = r.y();
+                (ry > row.y() - 0.6 * h && ry < y + 0.6 * h).then_some(r.chars.get(l.from)?.x)
+            })
+            .filter(|&x| x > column + h)
+            .fold(f32::INFINITY, f32::min)
+    };
+    let end = extent(rows, hits, hit.row, from, f32::INFINITY, wrapping);
+    if from >= end {
         return None;
     }
-    let mut parts: Vec<&[Placed]> = vec![row.chars.get(from..to)?];
-    let column = row.chars.get(from)?.x;
-    // Where the next column begins: the nearest label to the right of this value in any row.
-    let right_limit = hits
-        .iter()
-        .filter_map(|h| rows.get(h.row).and_then(|r| r.chars.get(h.from)).map(|c| c.x))
-        .filter(|&x| x > column + row.h())
-        .fold(f32::INFINITY, f32::min);
-    if WRAPPING.contains(&key) {
-        let h = row.h();
-        // The part of a row that continues the value: its piece starting in the value's column,
+    let mut parts: Vec<&[Placed]> = vec![row.chars.get(from..end)?];
+    if wrapping {
+        // The part of a row that continues the value: from its character in the value's column,
         // in a row that starts no field of its own.
         let continuation = |r: usize| -> Option<&[Placed]> {
             let other = rows.get(r)?;
-            if hits.iter().any(|l| l.row == r && other.chars.get(l.from).is_some_and(|c| c.x < column + h)) {
+            if starts_field(r) {
                 return None;
             }
-            let start = other.chars.iter().position(|c| (c.x - column).abs() < 1.5 * h && c.x < right_limit)?;
-            let end = other.starts.iter().copied().filter(|&s| s > start).min().unwrap_or(other.chars.len());
-            let end = other.chars.iter().position(|c| c.x >= right_limit).unwrap_or(end).min(end);
+            let limit = right_limit(other.y());
+            let start = other.chars.iter().position(|c| (c.x - column).abs() < 1.5 * h && c.x < limit)?;
+            let end = extent(rows, hits, r, start, limit, true);
             other.chars.get(start..end).filter(|c| !c.is_empty())
         };
-        // A label printed halfway down a wrapped value sits in its second row: the rows above
-        // it in the value's column that belong to no other field come first.
+        // Text wraps only when its row is full: a row of the value continues on the next only
+        // if it reaches the column's right edge (the furthest any row starting in this column
+        // reaches), so a short name never takes the row below, whose label the detector missed.
+        let column_right = (0..rows.len())
+            .filter_map(|r| continuation(r).or_else(|| (r == hit.row).then(|| row.chars.get(from..end)).flatten()))
+            .filter_map(|chars| chars.last().map(|c| c.x))
+            .fold(f32::NEG_INFINITY, f32::max);
+        let full = |chars: &[Placed]| chars.last().is_some_and(|c| c.x > column_right - 3.0 * h);
         let mut above = Vec::new();
         let mut first_y = row.y();
         for r in (0..hit.row).rev() {
@@ -334,7 +393,7 @@ fn labelled_value(rows: &[Row], hits: &[Hit], key: &'static str) -> Option<Field
                 break;
             }
             match continuation(r) {
-                Some(chars) if chars.first().is_some_and(|c| c.x >= column - 0.5 * h) => {
+                Some(chars) if chars.first().is_some_and(|c| c.x >= column - 0.5 * h) && full(chars) => {
                     above.push(chars);
                     first_y = other.y();
                 }
@@ -349,8 +408,10 @@ fn labelled_value(rows: &[Row], hits: &[Hit], key: &'static str) -> Option<Field
             if below.y() - last_y > 2.6 * h {
                 break;
             }
-            // A row that starts another field ends this one.
-            if hits.iter().any(|l| l.row == r && below.chars.get(l.from).is_some_and(|c| c.x < column + h)) {
+            if starts_field(r) {
+                break;
+            }
+            if !parts.last().is_some_and(|last| full(last)) {
                 break;
             }
             if let Some(chars) = continuation(r) {
@@ -362,15 +423,41 @@ fn labelled_value(rows: &[Row], hits: &[Hit], key: &'static str) -> Option<Field
     Some(field(key, &parts))
 }
 
+/// Where a value that starts at `from` in row `r` ends: at the next label in the row, at the
+/// column limit, and at the end of its piece — or, for a wrapping value, at the first gap wider
+/// than two characters (a value the detector cut in two at a space goes on).
+fn extent(rows: &[Row], hits: &[Hit], r: usize, from: usize, limit: f32, wrapping: bool) -> usize {
+    let Some(row) = rows.get(r) else { return from };
+    let next_label = hits.iter().filter(|l| l.row == r && l.from >= from).map(|l| l.from).min().unwrap_or(row.chars.len());
+    let mut end = from;
+    while end < next_label {
+        let Some(c) = row.chars.get(end) else { break };
+        if c.x >= limit {
+            break;
+        }
+        if end > from && row.starts.contains(&end) {
+            let Some(previous) = row.chars.get(end - 1) else { break };
+            let gap = (c.x - previous.x) - (c.h + previous.h) / 2.0;
+            if !wrapping || gap > 2.0 * c.h || !(0.7..=1.4).contains(&(c.h / previous.h)) {
+                break;
+            }
+        }
+        end += 1;
+    }
+    end
+}
+
 fn field(key: &'static str, parts: &[&[Placed]]) -> Field {
     let mut value = String::new();
     let mut uncertain = Vec::new();
+    let mut probs = Vec::new();
     let mut quads = Vec::new();
     let mut index = 0;
     for part in parts {
         for c in part.iter() {
             for ch in c.text.chars().filter(|ch| !ch.is_whitespace()) {
                 value.push(ch);
+                probs.push(c.prob);
                 if c.prob < UNSURE_BELOW {
                     uncertain.push(index);
                 }
@@ -381,7 +468,7 @@ fn field(key: &'static str, parts: &[&[Placed]]) -> Field {
             quads.push(Quad([first.quad.0[0], last.quad.0[1], last.quad.0[2], first.quad.0[3]]));
         }
     }
-    Field { key, value, uncertain, quads }
+    Field { key, value, uncertain, quads, probs }
 }
 
 /// A code of `len` characters that `valid` accepts, wherever it is printed: the candidate nearest
@@ -408,5 +495,26 @@ fn code(rows: &[Row], hits: &[Hit], key: &'static str, len: usize, valid: fn(&st
     let (_, best) = candidates.into_iter().min_by(|a, b| a.0.total_cmp(&b.0))?;
     let mut field = field(key, &[best]);
     field.value = field.value.to_ascii_uppercase();
+    Some(field)
+}
+
+/// A code printed right after its label that no check settles: a 13-digit 注册号 (those carry no
+/// check digit), or a code whose check fails, every character of which is then doubted (one of
+/// them is wrong, and nothing says which).
+fn unchecked_code(rows: &[Row], hits: &[Hit], key: &'static str, lengths: &[usize]) -> Option<Field> {
+    let mut field = labelled_value(rows, hits, key)?;
+    field.value = field.value.chars().filter(|c| !is_separator(&c.to_string())).collect::<String>().to_ascii_uppercase();
+    let n = field.value.chars().count();
+    if !lengths.contains(&n) || !field.value.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    let checked = match n {
+        18 => Some(crate::codes::uscc_valid(&field.value)),
+        15 => Some(crate::codes::reg_no_valid(&field.value)),
+        _ => None,
+    };
+    if checked == Some(false) {
+        field.uncertain = (0..n).collect();
+    }
     Some(field)
 }

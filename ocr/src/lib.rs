@@ -10,7 +10,7 @@
 //! ```no_run
 //! let reader = qualkit_ocr::Reader::new(qualkit_ocr::Models::locate()?)?;
 //! let page = image::open("licence.jpg").map_err(|e| qualkit_ocr::Error::Image(e.to_string()))?;
-//! for line in reader.read(&page.to_rgb8())? {
+//! for line in reader.read(&page.to_rgb8())?.lines {
 //!     println!("{} ({:.2})", line.text(), line.score);
 //! }
 //! # Ok::<(), qualkit_ocr::Error>(())
@@ -92,15 +92,78 @@ impl TextLine {
     }
 }
 
+/// A page whose characters average less than this probability may be upside down.
+const POOR_READING: f32 = 0.75;
+
+fn mean_prob(lines: &[TextLine]) -> f32 {
+    let (sum, n) = lines.iter().flat_map(|l| &l.chars).fold((0.0, 0usize), |(s, n), c| (s + c.prob, n + 1));
+    if n == 0 { 0.0 } else { sum / n as f32 }
+}
+
+/// The text of a page: its lines on the page turned upright.
+#[derive(Clone, Debug)]
+pub struct PageText {
+    pub lines: Vec<TextLine>,
+    /// How far the page was turned, clockwise, to read it.
+    pub turn: Turn,
+    /// The page's size as given.
+    size: (u32, u32),
+}
+
+impl PageText {
+    /// A quad of the upright page on the page as given.
+    pub fn on_page(&self, quad: &Quad) -> Quad {
+        Quad(quad.0.map(|p| self.turn.back(p, self.size)))
+    }
+
+    /// The lines' text, one line a row.
+    pub fn text(&self) -> String {
+        self.lines.iter().map(TextLine::text).collect::<Vec<_>>().join("\n")
+    }
+}
+
+/// How far a page is turned (clockwise) to read it upright.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Turn {
+    None,
+    Quarter,
+    Half,
+    ThreeQuarters,
+}
+
+impl Turn {
+    fn apply(self, page: &image::RgbImage) -> image::RgbImage {
+        use image::imageops::{rotate90, rotate180, rotate270};
+        match self {
+            Turn::None => page.clone(),
+            Turn::Quarter => rotate90(page),
+            Turn::Half => rotate180(page),
+            Turn::ThreeQuarters => rotate270(page),
+        }
+    }
+
+    /// A point of the turned page back on the page as given (`size` is the given page's).
+    fn back(self, (u, v): (f32, f32), (w, h): (u32, u32)) -> (f32, f32) {
+        let (w, h) = (w as f32, h as f32);
+        match self {
+            Turn::None => (u, v),
+            Turn::Quarter => (v, h - 1.0 - u),
+            Turn::Half => (w - 1.0 - u, h - 1.0 - v),
+            Turn::ThreeQuarters => (w - 1.0 - v, u),
+        }
+    }
+}
+
 /// Models loaded once, kept warm across pages. `Sync`: one reader serves every thread.
 pub struct Reader {
     models: Models,
     detect: DetectOptions,
+    see_through_colour: bool,
 }
 
 impl Reader {
     pub fn new(models: Models) -> Result<Reader> {
-        Ok(Reader { models, detect: DetectOptions::default() })
+        Ok(Reader { models, detect: DetectOptions::default(), see_through_colour: true })
     }
 
     /// A reader whose detector sees the page at another size (for benchmarks and tuning).
@@ -109,21 +172,51 @@ impl Reader {
         self
     }
 
+    /// Whether lines are read with coloured marks (seals, watermarks) lightened away: on by
+    /// default; off reads the colours as they are (for benchmarks).
+    pub fn with_colour_removed(mut self, on: bool) -> Reader {
+        self.see_through_colour = on;
+        self
+    }
+
     pub fn models(&self) -> &Models {
         &self.models
     }
 
-    /// Every text line of `page`, top to bottom, then left to right.
-    pub fn read(&self, page: &image::RgbImage) -> Result<Vec<TextLine>> {
+    /// Every text line of `page`, top to bottom, then left to right as the text reads. A page
+    /// turned on its side (most lines taller than wide) is read turned upright, and a page read
+    /// poorly is read again upside down, the better reading kept: the lines' corners are on the
+    /// upright page, and [`PageText::on_page`] puts them back on `page`.
+    pub fn read(&self, page: &image::RgbImage) -> Result<PageText> {
         let quads = detect::detect(&self.models, page, &self.detect)?;
-        recognize::recognize(&self.models, page, quads)
+        let tall = quads.iter().filter(|(q, _)| q.height() > 1.5 * q.width()).count();
+        let sideways = quads.len() >= 4 && 2 * tall > quads.len();
+        let (first, second) = if sideways { (Turn::Quarter, Turn::ThreeQuarters) } else { (Turn::None, Turn::Half) };
+        let mut best = match first {
+            Turn::None => (recognize::recognize(&self.models, page, quads, self.see_through_colour)?, first),
+            turn => (self.read_turned(page, turn)?, turn),
+        };
+        if mean_prob(&best.0) < POOR_READING {
+            let again = self.read_turned(page, second)?;
+            if mean_prob(&again) > mean_prob(&best.0) {
+                best = (again, second);
+            }
+        }
+        let (lines, turn) = best;
+        Ok(PageText { lines, turn, size: page.dimensions() })
+    }
+
+    fn read_turned(&self, page: &image::RgbImage, turn: Turn) -> Result<Vec<TextLine>> {
+        let turned = turn.apply(page);
+        let quads = detect::detect(&self.models, &turned, &self.detect)?;
+        recognize::recognize(&self.models, &turned, quads, self.see_through_colour)
     }
 
     /// Reads one already cut line image (a crop of a field, read again on its own).
     pub fn read_line(&self, line: &image::RgbImage) -> Result<TextLine> {
         let (w, h) = line.dimensions();
         let quad = Quad([(0.0, 0.0), (w as f32, 0.0), (w as f32, h as f32), (0.0, h as f32)]);
-        let mut lines = recognize::recognize(&self.models, line, vec![(quad, 1.0)])?;
+        let mut lines = recognize::recognize(&self.models, line, vec![(quad, 1.0)], self.see_through_colour)?;
         lines.pop().ok_or_else(|| Error::Run("no output for a line".into()))
     }
 }

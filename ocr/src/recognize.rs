@@ -23,11 +23,19 @@ const MIN_RATIO: f32 = 320.0 / 48.0;
 /// recogniser's memory grows without a licence's line needing it.
 const MAX_RATIO: f32 = 80.0;
 
-pub(crate) fn recognize(models: &Models, page: &RgbImage, quads: Vec<(Quad, f32)>) -> Result<Vec<TextLine>> {
-    let crops: Vec<(RgbImage, Quad, f32)> = quads.into_iter().filter_map(|(quad, score)| {
-        let (crop, quad) = cut(page, &quad)?;
-        Some((crop, quad, score))
-    }).collect();
+pub(crate) fn recognize(
+    models: &Models,
+    page: &RgbImage,
+    quads: Vec<(Quad, f32)>,
+    see_through_colour: bool,
+) -> Result<Vec<TextLine>> {
+    let crops: Vec<(RgbImage, Quad, f32)> = quads
+        .into_iter()
+        .filter_map(|(quad, score)| {
+            let (crop, quad) = cut(page, &quad, see_through_colour)?;
+            Some((crop, quad, score))
+        })
+        .collect();
     let ratio = |image: &RgbImage| image.width() as f32 / image.height().max(1) as f32;
     let mut order: Vec<usize> = (0..crops.len()).collect();
     order.sort_by(|&a, &b| {
@@ -77,12 +85,23 @@ pub(crate) fn recognize(models: &Models, page: &RgbImage, quads: Vec<(Quad, f32)
 /// The line cut out of the page and straightened, and its quad in reading order. A line much
 /// taller than wide is vertical text or a page turned on its side: it is turned to read left to
 /// right (RapidOCR's `get_rotate_crop_image`), and its quad with it.
-fn cut(page: &RgbImage, quad: &Quad) -> Option<(RgbImage, Quad)> {
+fn cut(page: &RgbImage, quad: &Quad, see_through_colour: bool) -> Option<(RgbImage, Quad)> {
     let (w, h) = (quad.width().round().max(1.0) as u32, quad.height().round().max(1.0) as u32);
     let target = [(0.0, 0.0), (w as f32, 0.0), (w as f32, h as f32), (0.0, h as f32)];
     let projection = Projection::from_control_points(quad.0, target)?;
     let mut crop = RgbImage::new(w, h);
     warp_into(page, &projection, Interpolation::Bilinear, Rgb([255, 255, 255]), &mut crop);
+    if see_through_colour {
+        // Licences print their text in black and are sealed in red over it. A clearly red
+        // pixel takes its red channel in all three (the seal turns as light as the paper, the
+        // black print under it stays dark); every other pixel is left as it is.
+        for pixel in crop.pixels_mut() {
+            let [r, g, b] = pixel.0;
+            if u16::from(r) > u16::from(g.max(b)) + 40 {
+                *pixel = Rgb([r; 3]);
+            }
+        }
+    }
     if h as f32 >= 1.5 * w as f32 {
         let [tl, tr, br, bl] = quad.0;
         // Turned a quarter anticlockwise, the crop's right edge becomes its top.

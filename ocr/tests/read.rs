@@ -27,7 +27,7 @@ fn reader() -> Option<&'static Reader> {
 fn read(document: &Document, condition: Condition) -> Vec<TextLine> {
     let page = Page::new(document.clone(), condition, 11).expect("render");
     let image = image::load_from_memory(&page.bytes).expect("decode").to_rgb8();
-    reader().expect("reader").read(&image).expect("read")
+    reader().expect("reader").read(&image).expect("read").lines
 }
 
 /// The line holding `value`, and where in it `value` starts (in characters).
@@ -63,6 +63,33 @@ fn a_licence_reads_its_name_and_code_exactly_clean_and_scanned() {
 }
 
 #[test]
+fn a_page_turned_on_its_side_or_upside_down_is_read_upright() {
+    let Some(reader) = reader() else { return };
+    let licence = corpus::licence(&mut Rng::new(8));
+    let page = Page::new(Document::Licence2019(licence.clone()), Condition::Clean, 8).expect("render");
+    let image = image::load_from_memory(&page.bytes).expect("decode").to_rgb8();
+    let upright = reader.read(&image).expect("read").lines;
+    let (name_line, _) = find(&upright, &licence.name).expect("the name upright");
+    let (x, y) = name_line.quad.centre();
+    let (w, h) = (image.width() as f32, image.height() as f32);
+    // Where the name's centre lands on each turned page (turned clockwise by 90, 180, 270°).
+    let turns = [
+        (image::imageops::rotate90(&image), (h - y, x)),
+        (image::imageops::rotate180(&image), (w - x, h - y)),
+        (image::imageops::rotate270(&image), (y, w - x)),
+    ];
+    for (turned, expected) in turns {
+        let text = reader.read(&turned).expect("read");
+        let texts: Vec<String> = text.lines.iter().map(TextLine::text).collect();
+        assert!(find(&text.lines, &licence.uscc).is_some(), "{texts:#?}");
+        let (line, _) = find(&text.lines, &licence.name).unwrap_or_else(|| panic!("no {} in {texts:#?}", licence.name));
+        // On the page as given, the name's line is where the turn put it.
+        let (tx, ty) = text.on_page(&line.quad).centre();
+        assert!((tx - expected.0).abs() < 40.0 && (ty - expected.1).abs() < 40.0, "{tx},{ty} vs {expected:?}");
+    }
+}
+
+#[test]
 fn lines_come_in_reading_order() {
     if reader().is_none() {
         return;
@@ -85,7 +112,7 @@ fn a_cut_line_is_read_on_its_own() {
     let licence = corpus::licence(&mut Rng::new(7));
     let page = Page::new(Document::Licence2019(licence.clone()), Condition::Clean, 3).expect("render");
     let image = image::load_from_memory(&page.bytes).expect("decode").to_rgb8();
-    let lines = reader.read(&image).expect("read");
+    let lines = reader.read(&image).expect("read").lines;
     let (line, _) = find(&lines, &licence.name).expect("the name's line");
     let (x0, y0, x1, y1) = line.quad.bounds();
     let crop = image::imageops::crop_imm(&image, x0 as u32, y0 as u32, (x1 - x0) as u32, (y1 - y0) as u32).to_image();
