@@ -86,27 +86,12 @@ pub fn fold_code(input: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // Unified social credit code, GB 32100-2015 (ids §1)
 
-/// The 31 symbols, each worth its index: digits and capitals without I, O, Z, S, V.
-pub const USCC_CHARSET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-/// 3^(i−1) mod 31 for positions 1–17.
-const USCC_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-/// GB 11714 organization-code weights over positions 9–16.
+// The credit code's charset and check character live with the reader, which finds codes on a
+// page by them (qualkit-ocr's `codes`).
+pub use qualkit_ocr::codes::{USCC_CHARSET, uscc_check_char};
+
+/// GB 11714-1997 organization-code weights over positions 9–16.
 const ORG_WEIGHTS: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
-
-fn uscc_value(c: char) -> Option<u32> {
-    USCC_CHARSET.find(c).and_then(|i| u32::try_from(i).ok())
-}
-
-/// The check character for a 17-symbol body. The final `% 31` matters: without it a weighted
-/// sum divisible by 31 would index past the charset (the pitfall in ids §1).
-pub fn uscc_check_char(body: &[char]) -> Option<char> {
-    let mut sum = 0u32;
-    for (c, w) in body.iter().zip(USCC_WEIGHTS) {
-        sum += uscc_value(*c)? * w;
-    }
-    let index = (31 - sum % 31) % 31;
-    USCC_CHARSET.chars().nth(usize::try_from(index).ok()?)
-}
 
 /// GB 11714 check digit over the 8-character organization-code body (letters A=10 … Z=35).
 fn org_code_check_char(body: &[char]) -> Option<char> {
@@ -285,7 +270,7 @@ pub fn uscc(input: &str) -> Validation {
             format!("a unified social credit code has 18 characters, this one has {}", chars.len()),
         ));
     }
-    if let Some((pos, c)) = chars.iter().enumerate().find(|(_, c)| uscc_value(**c).is_none()) {
+    if let Some((pos, c)) = chars.iter().enumerate().find(|(_, c)| !USCC_CHARSET.contains(**c)) {
         let hint = match c {
             'O' => "（字母 O 不在字符集中，多半是数字 0）",
             'I' => "（字母 I 不在字符集中，多半是数字 1）",
@@ -385,21 +370,7 @@ pub fn uscc(input: &str) -> Validation {
 
 /// GS 15-2006 registration number: ISO 7064 MOD 11,10 (ids §1, "Old 15-digit registration number").
 fn gs15_check_ok(digits: &[char]) -> bool {
-    let mut p = 10u32;
-    let Some((&check, body)) = digits.split_last() else {
-        return false;
-    };
-    for c in body {
-        let Some(d) = c.to_digit(10) else {
-            return false;
-        };
-        let s = match (p + d) % 10 {
-            0 => 10,
-            s => s,
-        };
-        p = (2 * s) % 11;
-    }
-    check.to_digit(10).is_some_and(|c| (p + c) % 10 == 1)
+    qualkit_ocr::codes::mod_11_10_ok(digits)
 }
 
 // ---------------------------------------------------------------------------------------------
