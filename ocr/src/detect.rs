@@ -13,7 +13,7 @@ use rten_tensor::prelude::*;
 use rten_tensor::NdTensor;
 
 use crate::models::Models;
-use crate::{Error, Result};
+use crate::Result;
 
 /// Four corners: top-left, top-right, bottom-right, bottom-left, as the text reads.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -95,12 +95,7 @@ pub(crate) fn detect(models: &Models, page: &RgbImage, options: &DetectOptions) 
     let (input_w, input_h) = input_size(width, height, options);
     let resized = imageops::resize(page, input_w, input_h, FilterType::Triangle);
     let input = normalised(&resized);
-    let output: NdTensor<f32, 4> = models
-        .detection
-        .run_one(input.view().into(), None)
-        .map_err(|e| Error::Run(e.to_string()))?
-        .try_into()
-        .map_err(|e: rten::TryFromValueError| Error::Run(e.to_string()))?;
+    let output: NdTensor<f32, 4> = Models::run(&models.detection, input)?;
     let [_, _, map_h, map_w] = output.shape();
     let map = output.to_contiguous();
     let map = Map { data: map.data(), w: map_w, h: map_h };

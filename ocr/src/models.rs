@@ -66,6 +66,20 @@ impl Models {
         Ok(Models { detection, recognition, dictionary, dir: dir.to_path_buf() })
     }
 
+    /// Runs `model` (one of these) on a batch of images, [n, 3, h, w], and returns its one
+    /// output as a tensor of rank `N`.
+    pub(crate) fn run<const N: usize>(
+        model: &Model,
+        input: rten_tensor::NdTensor<f32, 4>,
+    ) -> Result<rten_tensor::NdTensor<f32, N>> {
+        use rten_tensor::prelude::*;
+        model
+            .run_one(input.view().into(), None)
+            .map_err(|e| Error::Run(e.to_string()))?
+            .try_into()
+            .map_err(|e: rten::TryFromValueError| Error::Run(e.to_string()))
+    }
+
     /// The folder the models were loaded from.
     pub fn dir(&self) -> &Path {
         &self.dir

@@ -10,7 +10,7 @@ use rten_tensor::prelude::*;
 
 use crate::detect::Quad;
 use crate::models::Models;
-use crate::{Char, Error, Result, TextLine};
+use crate::{Char, Result, TextLine};
 
 /// The recogniser's input height.
 const HEIGHT: u32 = 48;
@@ -56,12 +56,7 @@ pub(crate) fn recognize(
             widths.push(w);
         }
         let input = NdTensor::from_data([images.len(), 3, HEIGHT as usize, input_w as usize], data);
-        let output: NdTensor<f32, 3> = models
-            .recognition
-            .run_one(input.view().into(), None)
-            .map_err(|e| Error::Run(e.to_string()))?
-            .try_into()
-            .map_err(|e: rten::TryFromValueError| Error::Run(e.to_string()))?;
+        let output: NdTensor<f32, 3> = Models::run(&models.recognition, input)?;
         let [_, steps, classes] = output.shape();
         let probabilities = output.to_contiguous();
         let frames = probabilities.data().chunks_exact(steps * classes);

@@ -30,6 +30,13 @@ fn read(document: &Document, condition: Condition) -> Vec<TextLine> {
     reader().expect("reader").read(&image).expect("read").lines
 }
 
+/// A clean 2019 licence rendered from `seed`, and its pixels.
+fn clean_licence(seed: u64) -> (qualkit_fixtures::Licence, image::RgbImage) {
+    let licence = corpus::licence(&mut Rng::new(seed));
+    let page = Page::new(Document::Licence2019(licence.clone()), Condition::Clean, seed).expect("render");
+    (licence, image::load_from_memory(&page.bytes).expect("decode").to_rgb8())
+}
+
 /// The line holding `value`, and where in it `value` starts (in characters).
 fn find<'a>(lines: &'a [TextLine], value: &str) -> Option<(&'a TextLine, usize)> {
     lines.iter().find_map(|line| {
@@ -65,9 +72,7 @@ fn a_licence_reads_its_name_and_code_exactly_clean_and_scanned() {
 #[test]
 fn a_page_turned_on_its_side_or_upside_down_is_read_upright() {
     let Some(reader) = reader() else { return };
-    let licence = corpus::licence(&mut Rng::new(8));
-    let page = Page::new(Document::Licence2019(licence.clone()), Condition::Clean, 8).expect("render");
-    let image = image::load_from_memory(&page.bytes).expect("decode").to_rgb8();
+    let (licence, image) = clean_licence(8);
     let upright = reader.read(&image).expect("read").lines;
     let (name_line, _) = find(&upright, &licence.name).expect("the name upright");
     let (x, y) = name_line.quad.centre();
@@ -109,9 +114,7 @@ fn lines_come_in_reading_order() {
 #[test]
 fn a_cut_line_is_read_on_its_own() {
     let Some(reader) = reader() else { return };
-    let licence = corpus::licence(&mut Rng::new(7));
-    let page = Page::new(Document::Licence2019(licence.clone()), Condition::Clean, 3).expect("render");
-    let image = image::load_from_memory(&page.bytes).expect("decode").to_rgb8();
+    let (licence, image) = clean_licence(7);
     let lines = reader.read(&image).expect("read").lines;
     let (line, _) = find(&lines, &licence.name).expect("the name's line");
     let (x0, y0, x1, y1) = line.quad.bounds();
