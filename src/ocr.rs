@@ -349,7 +349,7 @@ impl Engine {
 /// A business licence read by PP-OCR: text lines, then the fields by their labels
 /// (qualkit-ocr), each value finished as every reading is (dates ISO, punctuation as printed).
 fn read_licence(reader: &qualkit_ocr::Reader, picture: &image::DynamicImage, started: Instant) -> Result<OcrOutput> {
-    let page = reader.read(&picture.to_rgb8()).map_err(|e| tesseract_failed(e.to_string()))?;
+    let page = reader.read(&picture.to_rgb8()).map_err(reader_failed)?;
     let mut reading = Reading::new(DocKind::BusinessLicense, Origin::Ocr);
     reading.reader = READER_VERSION;
     reading.text = page.text();
@@ -373,6 +373,24 @@ fn read_licence(reader: &qualkit_ocr::Reader, picture: &image::DynamicImage, sta
     }
     let warnings = layout::missing_warnings(DocKind::BusinessLicense, &reading);
     Ok(OcrOutput { reading, warnings, elapsed_ms: started.elapsed().as_millis() as u64 })
+}
+
+/// The reader's error in the user's language: what failed, and what to do.
+fn reader_failed(e: qualkit_ocr::Error) -> Error {
+    match e {
+        qualkit_ocr::Error::ModelsMissing { .. } => Error::input(
+            "未安装 PP-OCR 模型：请运行 ./dev.sh 安装，或用 QUALKIT_MODELS 指定模型目录",
+            "the PP-OCR models are not installed: run ./dev.sh, or name their folder with QUALKIT_MODELS",
+        ),
+        qualkit_ocr::Error::Model { path, .. } => Error::input(
+            format!("PP-OCR 模型文件已损坏：{}。请删除后运行 ./dev.sh 重新安装", path.display()),
+            format!("the PP-OCR model file {} is damaged: delete it and run ./dev.sh to install it again", path.display()),
+        ),
+        qualkit_ocr::Error::Run(detail) | qualkit_ocr::Error::Image(detail) => Error::input(
+            format!("识别文字失败（模型无法处理这张图片）：{detail}"),
+            format!("OCR failed (the model could not process this image): {detail}"),
+        ),
+    }
 }
 
 /// The scales a name's crop is read at again, besides its reading on the page. A page that was
