@@ -381,7 +381,8 @@ fn labelled_value(rows: &[Row], hits: &[Hit], key: &'static str) -> Option<Field
         // if it reaches the column's right edge (the furthest any row starting in this column
         // reaches), so a short name never takes the row below, whose label the detector missed.
         let column_right = (0..rows.len())
-            .filter_map(|r| continuation(r).or_else(|| (r == hit.row).then(|| row.chars.get(from..end)).flatten()))
+            .filter_map(continuation)
+            .chain(parts.first().copied())
             .filter_map(|chars| chars.last().map(|c| c.x))
             .fold(f32::NEG_INFINITY, f32::max);
         let full = |chars: &[Placed]| chars.last().is_some_and(|c| c.x > column_right - 3.0 * h);
