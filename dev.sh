@@ -140,6 +140,48 @@ install_ppocr_models() {
   rm -rf "$tmp"
 }
 
+# ONNX Runtime 1.32.0 (MIT), which runs those models in half rten's time (ocr/src/models.rs; rten
+# reads them wherever it is absent). Its library ships inside the `onnxruntime` wheel on PyPI: pip
+# downloads the wheel for this machine's architecture (the same one whatever Python is installed),
+# its SHA-256 and the library's are checked, and the library goes beside the models.
+ONNXRUNTIME_LIBRARY="libonnxruntime.so.1.32.0"
+case "$(uname -m)" in
+  x86_64)
+    ONNXRUNTIME_PLATFORM="manylinux_2_28_x86_64"
+    ONNXRUNTIME_WHEEL_SHA256="5a34fc4dfeb5a7b4a74c95dcba1e773d722abda720b474edf1b0c419dc6d163d"
+    ONNXRUNTIME_LIBRARY_SHA256="6c1585d1bbf45b0712ea4a21b705c5fcb4ba04ff2e30f1fbf81a49faf658638f"
+    ;;
+  aarch64)
+    ONNXRUNTIME_PLATFORM="manylinux_2_28_aarch64"
+    ONNXRUNTIME_WHEEL_SHA256="2303372a85299b6757b0e11e1cbf13e410ddf7e10c37f4b37e99d1c90e7daf7c"
+    ONNXRUNTIME_LIBRARY_SHA256="49852228a93995158b2a813d4df487d47a1b76b0eaa894507ef49e91b6d7954a"
+    ;;
+  *) ONNXRUNTIME_PLATFORM="" ;;
+esac
+
+install_onnxruntime() {
+  [ -f "$MODELS_DIR/$ONNXRUNTIME_LIBRARY" ] && return
+  if [ -z "$ONNXRUNTIME_PLATFORM" ]; then
+    log "no onnxruntime wheel pinned for $(uname -m): the models run in rten"
+    return
+  fi
+  log "pip: onnxruntime 1.32.0's library into $MODELS_DIR"
+  local tmp wheel
+  tmp=$(mktemp -d)
+  python3 -m pip download --quiet --no-deps --only-binary=:all: --platform "$ONNXRUNTIME_PLATFORM" \
+    --python-version 3.11 --implementation cp --abi cp311 --dest "$tmp" onnxruntime==1.32.0
+  wheel="$tmp/onnxruntime-1.32.0-cp311-cp311-$ONNXRUNTIME_PLATFORM.whl"
+  echo "$ONNXRUNTIME_WHEEL_SHA256  $wheel" | sha256sum -c --quiet
+  python3 -c 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read("onnxruntime/capi/" + sys.argv[2]))' \
+    "$wheel" "$ONNXRUNTIME_LIBRARY" >"$tmp/$ONNXRUNTIME_LIBRARY"
+  echo "$ONNXRUNTIME_LIBRARY_SHA256  $tmp/$ONNXRUNTIME_LIBRARY" | sha256sum -c --quiet
+  $SUDO mkdir -p "$MODELS_DIR"
+  # Written under a temporary name and renamed, so a cut-off install is never loaded.
+  $SUDO install -m 644 "$tmp/$ONNXRUNTIME_LIBRARY" "$MODELS_DIR/.$ONNXRUNTIME_LIBRARY.part"
+  $SUDO mv "$MODELS_DIR/.$ONNXRUNTIME_LIBRARY.part" "$MODELS_DIR/$ONNXRUNTIME_LIBRARY"
+  rm -rf "$tmp"
+}
+
 build_ui() {
   log "ui: npm ci && vite build"
   (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build >/dev/null)
@@ -151,6 +193,7 @@ setup() {
   ensure_node
   install_chi_sim_model
   install_ppocr_models
+  install_onnxruntime
   ensure_tauri_driver
   build_ui
 }

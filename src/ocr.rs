@@ -27,8 +27,9 @@ use crate::scan;
 /// confirmations are kept). 2: names voted from crop reads (organisations' by the better model
 /// when installed), photos cropped to their paper. 3: every field read twice, disagreements
 /// doubted; exact labels before near ones; wrapped rows kept; Chinese punctuation full-width.
-/// 4: business licences read by PP-OCR (qualkit-ocr) where its models are installed.
-pub const READER_VERSION: u32 = 4;
+/// 4: business licences read by PP-OCR (qualkit-ocr) where its models are installed. 5: each
+/// line recognised at its own width (in ONNX Runtime where installed); short rows level.
+pub const READER_VERSION: u32 = 5;
 
 /// PP-OCR's models, loaded once per process and shared by every engine (a [`qualkit_ocr::Reader`]
 /// is `Sync`): `None` where they are not installed, and Tesseract reads every kind as before.

@@ -8,7 +8,7 @@
 //! find — and the median and total time per page (file decoding included) and peak memory.
 //!
 //! `cargo bench -p qualkit-ocr --bench engines -- [--real DIR] [--docs N] [--seed S]
-//!  [--max-side PX] [--colour] [--only qualkit|rapidocr|tesseract] [--show] [--keep DIR]` (`--colour`: lines
+//!  [--max-side PX] [--min-side PX] [--colour] [--only qualkit|rapidocr|tesseract] [--show] [--times] [--keep DIR]` (`--colour`: lines
 //!  read in their colours, seals and watermarks left in)
 //!
 //! RapidOCR runs when `target/rapidocr-venv` holds it (`python3 -m venv target/rapidocr-venv &&
@@ -171,6 +171,14 @@ fn qualkit(samples: &[Sample], options: qualkit_ocr::DetectOptions, colour: bool
             return None;
         }
     };
+    println!(
+        "qualkit-ocr runs the models in {} ({}=onnxruntime|rten picks one)",
+        models.runtime().name(),
+        qualkit_ocr::models::RUNTIME_ENV
+    );
+    // The peak counts from here: rendering the fixtures earlier in this process is not reading.
+    // (Linux: writing 5 to clear_refs resets VmHWM.)
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
     let reader =
         qualkit_ocr::Reader::new(models).expect("reader").with_detect_options(options).with_colour_removed(!colour);
     let (pages, fields) = samples
@@ -180,10 +188,11 @@ fn qualkit(samples: &[Sample], options: qualkit_ocr::DetectOptions, colour: bool
             let image = image::ImageReader::open(&sample.path).ok()?.with_guessed_format().ok()?.decode().ok()?;
             let lines = reader.read(&image.to_rgb8()).ok()?.lines;
             let seconds = started.elapsed().as_secs_f64();
-            let fields: BTreeMap<&'static str, qualkit_ocr::fields::Field> = qualkit_ocr::fields::business_licence(&lines)
-                .into_iter()
-                .filter_map(|f| Some((group(f.key)?, f)))
-                .collect();
+            let fields: BTreeMap<&'static str, qualkit_ocr::fields::Field> =
+                qualkit_ocr::fields::business_licence(&lines)
+                    .into_iter()
+                    .filter_map(|f| Some((group(f.key)?, f)))
+                    .collect();
             let text = lines.iter().map(qualkit_ocr::TextLine::text).collect::<Vec<_>>().join("\n");
             Some(((text, seconds), fields))
         })
@@ -226,7 +235,8 @@ fn rapidocr(samples: &[Sample]) -> Option<Run> {
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace_root().join("target/rapidocr-venv/bin/python"));
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/rapidocr_lines.py");
-    let Ok(mut child) = Command::new(&python).arg(&script).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null()).spawn()
+    let Ok(mut child) =
+        Command::new(&python).arg(&script).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null()).spawn()
     else {
         println!("RapidOCR skipped: no {} (see this benchmark's header)", python.display());
         return None;
@@ -242,7 +252,8 @@ fn rapidocr(samples: &[Sample]) -> Option<Run> {
             peak_mb = Some(peak);
             continue;
         }
-        let text = value["lines"].as_array().map(|l| l.iter().filter_map(|t| t.as_str()).collect::<Vec<_>>().join("\n"));
+        let text =
+            value["lines"].as_array().map(|l| l.iter().filter_map(|t| t.as_str()).collect::<Vec<_>>().join("\n"));
         if let (Some(path), Some(text), Some(seconds)) = (value["path"].as_str(), text, value["seconds"].as_f64()) {
             by_path.insert(PathBuf::from(path), (text, seconds));
         }
@@ -265,7 +276,8 @@ fn median(mut v: Vec<f64>) -> f64 {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let value = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).cloned();
-    let real = value("--real").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("../shared/corpus/real-licences"));
+    let real =
+        value("--real").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("../shared/corpus/real-licences"));
     let docs: usize = value("--docs").and_then(|d| d.parse().ok()).unwrap_or(6);
     let seed: u64 = value("--seed").and_then(|s| s.parse().ok()).unwrap_or(2026);
     let show = args.iter().any(|a| a == "--show");
@@ -274,10 +286,16 @@ fn main() {
         options.max_side = side;
         options.min_side = options.min_side.min(side);
     }
+    if let Some(side) = value("--min-side").and_then(|s| s.parse().ok()) {
+        options.min_side = side;
+    }
 
     let mut samples = real_samples(&real);
     if samples.is_empty() {
-        println!("real licences skipped: no {} (the corpus lives beside the repository, never in it)", real.join("truth.json").display());
+        println!(
+            "real licences skipped: no {} (the corpus lives beside the repository, never in it)",
+            real.join("truth.json").display()
+        );
     }
     let rendered = tempfile::tempdir().expect("temp dir");
     // `--keep DIR` writes the rendered pages there instead, to look at them.
@@ -323,7 +341,8 @@ fn main() {
         for run in &runs {
             print!("{:<12}", run.engine);
             for field in FIELDS {
-                let with: Vec<usize> = indices.iter().copied().filter(|&i| samples[i].truth.contains_key(field)).collect();
+                let with: Vec<usize> =
+                    indices.iter().copied().filter(|&i| samples[i].truth.contains_key(field)).collect();
                 if with.is_empty() {
                     continue;
                 }
@@ -344,10 +363,25 @@ fn main() {
             let peak = run.peak_mb.map_or("–".to_string(), |p| format!("{p:.0}"));
             println!("{:>10.2}{:>10.1}{peak:>10}", median(times.clone()), times.iter().sum::<f64>());
         }
+        if args.iter().any(|a| a == "--times") {
+            println!("seconds per page:");
+            for &i in &indices {
+                let times: Vec<String> = runs
+                    .iter()
+                    .map(|run| run.pages[i].as_ref().map_or("–".into(), |p| format!("{} {:.2}", run.engine, p.1)))
+                    .collect();
+                println!(
+                    "  {}: {}",
+                    samples[i].path.file_name().map_or_else(String::new, |f| f.to_string_lossy().into_owned()),
+                    times.join(", ")
+                );
+            }
+        }
         for run in runs.iter().filter(|r| !r.fields.is_empty()) {
             println!("{} fields (exact / unsure / absent / confidently wrong):", run.engine);
             for field in FIELDS {
-                let with: Vec<usize> = indices.iter().copied().filter(|&i| samples[i].truth.contains_key(field)).collect();
+                let with: Vec<usize> =
+                    indices.iter().copied().filter(|&i| samples[i].truth.contains_key(field)).collect();
                 if with.is_empty() {
                     continue;
                 }
@@ -358,7 +392,11 @@ fn main() {
                     *counts.entry(result).or_insert(0) += 1;
                     if show && result != Outcome::Exact {
                         let read = got.map(|f| format!("{} {:?}", f.value, f.uncertain)).unwrap_or_default();
-                        println!("  {result:?} {field} {}: want {} read {read}", samples[i].path.display(), samples[i].truth[field]);
+                        println!(
+                            "  {result:?} {field} {}: want {} read {read}",
+                            samples[i].path.display(),
+                            samples[i].truth[field]
+                        );
                     }
                 }
                 let n = |o| counts.get(&o).copied().unwrap_or(0);

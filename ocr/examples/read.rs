@@ -1,6 +1,7 @@
 //! Prints the text lines of images as qualkit-ocr reads them, with the time each took:
-//! `cargo run --release -p qualkit-ocr --example read -- [--max-side N] [--rows] IMAGE…`
-//! (`--rows`: the rows the fields are read from, and the fields)
+//! `cargo run --release -p qualkit-ocr --example read -- [--max-side N] [--rows | --chars] IMAGE…`
+//! (`--rows`: the rows the fields are read from, and the fields; `--chars`: each line's
+//! characters with their probability and place along the line)
 
 use std::time::Instant;
 
@@ -14,7 +15,8 @@ fn main() -> Result<(), qualkit_ocr::Error> {
         args.drain(i..(i + 2).min(args.len()));
     }
     let rows = args.iter().any(|a| a == "--rows");
-    args.retain(|a| a != "--rows");
+    let chars = args.iter().any(|a| a == "--chars");
+    args.retain(|a| a != "--rows" && a != "--chars");
     let started = Instant::now();
     let reader = qualkit_ocr::Reader::new(qualkit_ocr::Models::locate()?)?.with_detect_options(options);
     eprintln!("models loaded in {} ms", started.elapsed().as_millis());
@@ -40,6 +42,15 @@ fn main() -> Result<(), qualkit_ocr::Error> {
         for line in lines {
             let (x, y, _, _) = line.quad.bounds();
             println!("{x:>6.0},{y:<6.0} {:.2} {}", line.min_prob(), line.text());
+            if chars {
+                let quad_w = line.quad.width();
+                let cs: Vec<String> = line
+                    .chars
+                    .iter()
+                    .map(|c| format!("{}{:.2}@{:.0}-{:.0}", c.text, c.prob, c.span.0 * quad_w, c.span.1 * quad_w))
+                    .collect();
+                println!("        {}", cs.join(" "));
+            }
         }
     }
     Ok(())

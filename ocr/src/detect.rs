@@ -9,11 +9,9 @@ use image::imageops::{self, FilterType};
 use imageproc::contours::{BorderType, find_contours};
 use imageproc::geometry::min_area_rect;
 use imageproc::point::Point;
-use rten_tensor::prelude::*;
-use rten_tensor::NdTensor;
 
-use crate::models::Models;
 use crate::Result;
+use crate::models::Models;
 
 /// Four corners: top-left, top-right, bottom-right, bottom-left, as the text reads.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -94,11 +92,12 @@ pub(crate) fn detect(models: &Models, page: &RgbImage, options: &DetectOptions) 
     }
     let (input_w, input_h) = input_size(width, height, options);
     let resized = imageops::resize(page, input_w, input_h, FilterType::Triangle);
-    let input = normalised(&resized);
-    let output: NdTensor<f32, 4> = Models::run(&models.detection, input)?;
-    let [_, _, map_h, map_w] = output.shape();
-    let map = output.to_contiguous();
-    let map = Map { data: map.data(), w: map_w, h: map_h };
+    let output = models.detect([1, 3, input_h as usize, input_w as usize], normalised(&resized))?;
+    let (map_h, map_w) = match output.shape[..] {
+        [_, _, h, w] => (h, w),
+        _ => return Err(crate::Error::Run(format!("the detector gave a map of shape {:?}", output.shape))),
+    };
+    let map = Map { data: &output.data, w: map_w, h: map_h };
     let scale = (width as f32 / input_w as f32, height as f32 / input_h as f32);
     let mut lines = regions(map, options)
         .into_iter()
@@ -128,7 +127,7 @@ fn input_size(width: u32, height: u32, options: &DetectOptions) -> (u32, u32) {
 }
 
 /// [1, 3, h, w], BGR (the channel order PaddleOCR trained with), scaled to −1…1.
-pub(crate) fn normalised(image: &RgbImage) -> NdTensor<f32, 4> {
+fn normalised(image: &RgbImage) -> Vec<f32> {
     let (w, h) = (image.width() as usize, image.height() as usize);
     let mut data = vec![0.0f32; 3 * w * h];
     for (i, pixel) in image.pixels().enumerate() {
@@ -139,7 +138,7 @@ pub(crate) fn normalised(image: &RgbImage) -> NdTensor<f32, 4> {
             }
         }
     }
-    NdTensor::from_data([1, 3, h, w], data)
+    data
 }
 
 /// Traces the regions of the probability map above the threshold and keeps those that score as
@@ -210,7 +209,8 @@ fn unclip(rect: &[(f32, f32); 4], ratio: f32) -> [(f32, f32); 4] {
     };
     let (u, v) = (unit(a, b), unit(a, d));
     let (hu, hv) = (long / 2.0 + grow, across / 2.0 + grow);
-    let corner = |su: f32, sv: f32| (centre.0 + su * hu * u.0 + sv * hv * v.0, centre.1 + su * hu * u.1 + sv * hv * v.1);
+    let corner =
+        |su: f32, sv: f32| (centre.0 + su * hu * u.0 + sv * hv * v.0, centre.1 + su * hu * u.1 + sv * hv * v.1);
     [corner(-1.0, -1.0), corner(1.0, -1.0), corner(1.0, 1.0), corner(-1.0, 1.0)]
 }
 
@@ -218,8 +218,11 @@ fn unclip(rect: &[(f32, f32); 4], ratio: f32) -> [(f32, f32); 4] {
 fn mean_inside(rect: &[(f32, f32); 4], w: usize, h: usize, at: impl Fn(usize, usize) -> f32) -> f32 {
     let xs = rect.map(|p| p.0);
     let ys = rect.map(|p| p.1);
-    let lo = |v: [f32; 4], limit: usize| (v.into_iter().fold(f32::INFINITY, f32::min).floor().max(0.0) as usize).min(limit);
-    let hi = |v: [f32; 4], limit: usize| (v.into_iter().fold(f32::NEG_INFINITY, f32::max).ceil().max(0.0) as usize).min(limit);
+    let lo =
+        |v: [f32; 4], limit: usize| (v.into_iter().fold(f32::INFINITY, f32::min).floor().max(0.0) as usize).min(limit);
+    let hi = |v: [f32; 4], limit: usize| {
+        (v.into_iter().fold(f32::NEG_INFINITY, f32::max).ceil().max(0.0) as usize).min(limit)
+    };
     let (x0, x1, y0, y1) = (lo(xs, w - 1), hi(xs, w - 1), lo(ys, h - 1), hi(ys, h - 1));
     let (mut sum, mut count) = (0.0f64, 0u32);
     for y in y0..=y1 {

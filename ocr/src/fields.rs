@@ -256,10 +256,13 @@ fn first_x(piece: &[Placed]) -> f32 {
     piece.first().map_or(0.0, |c| c.x)
 }
 
-/// The row's slope (dy/dx), from its first and last characters: photos and scans are askew.
+/// The row's slope (dy/dx), from its first and last characters: photos and scans are askew. Two
+/// characters close together give no slope worth extending across the page (a stray mark beside
+/// a label tilted 名 's row onto a line four rows down), so a row shorter than six characters is
+/// taken as level.
 fn row_slope(row: &Row) -> f32 {
     match (row.chars.first(), row.chars.last()) {
-        (Some(a), Some(b)) if b.x - a.x > 2.0 * a.h => ((b.y - a.y) / (b.x - a.x)).clamp(-0.2, 0.2),
+        (Some(a), Some(b)) if b.x - a.x > 6.0 * a.h => ((b.y - a.y) / (b.x - a.x)).clamp(-0.2, 0.2),
         _ => 0.0,
     }
 }
@@ -344,7 +347,9 @@ fn labelled_value(rows: &[Row], hits: &[Hit], key: &'static str) -> Option<Field
     // A row with a label in this field's label column starts another field (a label of the
     // other column, in a two-column form, does not).
     let starts_field = |r: usize| {
-        hits.iter().any(|l| l.row == r && rows.get(r).and_then(|o| o.chars.get(l.from)).is_some_and(|c| (c.x - label_x).abs() < 3.0 * h))
+        hits.iter().any(|l| {
+            l.row == r && rows.get(r).and_then(|o| o.chars.get(l.from)).is_some_and(|c| (c.x - label_x).abs() < 3.0 * h)
+        })
     };
     // Where the next column begins for a row of the value at `y` below the label's: the nearest
     // label right of the value in the rows from the label's down to that one (a column boundary
@@ -429,7 +434,8 @@ fn labelled_value(rows: &[Row], hits: &[Hit], key: &'static str) -> Option<Field
 /// than two characters (a value the detector cut in two at a space goes on).
 fn extent(rows: &[Row], hits: &[Hit], r: usize, from: usize, limit: f32, wrapping: bool) -> usize {
     let Some(row) = rows.get(r) else { return from };
-    let next_label = hits.iter().filter(|l| l.row == r && l.from >= from).map(|l| l.from).min().unwrap_or(row.chars.len());
+    let next_label =
+        hits.iter().filter(|l| l.row == r && l.from >= from).map(|l| l.from).min().unwrap_or(row.chars.len());
     let mut end = from;
     while end < next_label {
         let Some(c) = row.chars.get(end) else { break };
@@ -504,7 +510,8 @@ fn code(rows: &[Row], hits: &[Hit], key: &'static str, len: usize, valid: fn(&st
 /// them is wrong, and nothing says which).
 fn unchecked_code(rows: &[Row], hits: &[Hit], key: &'static str, lengths: &[usize]) -> Option<Field> {
     let mut field = labelled_value(rows, hits, key)?;
-    field.value = field.value.chars().filter(|c| !is_separator(&c.to_string())).collect::<String>().to_ascii_uppercase();
+    field.value =
+        field.value.chars().filter(|c| !is_separator(&c.to_string())).collect::<String>().to_ascii_uppercase();
     let n = field.value.chars().count();
     if !lengths.contains(&n) || !field.value.chars().all(|c| c.is_ascii_alphanumeric()) {
         return None;

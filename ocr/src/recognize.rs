@@ -1,12 +1,10 @@
 //! Line recognition: each detected line cut out along its rotated rectangle, scaled to the
-//! recogniser's 48 px height, read in batches, and decoded greedily (CTC) with each character's
+//! recogniser's 48 px height, read, and decoded greedily (CTC) with each character's
 //! probability and position, as RapidOCR's `ch_ppocr_rec` does.
 
 use image::imageops::{self, FilterType};
 use image::{Rgb, RgbImage};
 use imageproc::geometric_transformations::{Interpolation, Projection, warp_into};
-use rten_tensor::NdTensor;
-use rten_tensor::prelude::*;
 
 use crate::detect::Quad;
 use crate::models::Models;
@@ -14,67 +12,41 @@ use crate::{Char, Result, TextLine};
 
 /// The recogniser's input height.
 const HEIGHT: u32 = 48;
-/// Lines read at once (RapidOCR's `rec_batch_num`): lines of similar length share a batch, so
-/// little of it is padding.
-const BATCH: usize = 6;
-/// The narrowest batch, as a width-to-height ratio (RapidOCR's 320 / 48).
-const MIN_RATIO: f32 = 320.0 / 48.0;
+/// The narrowest input: shorter lines are padded to it, as PaddleOCR pads to its 3×48×320
+/// input (a lone label character read at its own 48 px was read as nothing).
+const MIN_WIDTH: u32 = 320;
 /// A line longer than this ratio is read in one piece all the same, but no wider: beyond it the
 /// recogniser's memory grows without a licence's line needing it.
 const MAX_RATIO: f32 = 80.0;
 
+/// Each line is read on its own at its own width. RapidOCR batches six lines padded to the
+/// widest; on our pages that padding was a third of the recogniser's work, and reading lines
+/// alone took 0.59 s a page instead of 0.66 in ONNX Runtime (0.92 instead of 1.01 in rten)
+/// with the same fields read (docs/PERFORMANCE.md).
 pub(crate) fn recognize(
     models: &Models,
     page: &RgbImage,
     quads: Vec<(Quad, f32)>,
     see_through_colour: bool,
 ) -> Result<Vec<TextLine>> {
-    let crops: Vec<(RgbImage, Quad, f32)> = quads
-        .into_iter()
-        .filter_map(|(quad, score)| {
-            let (crop, quad) = cut(page, &quad, see_through_colour)?;
-            Some((crop, quad, score))
-        })
-        .collect();
-    let ratio = |image: &RgbImage| image.width() as f32 / image.height().max(1) as f32;
-    let mut order: Vec<usize> = (0..crops.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (ra, rb) = (crops.get(a).map_or(0.0, |c| ratio(&c.0)), crops.get(b).map_or(0.0, |c| ratio(&c.0)));
-        ra.total_cmp(&rb)
-    });
-    let mut read: Vec<Option<Vec<Char>>> = vec![None; crops.len()];
-    for batch in order.chunks(BATCH) {
-        let images: Vec<&RgbImage> = batch.iter().filter_map(|&i| crops.get(i).map(|c| &c.0)).collect();
-        let max_ratio = images.iter().map(|i| ratio(i)).fold(MIN_RATIO, f32::max).min(MAX_RATIO);
-        let input_w = (HEIGHT as f32 * max_ratio) as u32;
-        let mut data = vec![0.0f32; images.len() * 3 * (HEIGHT * input_w) as usize];
-        let mut widths = Vec::with_capacity(images.len());
-        for (n, image) in images.iter().enumerate() {
-            let w = ((HEIGHT as f32 * ratio(image)).ceil() as u32).clamp(1, input_w);
-            let resized = imageops::resize(*image, w, HEIGHT, FilterType::Triangle);
-            write_normalised(&resized, &mut data, n, input_w);
-            widths.push(w);
-        }
-        let input = NdTensor::from_data([images.len(), 3, HEIGHT as usize, input_w as usize], data);
-        let output: NdTensor<f32, 3> = Models::run(&models.recognition, input)?;
-        let [_, steps, classes] = output.shape();
-        let probabilities = output.to_contiguous();
-        let frames = probabilities.data().chunks_exact(steps * classes);
-        for ((&index, &width), frames) in batch.iter().zip(&widths).zip(frames) {
-            let chars = decode(frames, classes, &models.dictionary, input_w as f32 / width as f32);
-            if let Some(slot) = read.get_mut(index) {
-                *slot = Some(chars);
-            }
+    let mut lines = Vec::with_capacity(quads.len());
+    for (quad, score) in quads {
+        let Some((crop, quad)) = cut(page, &quad, see_through_colour) else { continue };
+        let ratio = (crop.width() as f32 / crop.height().max(1) as f32).min(MAX_RATIO);
+        let width = ((HEIGHT as f32 * ratio).ceil() as u32).max(1);
+        let resized = imageops::resize(&crop, width, HEIGHT, FilterType::Triangle);
+        let input_w = width.max(MIN_WIDTH);
+        let output = models.recognize([1, 3, HEIGHT as usize, input_w as usize], padded(&resized, input_w))?;
+        let classes = match output.shape[..] {
+            [1, steps, classes] if steps * classes > 0 => classes,
+            _ => return Err(crate::Error::Run(format!("the recogniser gave an output of shape {:?}", output.shape))),
+        };
+        let chars = decode(&output.data, classes, &models.dictionary, input_w as f32 / width as f32);
+        if !chars.is_empty() {
+            lines.push(TextLine { quad, chars, score });
         }
     }
-    Ok(crops
-        .into_iter()
-        .zip(read)
-        .filter_map(|((_, quad, score), chars)| {
-            let chars = chars?;
-            (!chars.is_empty()).then_some(TextLine { quad, chars, score })
-        })
-        .collect())
+    Ok(lines)
 }
 
 /// The line cut out of the page and straightened, and its quad in reading order. A line much
@@ -105,24 +77,24 @@ fn cut(page: &RgbImage, quad: &Quad, see_through_colour: bool) -> Option<(RgbIma
     Some((crop, *quad))
 }
 
-/// Writes `image` (48 px high, at most `input_w` wide) into item `n` of a [n, 3, 48, input_w]
-/// batch as BGR scaled to −1…1; the rest of the row stays 0, the padding PaddleOCR uses.
-fn write_normalised(image: &RgbImage, data: &mut [f32], n: usize, input_w: u32) {
+/// [1, 3, 48, input_w]: `image` (48 px high, at most `input_w` wide) as BGR scaled to −1…1, the
+/// rest of each row 0, the padding PaddleOCR uses.
+fn padded(image: &RgbImage, input_w: u32) -> Vec<f32> {
     let plane = (HEIGHT * input_w) as usize;
-    let base = n * 3 * plane;
+    let mut data = vec![0.0f32; 3 * plane];
     for (x, y, pixel) in image.enumerate_pixels() {
         let [r, g, b] = pixel.0;
         for (channel, value) in [b, g, r].into_iter().enumerate() {
-            let at = base + channel * plane + (y * input_w + x) as usize;
-            if let Some(slot) = data.get_mut(at) {
+            if let Some(slot) = data.get_mut(channel * plane + (y * input_w + x) as usize) {
                 *slot = f32::from(value) / 127.5 - 1.0;
             }
         }
     }
+    data
 }
 
 /// Greedy CTC: the most probable class at each frame, repeats merged, blanks dropped. `stretch`
-/// is the batch width over this line's width, so frame positions become fractions of the line.
+/// is the input's width over the line's, so frame positions become fractions of the line.
 fn decode(frames: &[f32], classes: usize, dictionary: &[String], stretch: f32) -> Vec<Char> {
     let steps = frames.len() / classes.max(1);
     let mut chars: Vec<Char> = Vec::new();

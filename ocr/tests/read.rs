@@ -7,6 +7,7 @@
 use std::sync::OnceLock;
 
 use qualkit_fixtures::{Condition, Document, Page, Rng, corpus};
+use qualkit_ocr::models::{ONNXRUNTIME_FILE, Runtime};
 use qualkit_ocr::{Error, Models, Reader, TextLine};
 
 /// One reader for every test: the models load once per process, as in the app.
@@ -56,7 +57,8 @@ fn a_licence_reads_its_name_and_code_exactly_clean_and_scanned() {
     for condition in [Condition::Clean, Condition::Scanned, Condition::Photo] {
         let lines = read(&document, condition);
         let all: Vec<String> = lines.iter().map(TextLine::text).collect();
-        let (name_line, at) = find(&lines, &licence.name).unwrap_or_else(|| panic!("{condition:?}: no {} in {all:#?}", licence.name));
+        let (name_line, at) =
+            find(&lines, &licence.name).unwrap_or_else(|| panic!("{condition:?}: no {} in {all:#?}", licence.name));
         assert!(find(&lines, &licence.uscc).is_some(), "{condition:?}: no {} in {all:#?}", licence.uscc);
         // Each character of the name stands inside its line, left to right, and the model is
         // sure of it on a page this legible.
@@ -102,7 +104,8 @@ fn lines_come_in_reading_order() {
     let licence = corpus::licence(&mut Rng::new(6));
     let lines = read(&Document::Licence2015(licence.clone()), Condition::Clean);
     let texts: Vec<String> = lines.iter().map(TextLine::text).collect();
-    let position = |value: &str| texts.iter().position(|t| t.contains(value)).unwrap_or_else(|| panic!("{value} in {texts:#?}"));
+    let position =
+        |value: &str| texts.iter().position(|t| t.contains(value)).unwrap_or_else(|| panic!("{value} in {texts:#?}"));
     // The 2015 form prints the name above the address, the address above the legal representative.
     assert!(position(&licence.name) < position(&licence.legal_rep), "{texts:#?}");
     for pair in lines.windows(2) {
@@ -134,4 +137,33 @@ fn a_missing_or_broken_model_is_a_clear_error() {
     std::fs::write(empty.path().join("PP-OCRv6_rec_small.onnx"), b"not a model").expect("write");
     let error = Models::load(empty.path()).err().expect("a broken model is refused");
     assert!(error.to_string().contains("PP-OCRv6_det_small.onnx"), "{error}");
+}
+
+#[test]
+fn onnx_runtime_reads_when_installed_and_both_runtimes_read_alike() {
+    let Some(reader) = reader() else { return };
+    let dir = reader.models().dir().to_path_buf();
+    let installed = dir.join(ONNXRUNTIME_FILE).is_file();
+    if std::env::var("QUALKIT_REQUIRE_MODELS").is_ok_and(|v| v == "1") {
+        assert!(installed, "README's set-up puts {ONNXRUNTIME_FILE} beside the models in {}", dir.display());
+    }
+    if !installed {
+        eprintln!("skipping: no {ONNXRUNTIME_FILE} in {}", dir.display());
+        return;
+    }
+    // The faster runtime is the one chosen when nothing else is asked for.
+    assert_eq!(reader.models().runtime(), Runtime::OnnxRuntime);
+    let rten = Reader::new(Models::load_in(&dir, Runtime::Rten).expect("rten loads the same files")).expect("reader");
+    let licence = corpus::licence(&mut Rng::new(12));
+    for condition in [Condition::Clean, Condition::Scanned] {
+        let page = Page::new(Document::Licence2019(licence.clone()), condition, 12).expect("render");
+        let image = image::load_from_memory(&page.bytes).expect("decode").to_rgb8();
+        let by_onnx = reader.read(&image).expect("onnxruntime");
+        let by_rten = rten.read(&image).expect("rten");
+        let texts = |page: &qualkit_ocr::PageText| page.lines.iter().map(TextLine::text).collect::<Vec<_>>();
+        assert_eq!(texts(&by_onnx), texts(&by_rten), "{condition:?}");
+        for (a, b) in by_onnx.lines.iter().flat_map(|l| &l.chars).zip(by_rten.lines.iter().flat_map(|l| &l.chars)) {
+            assert!((a.prob - b.prob).abs() < 0.02, "{condition:?}: {a:?} against {b:?}");
+        }
+    }
 }
