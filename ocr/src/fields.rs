@@ -548,6 +548,7 @@ fn unchecked_code(rows: &[Row], hits: &[Hit], key: &'static str, lengths: &[usiz
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used)]
 mod tests {
     use super::*;
 
