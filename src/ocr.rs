@@ -1,13 +1,16 @@
-//! OCR: reading a material image into a [`Reading`] with Tesseract (libtesseract 5, chi_sim +
-//! eng), field by field.
+//! OCR: reading a material image into a [`Reading`], field by field.
 //!
-//! The stages: decode under limits ([`scan::open_image`]) → prepare the page ([`scan::prepare`])
-//! → one Tesseract pass for word boxes → fields anchored on their printed labels
-//! ([`crate::layout`]) → a second, whitelisted pass on codes and a re-read of names, whose
-//! disagreements mark characters as uncertain. Facts behind each step:
-//! shared/engineering/ocr.md. A value is returned as printed or not at all; a character the
-//! reader is unsure of is listed in [`Field::uncertain`] so the checks ask a person instead of
-//! claiming a mismatch.
+//! Where PaddleOCR's PP-OCR models are installed (README's set-up), every kind is read by them
+//! through `qualkit-ocr`: licences by its own label layout ([`qualkit_ocr::fields`]), trademark
+//! certificates, ICP pages and app listings by the label layout of [`crate::layout`], fed
+//! PP-OCR's characters as it was fed Tesseract's. Elsewhere (or with
+//! `QUALKIT_OCR_ENGINE=tesseract`) Tesseract reads (libtesseract 5, chi_sim + eng): decode under
+//! limits ([`scan::open_image`]) → prepare the page ([`scan::prepare`]) → one Tesseract pass for
+//! word boxes → fields anchored on their printed labels ([`crate::layout`]) → a second,
+//! whitelisted pass on codes and a re-read of names, whose disagreements mark characters as
+//! uncertain. Facts behind each step: shared/engineering/ocr.md. A value is returned as printed
+//! or not at all; a character the reader is unsure of is listed in [`Field::uncertain`] so the
+//! checks ask a person instead of claiming a mismatch.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -28,8 +31,9 @@ use crate::scan;
 /// when installed), photos cropped to their paper. 3: every field read twice, disagreements
 /// doubted; exact labels before near ones; wrapped rows kept; Chinese punctuation full-width.
 /// 4: business licences read by PP-OCR (qualkit-ocr) where its models are installed. 5: each
-/// line recognised at its own width (in ONNX Runtime where installed); short rows level.
-pub const READER_VERSION: u32 = 5;
+/// line recognised at its own width (in ONNX Runtime where installed); short rows level. 6:
+/// trademark certificates, ICP pages and app listings read by PP-OCR too; seal lines dropped.
+pub const READER_VERSION: u32 = 6;
 
 /// PP-OCR's models, loaded once per process and shared by every engine (a [`qualkit_ocr::Reader`]
 /// is `Sync`): `None` where they are not installed, and Tesseract reads every kind as before.
@@ -198,10 +202,11 @@ impl Engine {
             ));
         }
         let picture = scan::open_image(path)?;
-        if kind == DocKind::BusinessLicense
-            && let Some(reader) = pp_ocr()
-        {
-            return read_licence(reader, &picture, started);
+        if let Some(reader) = pp_ocr().filter(|_| !tesseract_only()) {
+            return match kind {
+                DocKind::BusinessLicense => read_licence(reader, &picture, started),
+                _ => read_by_layout(reader, &picture, kind, started),
+            };
         }
         let style = if kind == DocKind::AppListing { scan::PageStyle::Screen } else { scan::PageStyle::Paper };
         let prepared = scan::prepare(&picture, style);
@@ -374,6 +379,106 @@ fn read_licence(reader: &qualkit_ocr::Reader, picture: &image::DynamicImage, sta
     }
     let warnings = layout::missing_warnings(DocKind::BusinessLicense, &reading);
     Ok(OcrOutput { reading, warnings, elapsed_ms: started.elapsed().as_millis() as u64 })
+}
+
+/// `QUALKIT_OCR_ENGINE=tesseract` reads every kind with Tesseract, as before PP-OCR (for
+/// benchmarks, and for whoever needs the old reader back).
+fn tesseract_only() -> bool {
+    std::env::var("QUALKIT_OCR_ENGINE").is_ok_and(|v| v == "tesseract")
+}
+
+/// A trademark certificate, an ICP page or an app listing read by PP-OCR: its lines given to
+/// the label layout ([`crate::layout`]) as Tesseract's would be, each character boxed where it
+/// stands. A certificate's rows are whole lines, as Tesseract's single-block mode reads them;
+/// screenshots keep their pieces apart, as its sparse mode does. A character PP-OCR is less
+/// sure of than [`qualkit_ocr::fields::UNSURE_BELOW`] is doubted, as on licences.
+fn read_by_layout(
+    reader: &qualkit_ocr::Reader,
+    picture: &image::DynamicImage,
+    kind: DocKind,
+    started: Instant,
+) -> Result<OcrOutput> {
+    let page = reader.read(&picture.to_rgb8()).map_err(reader_failed)?;
+    let (width, height) = picture_size_upright(picture, page.turn);
+    let lines = glyph_lines(&page.lines, kind == DocKind::TrademarkCertificate);
+    let blank = GrayImage::new(width.max(1), height.max(1));
+    let layout_page = layout::Page { lines, image: &blank };
+    let mut reading = Reading::new(kind, Origin::Ocr);
+    reading.reader = READER_VERSION;
+    reading.text = page.text();
+    for field in layout::extract(kind, &layout_page) {
+        let doubt = field.glyphs.iter().map(|g| g.conf < qualkit_ocr::fields::UNSURE_BELOW * 100.0).collect();
+        let glyphs = field.glyphs.clone();
+        let (value, uncertain) = layout::Extracted::found(field.key, glyphs, doubt).finish();
+        if value.is_empty() {
+            continue;
+        }
+        let confidence = field.glyphs.iter().map(|g| g.conf).fold(100.0f32, f32::min) / 100.0;
+        let confidence = if uncertain.is_empty() { confidence.clamp(0.0, 1.0) } else { confidence.min(0.5) };
+        let rect = field.glyphs.iter().fold(Rect::default(), |r, g| r.union(&g.rect));
+        let corners = [(rect.x, rect.y), (rect.right(), rect.y), (rect.right(), rect.bottom()), (rect.x, rect.bottom())];
+        let quad = qualkit_ocr::Quad(corners.map(|(x, y)| (x as f32, y as f32)));
+        let (x0, y0, x1, y1) = page.on_page(&quad).bounds();
+        let bbox = [x0 as u32, y0 as u32, (x1 - x0).max(1.0) as u32, (y1 - y0).max(1.0) as u32];
+        reading.fields.insert(field.key.to_string(), Field { value, confidence, bbox: Some(bbox), uncertain });
+    }
+    let warnings = layout::missing_warnings(kind, &reading);
+    Ok(OcrOutput { reading, warnings, elapsed_ms: started.elapsed().as_millis() as u64 })
+}
+
+/// The page's size as read: turned a quarter, its width is its height.
+fn picture_size_upright(picture: &image::DynamicImage, turn: qualkit_ocr::Turn) -> (u32, u32) {
+    let (w, h) = (picture.width(), picture.height());
+    match turn {
+        qualkit_ocr::Turn::Quarter | qualkit_ocr::Turn::ThreeQuarters => (h, w),
+        qualkit_ocr::Turn::None | qualkit_ocr::Turn::Half => (w, h),
+    }
+}
+
+/// PP-OCR's lines as the layout's lines of glyphs, on the upright page. A character's span
+/// covers only the frames that emitted it, far narrower than the glyph: each box is as wide as
+/// the line is high, centred on its span, and never past the middle between two neighbours.
+/// With `rows`, lines side by side on one row become one line, left to right.
+fn glyph_lines(lines: &[qualkit_ocr::TextLine], rows: bool) -> Vec<Line> {
+    let mut out: Vec<(f32, f32, Line)> = Vec::new();
+    for line in lines {
+        let height = line.quad.height();
+        let centres: Vec<(f32, f32)> =
+            (0..line.chars.len()).filter_map(|i| line.quad_of(i, i + 1)).map(|q| q.centre()).collect();
+        let glyphs: Vec<Glyph> = line
+            .chars
+            .iter()
+            .zip(&centres)
+            .enumerate()
+            .filter_map(|(i, (c, &(x, y)))| {
+                let ch = c.text.chars().next()?;
+                let before = i.checked_sub(1).and_then(|j| centres.get(j)).map_or(f32::INFINITY, |p| (x - p.0).abs() / 2.0);
+                let after = centres.get(i + 1).map_or(f32::INFINITY, |p| (p.0 - x).abs() / 2.0);
+                let half = (height / 2.0).min(before).min(after).max(1.0);
+                let rect = Rect {
+                    x: (x - half).max(0.0) as u32,
+                    y: (y - height / 2.0).max(0.0) as u32,
+                    w: (2.0 * half) as u32,
+                    h: height.max(1.0) as u32,
+                };
+                Some(Glyph { ch, conf: c.prob * 100.0, rect })
+            })
+            .collect();
+        if glyphs.is_empty() {
+            continue;
+        }
+        let (_, cy) = line.quad.centre();
+        let joined = rows.then(|| out.iter_mut().find(|(y, h, _)| (cy - *y).abs() < 0.5 * h.max(height))).flatten();
+        match joined {
+            Some((_, _, row)) => {
+                row.glyphs.extend(glyphs);
+                row.glyphs.sort_by_key(|g| g.rect.x);
+            }
+            None => out.push((cy, height, Line { glyphs })),
+        }
+    }
+    out.sort_by(|a, b| a.0.total_cmp(&b.0));
+    out.into_iter().map(|(_, _, line)| line).collect()
 }
 
 /// The reader's error in the user's language: what failed, and what to do.

@@ -326,3 +326,31 @@ fn case_check_reads_the_licence_and_flags_a_name_mismatch() {
     let findings = report["vendors"]["aliyun"]["findings"].as_array().unwrap();
     assert!(!findings.iter().any(|f| f["rule"] == "match.mismatch"), "{findings:#?}");
 }
+
+/// A seal's own words (市场监督管理局, 登记专用章 round the stamp) never become part of a value,
+/// whatever the document: the stamp on an app listing sat beside the developer's name, and
+/// PP-OCR's line of it was taken into the value (`市场监督管理局蓝海（深圳市）信息技术有限公司`).
+#[test]
+fn a_seal_never_becomes_part_of_a_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut engine = Engine::new().unwrap();
+    let mut read_values = 0;
+    for (i, document) in corpus::documents(16, 2026).into_iter().enumerate().filter(|(_, d)| d.kind() != "business-license") {
+        let page = Page::new(document.clone(), Condition::Sealed, i as u64).unwrap();
+        let path = write(dir.path(), &format!("sealed{i}"), &page);
+        let reading = read(&mut engine, &path, &document);
+        for (key, want) in document.truth() {
+            let Some(field) = reading.field(key) else { continue };
+            read_values += 1;
+            for seal_words in ["监督管理局", "登记专用章"] {
+                assert!(
+                    want.contains(seal_words) || !field.value.contains(seal_words),
+                    "{} {key}: {:?} took the seal's words (want {want:?})",
+                    document.kind(),
+                    field.value
+                );
+            }
+        }
+    }
+    assert!(read_values >= 20, "only {read_values} values read: the test would prove nothing");
+}

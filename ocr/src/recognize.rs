@@ -58,6 +58,9 @@ fn cut(page: &RgbImage, quad: &Quad, see_through_colour: bool) -> Option<(RgbIma
     let projection = Projection::from_control_points(quad.0, target)?;
     let mut crop = RgbImage::new(w, h);
     warp_into(page, &projection, Interpolation::Bilinear, Rgb([255, 255, 255]), &mut crop);
+    if see_through_colour && seal_ink(&crop) {
+        return None;
+    }
     if see_through_colour {
         // Licences print their text in black and are sealed in red over it. A clearly red
         // pixel takes its red channel in all three (the seal turns as light as the paper, the
@@ -75,6 +78,24 @@ fn cut(page: &RgbImage, quad: &Quad, see_through_colour: bool) -> Option<(RgbIma
         return Some((imageops::rotate270(&crop), Quad([tr, br, bl, tl])));
     }
     Some((crop, *quad))
+}
+
+/// Whether a line is printed in seal red: most of its ink (pixels well darker than paper in
+/// some channel) clearly red. A seal's own text (市场监督管理局 round a licence's or a
+/// certificate's seal) is never a value; a line of black print under a seal has black ink.
+fn seal_ink(crop: &RgbImage) -> bool {
+    let (mut ink, mut red) = (0u32, 0u32);
+    for pixel in crop.pixels() {
+        let [r, g, b] = pixel.0.map(u32::from);
+        if r.min(g).min(b) < 150 {
+            ink += 1;
+            // Saturated and light enough to be ink, not black print under a coloured cast.
+            if r > 120 && 5 * r > 8 * g.max(b) {
+                red += 1;
+            }
+        }
+    }
+    ink > 0 && 2 * red > ink
 }
 
 /// [1, 3, 48, input_w]: `image` (48 px high, at most `input_w` wide) as BGR scaled to −1…1, the
