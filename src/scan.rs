@@ -23,31 +23,75 @@ pub fn open_image(path: &Path) -> Result<image::DynamicImage> {
 /// file carries EXIF metadata (camera, time, often the GPS position), which must not travel to
 /// a vendor.
 pub fn decode_image(bytes: &[u8], path: &Path) -> Result<(image::DynamicImage, bool)> {
-    let unreadable = |detail: String| {
+    let unreadable = |(zh, en): (&str, String)| {
         Error::input(
-            format!("无法读取图片 {}：{detail}", path.display()),
-            format!("cannot read the image {}: {detail}", path.display()),
+            format!("无法读取图片 {}：{zh}", path.display()),
+            format!("cannot read the image {}: {en}", path.display()),
         )
     };
     let mut reader =
         ImageReader::new(std::io::Cursor::new(bytes)).with_guessed_format().map_err(|e| Error::io(path, e))?;
+    let Some(format) = reader.format() else { return Err(unreadable(not_an_image(bytes))) };
     // The JPEG decoder fills a cut-off file with grey instead of failing; a half-copied scan
     // would then be read as if whole. A JPEG ends with its EOI marker (FF D9).
-    if reader.format() == Some(image::ImageFormat::Jpeg) && !jpeg_is_complete(bytes) {
-        return Err(unreadable("文件不完整（JPEG 被截断）/ the JPEG file is truncated".to_string()));
+    if format == image::ImageFormat::Jpeg && !jpeg_is_complete(bytes) {
+        return Err(unreadable(("文件不完整（JPEG 被截断），请重新拷贝或重新拍摄", "the JPEG file is cut off: copy or take it again".into())));
     }
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_DIMENSION);
     limits.max_image_height = Some(MAX_DIMENSION);
     limits.max_alloc = Some(MAX_DECODE_BYTES);
     reader.limits(limits);
-    let mut decoder = reader.into_decoder().map_err(|e| unreadable(e.to_string()))?;
+    let mut decoder = reader.into_decoder().map_err(|e| unreadable(decode_failure(&e)))?;
     // A broken EXIF block is no reason to refuse the pixels.
     let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
     let has_exif = decoder.exif_metadata().ok().flatten().is_some_and(|exif| !exif.is_empty());
-    let mut picture = image::DynamicImage::from_decoder(decoder).map_err(|e| unreadable(e.to_string()))?;
+    let mut picture = image::DynamicImage::from_decoder(decoder).map_err(|e| unreadable(decode_failure(&e)))?;
     picture.apply_orientation(orientation);
     Ok((picture, has_exif))
+}
+
+/// What a file that is no image is, in both languages: the decoders only say they cannot tell.
+fn not_an_image(bytes: &[u8]) -> (&'static str, String) {
+    let head = bytes.get(..bytes.len().min(4096)).unwrap_or_default();
+    if bytes.is_empty() {
+        ("文件是空的（0 字节）", "the file is empty (0 bytes)".into())
+    } else if bytes.starts_with(b"%PDF") {
+        ("这是 PDF 文件，不是图片：请把它导出或截图为 JPG 或 PNG", "this is a PDF, not an image: export or capture its page as JPG or PNG".into())
+    } else if is_text(head) {
+        ("这是文本文件，不是图片", "this is a text file, not an image".into())
+    } else {
+        (
+            "不是可读取的图片格式（支持 JPG、PNG、GIF、BMP、TIFF、WebP）",
+            "not an image format qualkit reads (JPG, PNG, GIF, BMP, TIFF, WebP)".into(),
+        )
+    }
+}
+
+/// Whether the start of a file reads as text: UTF-8 (a character cut at the end aside), no NUL.
+fn is_text(head: &[u8]) -> bool {
+    let utf8 = match std::str::from_utf8(head) {
+        Ok(_) => true,
+        // `error_len` is None for a character cut off at the end of the slice.
+        Err(e) => e.error_len().is_none(),
+    };
+    utf8 && !head.contains(&0)
+}
+
+/// A decoder's failure in both languages; the decoder's own words only in English, after ours.
+fn decode_failure(e: &image::ImageError) -> (&'static str, String) {
+    use image::ImageError;
+    let (zh, en) = match e {
+        ImageError::Limits(_) => (
+            "图片太大，超出可读取的尺寸（请缩小后再试）",
+            "the image is larger than qualkit reads: shrink it and try again",
+        ),
+        ImageError::Unsupported(_) => ("这种图片编码不受支持，请另存为 JPG 或 PNG", "this image encoding is not supported: save it as JPG or PNG"),
+        ImageError::Decoding(_) | ImageError::IoError(_) | ImageError::Parameter(_) | ImageError::Encoding(_) => {
+            ("图片已损坏或不完整，请重新拷贝或重新拍摄", "the image is damaged or incomplete: copy or take it again")
+        }
+    };
+    (zh, format!("{en} ({e})"))
 }
 
 /// Whether the last kilobytes of a JPEG hold its end-of-image marker (some cameras append data

@@ -236,7 +236,10 @@ fn bad_files_get_their_own_error_and_the_batch_goes_on() {
     let huge = dir.path().join("huge.png");
     std::fs::write(&huge, &bomb).unwrap();
 
-    let files = [&empty, &good, &truncated, &pdf, &huge];
+    let text = dir.path().join("notes.png");
+    std::fs::write(&text, "营业执照扫描件见附件\n".as_bytes()).unwrap();
+
+    let files = [&empty, &good, &truncated, &pdf, &huge, &text];
     let out = Command::new(env!("CARGO_BIN_EXE_qualkit"))
         .args(["ocr", "--kind", "business-license", "--json"])
         .args(files)
@@ -245,17 +248,32 @@ fn bad_files_get_their_own_error_and_the_batch_goes_on() {
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
     let results: Value = serde_json::from_slice(&out.stdout).unwrap();
     let results = results.as_array().unwrap();
-    assert_eq!(results.len(), 5);
+    assert_eq!(results.len(), 6);
     for (result, file) in results.iter().zip(files) {
         assert_eq!(result["file"], file.display().to_string());
     }
     assert_eq!(results[1]["fields"]["name"]["value"], document.truth()["name"].as_str());
     assert!(results[1]["elapsed_ms"].as_u64().is_some());
-    for i in [0, 2, 3, 4] {
+    // Each bad file says what it is, in Chinese only (no decoder English inside the Chinese).
+    let said = [(0, "文件是空的"), (2, "JPEG 被截断"), (3, "这是 PDF 文件"), (4, "图片太大"), (5, "这是文本文件")];
+    for (i, what) in said {
         let error = results[i]["error"].as_str().unwrap_or_else(|| panic!("{}: no error", results[i]));
-        assert!(error.contains("无法读取图片"), "{error}");
+        assert!(error.contains("无法读取图片") && error.contains(what), "{error}");
+        let after_path = error.rsplit('：').next().unwrap_or_default();
+        assert!(!after_path.chars().any(|c| c.is_ascii_lowercase()), "English in the Chinese message: {error}");
         assert!(results[i].get("fields").is_none());
     }
+    // And each in English when asked.
+    let out = Command::new(env!("CARGO_BIN_EXE_qualkit"))
+        .args(["--lang", "en", "ocr", "--kind", "business-license", "--json"])
+        .args([&empty, &pdf, &text])
+        .output()
+        .unwrap();
+    let results: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let errors: Vec<&str> = results.as_array().unwrap().iter().map(|r| r["error"].as_str().unwrap_or_default()).collect();
+    assert!(errors[0].contains("the file is empty"), "{errors:?}");
+    assert!(errors[1].contains("this is a PDF, not an image"), "{errors:?}");
+    assert!(errors[2].contains("this is a text file"), "{errors:?}");
 }
 
 /// `case check` reads unread materials once, caches the reading by content, and a licence whose
