@@ -303,6 +303,58 @@ impl CaseData {
     }
 
     /// Every case names its applicant: the list, the letters and every comparison start there.
+    /// Refuses a declared text longer than its limit, naming the field, the limit and where the
+    /// limit comes from ([`LIMITS`]). Counted in characters, as the vendors count them.
+    pub fn check_limits(&self) -> Result<()> {
+        match self.over_limit() {
+            Some(why) => Err(Error::Input(why)),
+            None => Ok(()),
+        }
+    }
+
+    /// The first declared text longer than its limit, said in both languages.
+    fn over_limit(&self) -> Option<Text> {
+        let a = &self.applicant;
+        let mut texts: Vec<(&str, Option<&str>)> = vec![
+            ("applicant.name", Some(&a.name)),
+            ("applicant.uscc", a.uscc.as_deref()),
+            ("applicant.legal_rep", a.legal_rep.as_deref()),
+            ("applicant.legal_rep_id_number", a.legal_rep_id_number.as_deref()),
+            ("applicant.id_number", a.id_number.as_deref()),
+            ("applicant.phone", a.phone.as_deref()),
+        ];
+        if let Some(h) = &self.handler {
+            texts.extend([("handler.name", Some(h.name.as_str())), ("handler.id_number", h.id_number.as_deref()), ("handler.phone", h.phone.as_deref())]);
+        }
+        if let Some(sig) = &self.signature {
+            texts.extend([("signature.name", Some(sig.name.as_str())), ("signature.owner", sig.owner.as_deref()), ("signature.owner_uscc", sig.owner_uscc.as_deref())]);
+        }
+        for t in &self.templates {
+            texts.extend([("templates.text", Some(t.text.as_str())), ("templates.name", t.name.as_deref())]);
+        }
+        if let Some(l) = &self.landing {
+            texts.extend([
+                ("landing.name", Some(l.name.as_str())),
+                ("landing.domain", l.domain.as_deref()),
+                ("landing.icp_number", l.icp_number.as_deref()),
+                ("landing.scenario", l.scenario.as_deref()),
+                ("landing.test_account", l.test_account.as_deref()),
+                ("landing.operator", l.operator.as_deref()),
+            ]);
+        }
+        for (field, value) in texts {
+            let (Some(value), Some(limit)) = (value, LIMITS.iter().find(|l| l.field == field)) else { continue };
+            let chars = value.chars().count();
+            if chars > limit.max {
+                return Some(Text::new(
+                    format!("{field} 过长：{chars} 个字符，最多 {} 个（{}）", limit.max, limit.source.0),
+                    format!("{field} is too long: {chars} characters, at most {} ({})", limit.max, limit.source.1),
+                ));
+            }
+        }
+        None
+    }
+
     pub fn require_applicant_name(&self) -> Result<()> {
         if self.applicant.name.is_empty() {
             let (zh, en) = match self.applicant.kind {
@@ -368,6 +420,43 @@ pub struct CaseFolder {
 
 pub const CASE_FILE_NAME: &str = "case.toml";
 
+/// The longest value a declared text may hold.
+pub struct Limit {
+    pub field: &'static str,
+    pub max: usize,
+    /// Where the limit comes from, in Chinese and English.
+    pub source: (&'static str, &'static str),
+}
+
+const fn limit(field: &'static str, max: usize, zh: &'static str, en: &'static str) -> Limit {
+    Limit { field, max, source: (zh, en) }
+}
+
+/// Every text of a case has a limit: the strictest vendor's where one is published for the same
+/// value, else a cap far above any real value (so a pasted page is refused, not stored).
+pub const LIMITS: &[Limit] = &[
+    limit("applicant.name", 150, "阿里云提交资质接口 CompanyName 最长 150 字符", "Aliyun SubmitSmsQualification: CompanyName ≤ 150"),
+    limit("applicant.uscc", 32, "统一社会信用代码 18 位，余量上限", "a credit code has 18 characters; a cap with room"),
+    limit("applicant.legal_rep", 50, "姓名上限", "a cap for a person's name"),
+    limit("applicant.legal_rep_id_number", 32, "证件号码上限", "a cap for an ID number"),
+    limit("applicant.id_number", 32, "证件号码上限", "a cap for an ID number"),
+    limit("applicant.phone", 32, "电话号码上限", "a cap for a phone number"),
+    limit("handler.name", 50, "姓名上限", "a cap for a person's name"),
+    limit("handler.id_number", 32, "证件号码上限", "a cap for an ID number"),
+    limit("handler.phone", 32, "电话号码上限", "a cap for a phone number"),
+    limit("signature.name", 32, "各厂商签名最长者：华为云 2–32 字符", "the longest any vendor takes: Huawei Cloud, 2–32 characters"),
+    limit("signature.owner", 150, "阿里云授权委托书 Authorization 最长 150 字符", "Aliyun CreateSmsAuthorizationLetter: Authorization ≤ 150"),
+    limit("signature.owner_uscc", 32, "统一社会信用代码 18 位，余量上限", "a credit code has 18 characters; a cap with room"),
+    limit("templates.text", 1000, "各厂商模板最长者：火山引擎 1000 字符", "the longest any vendor takes: Volcengine, 1000 characters"),
+    limit("templates.name", 30, "阿里云模板名称最长 30 字符", "Aliyun: TemplateName ≤ 30"),
+    limit("landing.name", 100, "网站或 App 名称上限", "a cap for a site's or app's name"),
+    limit("landing.domain", 253, "域名最长 253 字符（RFC 1035）", "a domain name has at most 253 characters (RFC 1035)"),
+    limit("landing.icp_number", 64, "ICP 备案号上限", "a cap for an ICP number"),
+    limit("landing.scenario", 500, "应用场景说明上限", "a cap for the scenario description"),
+    limit("landing.test_account", 200, "测试账号说明上限", "a cap for the test account description"),
+    limit("landing.operator", 150, "与 CompanyName 相同：150 字符", "as CompanyName: 150 characters"),
+];
+
 /// Reads `DIR/case.toml` and checks that every material it names is a readable file inside DIR.
 pub fn read_case_folder(dir: &Path) -> Result<CaseFolder> {
     let path = dir.join(CASE_FILE_NAME);
@@ -421,6 +510,10 @@ pub fn read_case_folder(dir: &Path) -> Result<CaseFolder> {
         templates: parsed.templates,
         landing: parsed.landing,
     };
+    if let Some(why) = data.over_limit() {
+        let at = path.display();
+        return Err(Error::input(format!("{at}：{}", why.zh), format!("{at}: {}", why.en)));
+    }
     Ok(CaseFolder { data, materials })
 }
 

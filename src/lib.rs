@@ -180,6 +180,7 @@ fn licence_colours(store: &Store, case: &store::Case) -> Vec<(store::Material, s
 pub fn new_case(store: &mut Store, mut data: case::CaseData) -> Result<String> {
     data.tidy();
     data.require_applicant_name()?;
+    data.check_limits()?;
     store.create_case(&data)
 }
 
@@ -187,6 +188,7 @@ pub fn new_case(store: &mut Store, mut data: case::CaseData) -> Result<String> {
 pub fn save_case(store: &mut Store, id: &str, mut data: case::CaseData) -> Result<()> {
     data.tidy();
     data.require_applicant_name()?;
+    data.check_limits()?;
     store.update_case(id, &data)
 }
 

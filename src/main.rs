@@ -837,6 +837,18 @@ fn tracker_text(tracker: &IcpTracker, lang: Lang) -> String {
     out
 }
 
+/// A list's line shows this much of a name; the case itself shows it whole.
+const LIST_NAME_CHARS: usize = 40;
+
+/// `text` cut to `max` characters, the cut marked with an ellipsis.
+fn shortened(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let kept: String = text.chars().take(max.saturating_sub(1)).collect();
+    format!("{kept}…")
+}
+
 fn list_text(cases: &[CaseSummary], lang: Lang) -> String {
     if cases.is_empty() {
         return pick(
@@ -853,7 +865,7 @@ fn list_text(cases: &[CaseSummary], lang: Lang) -> String {
                 "{}  {}  {}  [{}]  {} {}  {}\n",
                 c.id,
                 c.applicant_kind,
-                c.applicant_name,
+                shortened(&c.applicant_name, LIST_NAME_CHARS),
                 vendors.join(","),
                 c.material_count,
                 pick(lang, "份材料", "materials"),

@@ -594,3 +594,38 @@ fn case_confirm_records_what_a_document_shows_and_check_compares_it() {
     let out = env.qualkit(&["case", "confirm", &id, "--role", "icp-record", "--set", "name=x"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// Every declared text has a limit: a company name pasted 200 000 times over is refused with
+/// the field, the limit and its source, and nothing is stored; a long name within the limit is
+/// listed shortened, shown whole.
+#[test]
+fn over_long_texts_are_refused_and_long_names_listed_shortened() {
+    let env = Env::new();
+    let huge = "云".repeat(200_000);
+    let dir = env.case_folder("huge", &CASE_TOML.replace("厦门市海沧区云帆网络科技有限公司", &huge));
+    let out = env.qualkit(&["case", "import", dir.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(2));
+    let error = stderr(&out);
+    assert!(error.contains("applicant.name 过长：200000 个字符，最多 150 个"), "{error}");
+    assert!(error.contains("CompanyName"), "the limit's source: {error}");
+    assert!(error.len() < 2_000, "the error does not repeat the value: {} bytes", error.len());
+    assert_eq!(env.json(&["case", "list"]).1, serde_json::json!([]));
+    assert_eq!(env.blob_count(), 0);
+    let out = env.qualkit(&["--lang", "en", "case", "import", dir.to_str().expect("path")]);
+    assert!(stderr(&out).contains("applicant.name is too long: 200000 characters, at most 150"), "{}", stderr(&out));
+
+    let template = CASE_TOML.replace("[handler]", "[[templates]]\ntype = \"notification\"\ntext = \"X\"\n\n[handler]");
+    let long_template = template.replace("text = \"X\"", &format!("text = \"{}\"", "您".repeat(1001)));
+    let dir = env.case_folder("template", &long_template);
+    let out = env.qualkit(&["case", "import", dir.to_str().expect("path")]);
+    assert!(stderr(&out).contains("templates.text 过长：1001 个字符，最多 1000 个"), "{}", stderr(&out));
+
+    let long_name = format!("{}有限公司", "长".repeat(120));
+    let dir = env.case_folder("long", &CASE_TOML.replace("厦门市海沧区云帆网络科技有限公司", &long_name));
+    let id = env.import(&dir);
+    let listed = String::from_utf8_lossy(&env.qualkit(&["case", "list"]).stdout).into_owned();
+    let line = listed.lines().find(|l| l.contains(&id)).expect("the case is listed");
+    assert!(line.contains(&format!("{}…", "长".repeat(39))) && !line.contains(&long_name), "{line}");
+    let shown = String::from_utf8_lossy(&env.qualkit(&["case", "show", &id]).stdout).into_owned();
+    assert!(shown.contains(&long_name), "the case shows the name whole");
+}
