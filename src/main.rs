@@ -300,7 +300,7 @@ fn main() -> ExitCode {
         LangArg::Zh => Lang::Zh,
         LangArg::En => Lang::En,
     };
-    match run(&cli, lang) {
+    match check_argument_lengths().and_then(|()| run(&cli, lang)) {
         Ok(output) => {
             if cli.json {
                 let mut value = output.json;
@@ -323,6 +323,23 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The longest command-line argument taken: a template's text (at most 1000 characters at any
+/// vendor, `case::LIMITS`) with room for its options; anything longer is a paste gone wrong.
+const MAX_ARGUMENT_CHARS: usize = 4096;
+
+fn check_argument_lengths() -> qualkit::Result<()> {
+    for (n, arg) in std::env::args_os().enumerate().skip(1) {
+        let chars = arg.to_string_lossy().chars().count();
+        if chars > MAX_ARGUMENT_CHARS {
+            return Err(qualkit::Error::input(
+                format!("第 {n} 个参数过长：{chars} 个字符，最多 {MAX_ARGUMENT_CHARS} 个（模板最长 1000 字符，另留余量）"),
+                format!("argument {n} is too long: {chars} characters, at most {MAX_ARGUMENT_CHARS} (a template has at most 1000, with room)"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn run(cli: &Cli, lang: Lang) -> qualkit::Result<Output> {

@@ -629,3 +629,15 @@ fn over_long_texts_are_refused_and_long_names_listed_shortened() {
     let shown = String::from_utf8_lossy(&env.qualkit(&["case", "show", &id]).stdout).into_owned();
     assert!(shown.contains(&long_name), "the case shows the name whole");
 }
+
+#[test]
+fn an_over_long_argument_is_refused_before_anything_runs() {
+    let env = Env::new();
+    let text = format!("您的验证码为${{code}}{}", "字".repeat(5_000));
+    let out = env.qualkit(&["lint", "template", "--vendor", "aliyun", "--type", "verification", "--text", &text]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("参数过长：5013 个字符，最多 4096 个"), "{}", stderr(&out));
+    // Within the limit the same command lints (and reports the vendor's own length limit).
+    let out = env.qualkit(&["lint", "template", "--vendor", "aliyun", "--type", "verification", "--text", "您的验证码为${code}"]);
+    assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
+}
