@@ -399,10 +399,11 @@ fn read_by_layout(
     started: Instant,
 ) -> Result<OcrOutput> {
     let page = reader.read(&picture.to_rgb8()).map_err(reader_failed)?;
-    let (width, height) = picture_size_upright(picture, page.turn);
+    let (_, height) = picture_size_upright(picture, page.turn);
     let lines = glyph_lines(&page.lines, kind == DocKind::TrademarkCertificate);
-    let blank = GrayImage::new(width.max(1), height.max(1));
-    let layout_page = layout::Page { lines, image: &blank };
+    // The layout reads only the page's height from its image (an app name sits in its top part).
+    let column = GrayImage::new(1, height.max(1));
+    let layout_page = layout::Page { lines, image: &column };
     let mut reading = Reading::new(kind, Origin::Ocr);
     reading.reader = READER_VERSION;
     reading.text = page.text();
