@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CaseOverview } from "./api";
-import { filterCases, readinessSummary } from "./cases";
+import { filterCases, readinessSummary, shortened } from "./cases";
 
 const base: CaseOverview = {
   id: "ab12cd34",
@@ -29,5 +29,17 @@ describe("readinessSummary", () => {
   it("counts ready vendors", () => {
     expect(readinessSummary(base)).toEqual({ ready: 1, total: 2 });
     expect(readinessSummary(other)).toEqual({ ready: 0, total: 0 });
+  });
+});
+
+describe("shortened", () => {
+  it("leaves a name within the limit whole", () => {
+    expect(shortened("厦门市海沧区云帆网络科技有限公司")).toBe("厦门市海沧区云帆网络科技有限公司");
+  });
+  it("cuts a long name to the limit, ending in an ellipsis", () => {
+    const long = "长".repeat(200);
+    const cut = shortened(long, 60);
+    expect(Array.from(cut).length).toBe(60);
+    expect(cut.endsWith("…")).toBe(true);
   });
 });

@@ -16,3 +16,12 @@ export function readinessSummary(c: CaseOverview): { ready: number; total: numbe
   const entries = Object.entries(c.ready) as [Vendor, boolean][];
   return { ready: entries.filter(([, r]) => r).length, total: entries.length };
 }
+
+/** A list shows this much of a name; the case itself, and the tooltip, show it whole. */
+export const LIST_NAME_CHARS = 60;
+
+/** `text` cut to `max` characters (code points, as the backend counts), the cut marked "…". */
+export function shortened(text: string, max: number = LIST_NAME_CHARS): string {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : chars.slice(0, max - 1).join("") + "…";
+}
