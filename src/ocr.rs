@@ -399,7 +399,7 @@ fn read_by_layout(
     started: Instant,
 ) -> Result<OcrOutput> {
     let page = reader.read(&picture.to_rgb8()).map_err(reader_failed)?;
-    let (_, height) = picture_size_upright(picture, page.turn);
+    let height = upright_height(picture, page.turn);
     let lines = glyph_lines(&page.lines, kind == DocKind::TrademarkCertificate);
     // The layout reads only the page's height from its image (an app name sits in its top part).
     let column = GrayImage::new(1, height.max(1));
@@ -427,12 +427,11 @@ fn read_by_layout(
     Ok(OcrOutput { reading, warnings, elapsed_ms: started.elapsed().as_millis() as u64 })
 }
 
-/// The page's size as read: turned a quarter, its width is its height.
-fn picture_size_upright(picture: &image::DynamicImage, turn: qualkit_ocr::Turn) -> (u32, u32) {
-    let (w, h) = (picture.width(), picture.height());
+/// The page's height as read: turned a quarter, its width is its height.
+fn upright_height(picture: &image::DynamicImage, turn: qualkit_ocr::Turn) -> u32 {
     match turn {
-        qualkit_ocr::Turn::Quarter | qualkit_ocr::Turn::ThreeQuarters => (h, w),
-        qualkit_ocr::Turn::None | qualkit_ocr::Turn::Half => (w, h),
+        qualkit_ocr::Turn::Quarter | qualkit_ocr::Turn::ThreeQuarters => picture.width(),
+        qualkit_ocr::Turn::None | qualkit_ocr::Turn::Half => picture.height(),
     }
 }
 

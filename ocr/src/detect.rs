@@ -92,7 +92,7 @@ pub(crate) fn detect(models: &Models, page: &RgbImage, options: &DetectOptions) 
     }
     let (input_w, input_h) = input_size(width, height, options);
     let resized = imageops::resize(page, input_w, input_h, FilterType::Triangle);
-    let output = models.detect([1, 3, input_h as usize, input_w as usize], normalised(&resized))?;
+    let output = models.detect([1, 3, input_h as usize, input_w as usize], normalised(&resized, input_w))?;
     let (map_h, map_w) = match output.shape[..] {
         [_, _, h, w] => (h, w),
         _ => return Err(crate::Error::Run(format!("the detector gave a map of shape {:?}", output.shape))),
@@ -126,14 +126,16 @@ fn input_size(width: u32, height: u32, options: &DetectOptions) -> (u32, u32) {
     (round32(w), round32(h))
 }
 
-/// [1, 3, h, w], BGR (the channel order PaddleOCR trained with), scaled to −1…1.
-fn normalised(image: &RgbImage) -> Vec<f32> {
-    let (w, h) = (image.width() as usize, image.height() as usize);
-    let mut data = vec![0.0f32; 3 * w * h];
-    for (i, pixel) in image.pixels().enumerate() {
+/// [1, 3, h, input_w]: `image` (h high, at most `input_w` wide) as BGR (the channel order
+/// PaddleOCR trained with) scaled to −1…1, the rest of each row 0 (the padding PaddleOCR uses
+/// for the recogniser's input).
+pub(crate) fn normalised(image: &RgbImage, input_w: u32) -> Vec<f32> {
+    let plane = (image.height() * input_w) as usize;
+    let mut data = vec![0.0f32; 3 * plane];
+    for (x, y, pixel) in image.enumerate_pixels() {
         let [r, g, b] = pixel.0;
         for (channel, value) in [b, g, r].into_iter().enumerate() {
-            if let Some(slot) = data.get_mut(channel * w * h + i) {
+            if let Some(slot) = data.get_mut(channel * plane + (y * input_w + x) as usize) {
                 *slot = f32::from(value) / 127.5 - 1.0;
             }
         }

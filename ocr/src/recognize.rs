@@ -6,7 +6,7 @@ use image::imageops::{self, FilterType};
 use image::{Rgb, RgbImage};
 use imageproc::geometric_transformations::{Interpolation, Projection, warp_into};
 
-use crate::detect::Quad;
+use crate::detect::{Quad, normalised};
 use crate::models::Models;
 use crate::{Char, Result, TextLine};
 
@@ -36,7 +36,7 @@ pub(crate) fn recognize(
         let width = ((HEIGHT as f32 * ratio).ceil() as u32).max(1);
         let resized = imageops::resize(&crop, width, HEIGHT, FilterType::Triangle);
         let input_w = width.max(MIN_WIDTH);
-        let output = models.recognize([1, 3, HEIGHT as usize, input_w as usize], padded(&resized, input_w))?;
+        let output = models.recognize([1, 3, HEIGHT as usize, input_w as usize], normalised(&resized, input_w))?;
         let classes = match output.shape[..] {
             [1, steps, classes] if steps * classes > 0 => classes,
             _ => return Err(crate::Error::Run(format!("the recogniser gave an output of shape {:?}", output.shape))),
@@ -96,22 +96,6 @@ fn seal_ink(crop: &RgbImage) -> bool {
         }
     }
     ink > 0 && 2 * red > ink
-}
-
-/// [1, 3, 48, input_w]: `image` (48 px high, at most `input_w` wide) as BGR scaled to −1…1, the
-/// rest of each row 0, the padding PaddleOCR uses.
-fn padded(image: &RgbImage, input_w: u32) -> Vec<f32> {
-    let plane = (HEIGHT * input_w) as usize;
-    let mut data = vec![0.0f32; 3 * plane];
-    for (x, y, pixel) in image.enumerate_pixels() {
-        let [r, g, b] = pixel.0;
-        for (channel, value) in [b, g, r].into_iter().enumerate() {
-            if let Some(slot) = data.get_mut(channel * plane + (y * input_w + x) as usize) {
-                *slot = f32::from(value) / 127.5 - 1.0;
-            }
-        }
-    }
-    data
 }
 
 /// Greedy CTC: the most probable class at each frame, repeats merged, blanks dropped. `stretch`
