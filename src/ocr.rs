@@ -33,7 +33,9 @@ use crate::scan;
 /// 4: business licences read by PP-OCR (qualkit-ocr) where its models are installed. 5: each
 /// line recognised at its own width (in ONNX Runtime where installed); short rows level. 6:
 /// trademark certificates, ICP pages and app listings read by PP-OCR too; seal lines dropped.
-pub const READER_VERSION: u32 = 6;
+/// 7: lines cut bicubic from whole-pixel corners, as PaddleOCR cuts them; a credit code read a
+/// character short is doubted, never cut down to a registration number.
+pub const READER_VERSION: u32 = 7;
 
 /// PP-OCR's models, loaded once per process and shared by every engine (a [`qualkit_ocr::Reader`]
 /// is `Sync`): `None` where they are not installed, and Tesseract reads every kind as before.

@@ -1,7 +1,8 @@
 //! Prints the text lines of images as qualkit-ocr reads them, with the time each took:
 //! `cargo run --release -p qualkit-ocr --example read -- [--max-side N] [--rows | --chars] IMAGE…`
 //! (`--rows`: the rows the fields are read from, and the fields; `--chars`: each line's
-//! characters with their probability and place along the line)
+//! characters with their probability and place along the line; `--line`: each image read as one
+//! line already cut out)
 
 use std::time::Instant;
 
@@ -16,7 +17,8 @@ fn main() -> Result<(), qualkit_ocr::Error> {
     }
     let rows = args.iter().any(|a| a == "--rows");
     let chars = args.iter().any(|a| a == "--chars");
-    args.retain(|a| a != "--rows" && a != "--chars");
+    let line = args.iter().any(|a| a == "--line");
+    args.retain(|a| a != "--rows" && a != "--chars" && a != "--line");
     let started = Instant::now();
     let reader = qualkit_ocr::Reader::new(qualkit_ocr::Models::locate()?)?.with_detect_options(options);
     eprintln!("models loaded in {} ms", started.elapsed().as_millis());
@@ -29,7 +31,7 @@ fn main() -> Result<(), qualkit_ocr::Error> {
             .map_err(|e| qualkit_ocr::Error::Image(e.to_string()))?
             .to_rgb8();
         let started = Instant::now();
-        let lines = reader.read(&page)?.lines;
+        let lines = if line { vec![reader.read_line(&page)?] } else { reader.read(&page)?.lines };
         println!("# {path}: {} lines in {} ms", lines.len(), started.elapsed().as_millis());
         if rows {
             qualkit_ocr::fields::rows_text(&lines).iter().for_each(|r| println!("{r}"));
@@ -49,7 +51,8 @@ fn main() -> Result<(), qualkit_ocr::Error> {
                     .iter()
                     .map(|c| format!("{}{:.2}@{:.0}-{:.0}", c.text, c.prob, c.span.0 * quad_w, c.span.1 * quad_w))
                     .collect();
-                println!("        {}", cs.join(" "));
+                let corners: Vec<String> = line.quad.0.iter().map(|(x, y)| format!("{x:.0},{y:.0}")).collect();
+                println!("        [{}] {}", corners.join(" "), cs.join(" "));
             }
         }
     }

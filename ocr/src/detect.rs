@@ -102,8 +102,14 @@ pub(crate) fn detect(models: &Models, page: &RgbImage, options: &DetectOptions) 
     let mut lines = regions(map, options)
         .into_iter()
         .filter_map(|(quad, score)| {
+            // Corners on whole pixels, as PaddleOCR rounds them: the recogniser is sensitive to
+            // where a crop starts within a pixel (0555's 恋 read as 态 at 0.51 from unrounded
+            // corners, as 恋 from rounded ones), and rounding reads as the reference does.
             let on_page = quad.0.map(|(x, y)| {
-                ((x * scale.0).clamp(0.0, (width - 1) as f32), (y * scale.1).clamp(0.0, (height - 1) as f32))
+                (
+                    (x * scale.0).round().clamp(0.0, (width - 1) as f32),
+                    (y * scale.1).round().clamp(0.0, (height - 1) as f32),
+                )
             });
             let quad = ordered(on_page);
             (quad.width() > 3.0 && quad.height() > 3.0).then_some((quad, score))

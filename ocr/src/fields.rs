@@ -115,7 +115,9 @@ pub fn business_licence(lines: &[TextLine]) -> Vec<Field> {
     let code = code(&rows, &hits, "uscc", 18, crate::codes::uscc_valid)
         .or_else(|| code(&rows, &hits, "reg_no", 15, crate::codes::reg_no_valid))
         .or_else(|| unchecked_code(&rows, &hits, "reg_no", &[13, 15]))
-        .or_else(|| unchecked_code(&rows, &hits, "uscc", &[18]));
+        .or_else(|| unchecked_code(&rows, &hits, "uscc", CREDIT_CODE_READ))
+        // Licences of 2014–15 print the new credit code under the old label 注册号.
+        .or_else(|| unchecked_code(&rows, &hits, "reg_no", CREDIT_CODE_READ).map(|f| Field { key: "uscc", ..f }));
     fields.extend(code);
     fields
 }
@@ -507,8 +509,15 @@ fn code(rows: &[Row], hits: &[Hit], key: &'static str, len: usize, valid: fn(&st
     let code_char = |c: &Placed| !c.text.is_empty() && c.text.chars().all(|ch| ch.is_ascii_alphanumeric());
     for run in rows.iter().flat_map(|row| row.chars.split(|c| !code_char(c))) {
         // Every window of the code's length, so a letter or mark read into the run beside the
-        // code does not hide it.
-        for window in run.windows(len) {
+        // code does not hide it. A digit beside it does: digits inside a longer number are not
+        // a number of their own (a 15-digit window of a credit code read a character short
+        // passes MOD 11,10 one time in ten).
+        let digit_at =
+            |i: Option<usize>| i.and_then(|i| run.get(i)).is_some_and(|c| c.text.chars().all(|ch| ch.is_ascii_digit()));
+        for (start, window) in run.windows(len).enumerate() {
+            if digit_at(start.checked_sub(1)) || digit_at(Some(start + len)) {
+                continue;
+            }
             let candidate: String = window.iter().map(|c| c.text.to_ascii_uppercase()).collect();
             if candidate.chars().count() == len && valid(&candidate) {
                 let distance = match (label, window.first()) {
@@ -525,9 +534,14 @@ fn code(rows: &[Row], hits: &[Hit], key: &'static str, len: usize, valid: fn(&st
     Some(field)
 }
 
+/// The lengths at which a read is taken for a credit code whose check fails: one character
+/// lost or gained by the reader. Shown with every character doubted, it is a value the user
+/// corrects; not shown, it is one they type again.
+const CREDIT_CODE_READ: &[usize] = &[17, 18, 19];
+
 /// A code printed right after its label that no check settles: a 13-digit 注册号 (those carry no
-/// check digit), or a code whose check fails, every character of which is then doubted (one of
-/// them is wrong, and nothing says which).
+/// check digit), or a code whose check fails or whose length is wrong, every character of which
+/// is then doubted (one of them is wrong, and nothing says which).
 fn unchecked_code(rows: &[Row], hits: &[Hit], key: &'static str, lengths: &[usize]) -> Option<Field> {
     let mut field = labelled_value(rows, hits, key)?;
     field.value =
@@ -539,7 +553,8 @@ fn unchecked_code(rows: &[Row], hits: &[Hit], key: &'static str, lengths: &[usiz
     let checked = match n {
         18 => Some(crate::codes::uscc_valid(&field.value)),
         15 => Some(crate::codes::reg_no_valid(&field.value)),
-        _ => None,
+        13 => None,
+        _ => Some(false),
     };
     if checked == Some(false) {
         field.uncertain = (0..n).collect();
@@ -588,6 +603,28 @@ mod tests {
             line("同市金牛市场经销部", (300.0, 100.0), 30.0, &[]),
         ]);
         assert!(apart.expect("name").uncertain.is_empty());
+    }
+
+    fn code(lines: &[TextLine]) -> Option<Field> {
+        business_licence(lines).into_iter().find(|f| f.key == "uscc" || f.key == "reg_no")
+    }
+
+    #[test]
+    fn a_credit_code_read_a_character_short_is_doubted_never_cut_to_a_registration_number() {
+        // 0268: 91110112095574858W read without its second 8. Its first 15 digits happen to pass
+        // MOD 11,10; they are part of a longer number and no registration number.
+        assert!(crate::codes::reg_no_valid("911101120955748"));
+        let short =
+            code(&[line("注册号", (100.0, 100.0), 30.0, &[]), line("9111011209557485W", (200.0, 100.0), 30.0, &[])])
+                .expect("a code");
+        assert_eq!((short.key, short.value.as_str()), ("uscc", "9111011209557485W"));
+        assert_eq!(short.uncertain, (0..17).collect::<Vec<_>>());
+        // Read whole, the code is taken and trusted.
+        let whole =
+            code(&[line("注册号", (100.0, 100.0), 30.0, &[]), line("91110112095574858W", (200.0, 100.0), 30.0, &[])])
+                .expect("a code");
+        assert_eq!((whole.key, whole.value.as_str()), ("uscc", "91110112095574858W"));
+        assert!(whole.uncertain.is_empty());
     }
 
     #[test]

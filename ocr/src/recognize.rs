@@ -57,7 +57,9 @@ fn cut(page: &RgbImage, quad: &Quad, see_through_colour: bool) -> Option<(RgbIma
     let target = [(0.0, 0.0), (w as f32, 0.0), (w as f32, h as f32), (0.0, h as f32)];
     let projection = Projection::from_control_points(quad.0, target)?;
     let mut crop = RgbImage::new(w, h);
-    warp_into(page, &projection, Interpolation::Bilinear, Rgb([255, 255, 255]), &mut crop);
+    // Bicubic, as PaddleOCR's `get_rotate_crop_image` cuts (INTER_CUBIC): on the real licences
+    // it read one name more than bilinear and lost none (docs/PERFORMANCE.md).
+    warp_into(page, &projection, Interpolation::Bicubic, Rgb([255, 255, 255]), &mut crop);
     if see_through_colour && seal_ink(&crop) {
         return None;
     }
