@@ -300,10 +300,36 @@ fn application_text(case: &Case) -> String {
 
 /// A bundle being written: a folder or a zip under a temporary name beside the destination,
 /// renamed into place by [`Bundle::finish`]. Dropped unfinished, it removes itself, so a failed
-/// export leaves nothing behind.
+/// export leaves nothing behind; killed, it leaves its staging and an unlocked lock file beside
+/// it, which the next export into that folder removes.
 struct Bundle {
     target: Target,
     files: Vec<BundleFile>,
+    /// `.qualkit-export-XXXX.lock`, locked while `.qualkit-export-XXXX` is written. Dropped
+    /// after `target`, so a failed export removes its staging first.
+    _lock: tempfile::NamedTempFile,
+}
+
+const EXPORT_STAGING_PREFIX: &str = ".qualkit-export-";
+const LOCK_SUFFIX: &str = ".lock";
+
+/// Removes what exports killed half-way left in `parent`: each staging whose lock file no live
+/// process holds, and the lock file.
+fn remove_abandoned_staging(parent: &Path) {
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(staging) = name.strip_prefix(EXPORT_STAGING_PREFIX).and_then(|n| n.strip_suffix(LOCK_SUFFIX)) else {
+            continue;
+        };
+        let Ok(lock) = std::fs::File::options().write(true).open(entry.path()) else { continue };
+        if lock.try_lock().is_err() {
+            continue;
+        }
+        let staged = parent.join(format!("{EXPORT_STAGING_PREFIX}{staging}"));
+        let _ = if staged.is_dir() { std::fs::remove_dir_all(&staged) } else { std::fs::remove_file(&staged) };
+        let _ = std::fs::remove_file(entry.path());
+    }
 }
 
 enum Target {
@@ -318,14 +344,24 @@ impl Bundle {
             _ => PathBuf::from("."),
         };
         std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        remove_abandoned_staging(&parent);
+        let lock = tempfile::Builder::new()
+            .prefix(EXPORT_STAGING_PREFIX)
+            .suffix(LOCK_SUFFIX)
+            .tempfile_in(&parent)
+            .map_err(|e| Error::io(&parent, e))?;
+        lock.as_file().lock().map_err(|e| Error::io(lock.path(), e))?;
+        // The staging's name is the lock's without its suffix (no random part of its own).
+        let lock_name = lock.path().file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = lock_name.strip_suffix(LOCK_SUFFIX).unwrap_or(&lock_name).to_string();
         let mut staging = tempfile::Builder::new();
-        staging.prefix(".qualkit-export-");
+        staging.prefix(&name).rand_bytes(0);
         let target = if is_zip(out) {
             Target::Zip(Box::new(zip::ZipWriter::new(staging.tempfile_in(&parent).map_err(|e| Error::io(&parent, e))?)))
         } else {
             Target::Folder(staging.tempdir_in(&parent).map_err(|e| Error::io(&parent, e))?)
         };
-        Ok(Bundle { target, files: Vec::new() })
+        Ok(Bundle { target, files: Vec::new(), _lock: lock })
     }
 
     /// Adds one file. Zip entries get a fixed time (1980-01-01, the format's epoch) and
@@ -407,9 +443,11 @@ pub fn import_case(store: &mut Store, path: &Path) -> Result<String> {
         verify_manifest(path)?;
         return store.import_folder(path);
     }
-    // Unpacked inside the data folder: private to the user, and removed when this returns.
+    // Unpacked inside the data folder: private to the user, and removed when this returns (or,
+    // after a kill, by the next start: the mark says the import was under way).
+    let _unfinished = store.unfinished(false)?;
     let staging = tempfile::Builder::new()
-        .prefix(".qualkit-import-")
+        .prefix(crate::store::IMPORT_STAGING_PREFIX)
         .tempdir_in(store.root())
         .map_err(|e| Error::io(store.root(), e))?;
     unpack_zip(path, staging.path())?;

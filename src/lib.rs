@@ -152,7 +152,7 @@ pub fn read_materials_with_progress(
         };
         match result.result {
             Ok(read) => {
-                store.save_reading(&material.sha256, &read.reading)?;
+                store.save_new_reading(&material.sha256, &read.reading)?;
                 row.fields = read.reading.fields.len();
                 row.warnings = read.warnings;
                 row.elapsed_ms = read.elapsed_ms;
@@ -209,9 +209,11 @@ pub fn review_case(store: &Store, id: &str) -> Result<CaseReview> {
 /// Fixes a mismatch where the document is right: sets the case field `declared` (a finding's
 /// `declared` path) to `value`, the document's text, in one transaction.
 pub fn accept_document_value(store: &mut Store, id: &str, declared: &str, value: &str) -> Result<()> {
-    let mut data = store.case(id)?.data;
-    checks::set_declared(&mut data, declared, value)?;
-    store.update_case(id, &data)
+    store.exclusive(|store| {
+        let mut data = store.case(id)?.data;
+        checks::set_declared(&mut data, declared, value)?;
+        store.update_case(id, &data)
+    })
 }
 
 /// Records an event of the MIIT verification SMS (sent, resent, verified) for `role` at `at`,
@@ -229,10 +231,13 @@ pub fn record_icp_event(
             format!("case {id} has no verification plan: choose the filing type and the phones first"),
         )
     };
-    let mut tracker = store.icp_tracker(id)?.ok_or_else(no_plan)?;
-    let state = tracker.record(role, event, at)?;
-    store.save_icp_message(id, &state)?;
-    store.icp_tracker(id)?.ok_or_else(no_plan)
+    // Counted under the write lock: two windows recording a resend at once count two.
+    store.exclusive(|store| {
+        let mut tracker = store.icp_tracker(id)?.ok_or_else(no_plan)?;
+        let state = tracker.record(role, event, at)?;
+        store.save_icp_message(id, &state)?;
+        store.icp_tracker(id)?.ok_or_else(no_plan)
+    })
 }
 
 /// A material as the app shows it: what it is, its size in pixels (the frame of the field boxes),

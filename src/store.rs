@@ -3,16 +3,20 @@
 //! Layout of the data directory:
 //! - `qualkit.db` — cases, materials (role, original name, size, type, SHA-256), ICP tracking;
 //! - `blobs/ab/cdef…` — each material's bytes, named by SHA-256, written to `blobs/tmp/` first
-//!   and renamed into place, so a crash never leaves a half-written file under a real name.
+//!   and renamed into place, so a crash never leaves a half-written file under a real name;
+//! - `blobs.lock` — taken by whoever writes or removes blobs (see `Store::lock_blobs`).
 //!
-//! Every change is one transaction; a failed import removes the blobs it wrote.
+//! Every change is one transaction that takes the write lock as it begins; a failed import
+//! removes the blobs it wrote, and one killed half-way is cleaned up by the next start. Several
+//! processes may use one data folder at once (the app and the CLI): they wait for each other's
+//! writes, and a change that reads what it writes runs in [`Store::exclusive`].
 
 use std::fs::File;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use rusqlite_migration::{M, Migrations};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -24,6 +28,8 @@ use crate::reading::{DocKind, Field, Origin, Reading};
 use crate::scan::ColourStats;
 
 const DB_FILE: &str = "qualkit.db";
+/// See [`Store::lock_blobs`].
+const BLOB_LOCK_FILE: &str = "blobs.lock";
 /// A material larger than this is refused: no vendor accepts anything near it, and it is more
 /// likely a wrong file than a real scan (the legal representative's video is the largest).
 pub const MAX_MATERIAL_BYTES: u64 = 1 << 30;
@@ -141,6 +147,10 @@ pub struct Store {
     root: PathBuf,
 }
 
+/// What a killed process leaves in `blobs/tmp`: a copy not yet renamed into place, or the mark
+/// of an import or removal that had not finished (its blobs may be written and unused).
+const UNFINISHED_MARK: &str = ".unfinished";
+
 struct Blob {
     sha256: String,
     size: u64,
@@ -159,7 +169,95 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations().to_latest(&mut conn)?;
-        Ok(Store { conn, root: root.to_path_buf() })
+        let store = Store { conn, root: root.to_path_buf() };
+        store.clean_up_after_a_crash()?;
+        Ok(store)
+    }
+
+    /// Removes what an import, a removal or a bundle import killed half-way left behind: copies
+    /// in `blobs/tmp`, blobs no material uses, unpacked bundles. Only when there is something to
+    /// clean (a store that was closed properly costs one directory listing) and no other
+    /// process is writing blobs (it would hold the lock shared); else the next start does it.
+    fn clean_up_after_a_crash(&self) -> Result<()> {
+        let tmp = self.root.join("blobs").join("tmp");
+        let staged_imports: Vec<PathBuf> = list_dir(&self.root)?
+            .into_iter()
+            .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(IMPORT_STAGING_PREFIX)))
+            .collect();
+        let leftovers = list_dir(&tmp)?;
+        if leftovers.is_empty() && staged_imports.is_empty() {
+            return Ok(());
+        }
+        let Some(_alone) = self.lock_blobs(Lock::ExclusiveIfFree)? else {
+            return Ok(());
+        };
+        {
+            for path in staged_imports.iter().chain(&leftovers) {
+                let removed = if path.is_dir() { std::fs::remove_dir_all(path) } else { std::fs::remove_file(path) };
+                match removed {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(Error::io(path, e)),
+                    _ => {}
+                }
+            }
+            let used: std::collections::HashSet<String> = self
+                .conn
+                .prepare("SELECT DISTINCT sha256 FROM materials")?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let unused: Vec<String> = self.stored_blobs()?.into_iter().filter(|sha| !used.contains(sha)).collect();
+            self.remove_unused(&unused)
+        }
+    }
+
+    /// `blobs.lock`, held shared while blobs are written and the rows that use them committed,
+    /// exclusive while unused blobs are removed: a blob another process is about to use is never
+    /// taken for unused, and after a crash the next start tells leftovers (nobody holds the lock)
+    /// from another process's work in progress. Released when the file is closed, by a killed
+    /// process too. `None`: `ExclusiveIfFree` and another process holds it.
+    fn lock_blobs(&self, how: Lock) -> Result<Option<File>> {
+        let path = self.root.join(BLOB_LOCK_FILE);
+        let file =
+            File::options().create(true).truncate(false).write(true).open(&path).map_err(|e| Error::io(&path, e))?;
+        match how {
+            Lock::Shared => file.lock_shared().map_err(|e| Error::io(&path, e))?,
+            Lock::Exclusive => file.lock().map_err(|e| Error::io(&path, e))?,
+            Lock::ExclusiveIfFree => match file.try_lock() {
+                Ok(()) => {}
+                Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
+                Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
+            },
+        }
+        Ok(Some(file))
+    }
+
+    /// The SHA-256 of every blob file on disk.
+    fn stored_blobs(&self) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for dir in list_dir(&self.root.join("blobs"))? {
+            let Some(prefix) = dir.file_name().map(|n| n.to_string_lossy().into_owned()) else { continue };
+            if prefix.len() != 2 || !dir.is_dir() {
+                continue;
+            }
+            for file in list_dir(&dir)? {
+                if let Some(rest) = file.file_name().map(|n| n.to_string_lossy().into_owned()) {
+                    out.push(format!("{prefix}{rest}"));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Marks a change that writes or removes blobs as under way, holding the blob lock shared
+    /// (`exclusive`: alone) until the mark is dropped. A process killed meanwhile leaves the
+    /// mark, and the next start cleans up.
+    pub(crate) fn unfinished(&self, exclusive: bool) -> Result<Unfinished> {
+        let lock = self.lock_blobs(if exclusive { Lock::Exclusive } else { Lock::Shared })?;
+        let tmp_dir = self.root.join("blobs").join("tmp");
+        let mark = tempfile::Builder::new()
+            .suffix(UNFINISHED_MARK)
+            .tempfile_in(&tmp_dir)
+            .map_err(|e| Error::io(&tmp_dir, e))?;
+        Ok(Unfinished { _mark: mark, _lock: lock })
     }
 
     pub fn root(&self) -> &Path {
@@ -177,6 +275,7 @@ impl Store {
     pub fn import_folder(&mut self, dir: &Path) -> Result<String> {
         let folder = read_case_folder(dir)?;
         let mut created = Vec::new();
+        let unfinished = self.unfinished(false)?;
         let result = (|| {
             let mut blobs = Vec::with_capacity(folder.materials.len());
             for file in &folder.materials {
@@ -186,7 +285,7 @@ impl Store {
                 }
                 blobs.push(blob);
             }
-            let tx = self.conn.transaction()?;
+            let tx = WriteTx::begin(&mut self.conn)?;
             let id = insert_case(&tx, &folder.data)?;
             for (file, blob) in folder.materials.iter().zip(&blobs) {
                 insert_material(&tx, &id, file.role, &file.name, blob)?;
@@ -199,11 +298,12 @@ impl Store {
                 let _ = std::fs::remove_file(self.blob_path(&sha));
             }
         }
+        drop(unfinished);
         result
     }
 
     pub fn create_case(&mut self, data: &CaseData) -> Result<String> {
-        let tx = self.conn.transaction()?;
+        let tx = WriteTx::begin(&mut self.conn)?;
         let id = insert_case(&tx, data)?;
         tx.commit()?;
         Ok(id)
@@ -285,7 +385,7 @@ impl Store {
     /// starts without the original's verification-SMS tracking, which belongs to one filing.
     pub fn duplicate_case(&mut self, id: &str) -> Result<String> {
         let case = self.case(id)?;
-        let tx = self.conn.transaction()?;
+        let tx = WriteTx::begin(&mut self.conn)?;
         let copy = insert_case(&tx, &case.data)?;
         tx.execute(
             "INSERT INTO materials (case_id, role, original_name, size, mime, sha256, added_at)
@@ -302,9 +402,10 @@ impl Store {
         let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).ok_or_else(|| {
             Error::input(format!("{} 不是文件", file.display()), format!("{} is not a file", file.display()))
         })?;
+        let unfinished = self.unfinished(false)?;
         let (blob, new) = self.put_blob(file)?;
         let result = (|| {
-            let tx = self.conn.transaction()?;
+            let tx = WriteTx::begin(&mut self.conn)?;
             let material_id = insert_material(&tx, id, role, &name, &blob)?;
             tx.execute("UPDATE cases SET updated_at = ?2 WHERE id = ?1", params![id, now()])?;
             tx.commit()?;
@@ -323,6 +424,7 @@ impl Store {
                 if new {
                     let _ = std::fs::remove_file(self.blob_path(&blob.sha256));
                 }
+                drop(unfinished);
                 Err(e)
             }
         }
@@ -341,7 +443,7 @@ impl Store {
                 format!("case {id} has no material {material_id}"),
             ));
         };
-        let tx = self.conn.transaction()?;
+        let tx = WriteTx::begin(&mut self.conn)?;
         tx.execute("DELETE FROM materials WHERE id = ?1", [material_id])?;
         tx.execute("UPDATE cases SET updated_at = ?2 WHERE id = ?1", params![id, now()])?;
         tx.commit()?;
@@ -350,54 +452,81 @@ impl Store {
 
     pub fn delete_case(&mut self, id: &str) -> Result<()> {
         let case = self.case(id)?;
-        let tx = self.conn.transaction()?;
+        let tx = WriteTx::begin(&mut self.conn)?;
         tx.execute("DELETE FROM cases WHERE id = ?1", [id])?;
         tx.commit()?;
         let hashes: Vec<String> = case.materials.into_iter().map(|m| m.sha256).collect();
         self.collect_garbage(&hashes)
     }
 
-    /// Removes blob files that no material references any more.
+    /// Removes blob files that no material references any more, alone: no other process is
+    /// between writing a blob and committing the material that uses it.
     fn collect_garbage(&self, hashes: &[String]) -> Result<()> {
+        let _alone = self.unfinished(true)?;
+        let mut unused = Vec::new();
         for sha in hashes {
             let used: i64 =
                 self.conn.query_row("SELECT count(*) FROM materials WHERE sha256 = ?1", [sha], |r| r.get(0))?;
             if used == 0 {
-                self.conn.execute("DELETE FROM readings WHERE sha256 = ?1", [sha])?;
-                self.conn.execute("DELETE FROM image_stats WHERE sha256 = ?1", [sha])?;
-                match std::fs::remove_file(self.blob_path(sha)) {
-                    Ok(()) => {}
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                    Err(e) => return Err(Error::io(self.blob_path(sha), e)),
-                }
+                unused.push(sha.clone());
+            }
+        }
+        self.remove_unused(&unused)
+    }
+
+    /// Removes unused blobs with what was cached about them. The caller holds the blob lock.
+    fn remove_unused(&self, hashes: &[String]) -> Result<()> {
+        for sha in hashes {
+            self.conn.execute("DELETE FROM readings WHERE sha256 = ?1", [sha])?;
+            self.conn.execute("DELETE FROM image_stats WHERE sha256 = ?1", [sha])?;
+            match std::fs::remove_file(self.blob_path(sha)) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::io(self.blob_path(sha), e)),
             }
         }
         Ok(())
     }
 
+    /// Runs `change` as one transaction that holds the write lock from its start: a change that
+    /// reads what it then writes (a confirmation added to a reading, a resend counted) cannot
+    /// be interleaved with another process's, so neither is lost. The store's own writes inside
+    /// it join it.
+    pub fn exclusive<T>(&mut self, change: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        match change(self) {
+            Ok(value) => {
+                self.conn.execute_batch("COMMIT")?;
+                Ok(value)
+            }
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
     /// Records what the file with this content shows, replacing an earlier reading of the kind.
     pub fn save_reading(&mut self, sha256: &str, reading: &Reading) -> Result<()> {
-        let json = serde_json::to_string(reading).map_err(|e| Error::input(e.to_string(), e.to_string()))?;
-        self.conn.execute(
-            "INSERT INTO readings (sha256, kind, data, updated_at) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (sha256, kind) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
-            params![sha256, reading.kind.as_str(), json, now()],
-        )?;
-        Ok(())
+        save_reading_in(&self.conn, sha256, reading)
+    }
+
+    /// Records an OCR reading unless the file was read or confirmed meanwhile (by another window
+    /// or process while this one read it): a person's confirmation is never replaced by a
+    /// machine reading that started before it. Returns whether it was recorded.
+    pub fn save_new_reading(&mut self, sha256: &str, reading: &Reading) -> Result<bool> {
+        self.exclusive(|store| {
+            if store.reading(sha256, reading.kind)?.is_some_and(|r| !r.is_stale()) {
+                return Ok(false);
+            }
+            store.save_reading(sha256, reading)?;
+            Ok(true)
+        })
     }
 
     /// The cached reading of a file, if it was read (or confirmed) before.
     pub fn reading(&self, sha256: &str, kind: DocKind) -> Result<Option<Reading>> {
-        let json: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT data FROM readings WHERE sha256 = ?1 AND kind = ?2",
-                params![sha256, kind.as_str()],
-                |r| r.get(0),
-            )
-            .optional()?;
-        // A reading that no longer parses (an older format) is read again rather than trusted.
-        Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
+        reading_in(&self.conn, sha256, kind)
     }
 
     /// The colour measurements of a stored file, measured on first use and then cached.
@@ -432,13 +561,16 @@ impl Store {
                 format!("a {} has no field `{key}`; fields: {known}", material.role.label().en),
             ));
         }
-        let mut reading = self.reading(&material.sha256, kind)?.unwrap_or_else(|| Reading::new(kind, Origin::Person));
-        for (key, value) in fields {
-            reading.fields.insert(key.clone(), Field::confirmed(value.clone()));
-        }
-        reading.origin = Origin::Person;
-        self.save_reading(&material.sha256, &reading)?;
-        Ok(reading)
+        let sha256 = material.sha256.clone();
+        self.exclusive(|store| {
+            let mut reading = store.reading(&sha256, kind)?.unwrap_or_else(|| Reading::new(kind, Origin::Person));
+            for (key, value) in fields {
+                reading.fields.insert(key.clone(), Field::confirmed(value.clone()));
+            }
+            reading.origin = Origin::Person;
+            store.save_reading(&sha256, &reading)?;
+            Ok(reading)
+        })
     }
 
     /// The readings of a case's materials, in material order.
@@ -520,7 +652,7 @@ impl Store {
     /// Stores (replacing any earlier one) the verification plan of the case's filing.
     pub fn set_icp_plan(&mut self, id: &str, plan: &IcpPlan) -> Result<()> {
         self.case_exists(id)?;
-        let tx = self.conn.transaction()?;
+        let tx = WriteTx::begin(&mut self.conn)?;
         tx.execute("DELETE FROM icp_plans WHERE case_id = ?1", [id])?;
         tx.execute(
             "INSERT INTO icp_plans (case_id, filing_type, subject_phone, site_phone, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -588,7 +720,89 @@ impl Store {
     }
 }
 
-fn insert_case(tx: &rusqlite::Transaction<'_>, data: &CaseData) -> Result<String> {
+/// An unfinished change's mark, and the blob lock it holds; dropped, it removes the mark, then
+/// unlocks (fields drop in order).
+pub(crate) struct Unfinished {
+    _mark: tempfile::NamedTempFile,
+    _lock: Option<File>,
+}
+
+enum Lock {
+    Shared,
+    Exclusive,
+    ExclusiveIfFree,
+}
+
+/// Where a bundle zip is unpacked inside the data folder while it is imported.
+pub(crate) const IMPORT_STAGING_PREFIX: &str = ".qualkit-import-";
+
+/// The entries of `dir` (none when it does not exist).
+fn list_dir(dir: &Path) -> Result<Vec<PathBuf>> {
+    match std::fs::read_dir(dir) {
+        Ok(entries) => entries.map(|e| e.map(|e| e.path()).map_err(|e| Error::io(dir, e))).collect(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(Error::io(dir, e)),
+    }
+}
+
+/// A write: a transaction that takes the write lock as it begins, so a second writer waits for
+/// the busy timeout instead of failing with "database is locked" (a deferred transaction that
+/// reads first cannot wait for the lock when it then writes); inside [`Store::exclusive`], a
+/// savepoint of that transaction.
+enum WriteTx<'c> {
+    Transaction(rusqlite::Transaction<'c>),
+    Savepoint(rusqlite::Savepoint<'c>),
+}
+
+impl WriteTx<'_> {
+    fn begin(conn: &mut Connection) -> Result<WriteTx<'_>> {
+        Ok(if conn.is_autocommit() {
+            WriteTx::Transaction(conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
+        } else {
+            WriteTx::Savepoint(conn.savepoint()?)
+        })
+    }
+
+    fn commit(self) -> Result<()> {
+        match self {
+            WriteTx::Transaction(tx) => tx.commit()?,
+            WriteTx::Savepoint(sp) => sp.commit()?,
+        }
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for WriteTx<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        match self {
+            WriteTx::Transaction(tx) => tx,
+            WriteTx::Savepoint(sp) => sp,
+        }
+    }
+}
+
+fn save_reading_in(conn: &Connection, sha256: &str, reading: &Reading) -> Result<()> {
+    let json = serde_json::to_string(reading).map_err(|e| Error::input(e.to_string(), e.to_string()))?;
+    conn.execute(
+        "INSERT INTO readings (sha256, kind, data, updated_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (sha256, kind) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
+        params![sha256, reading.kind.as_str(), json, now()],
+    )?;
+    Ok(())
+}
+
+fn reading_in(conn: &Connection, sha256: &str, kind: DocKind) -> Result<Option<Reading>> {
+    let json: Option<String> = conn
+        .query_row("SELECT data FROM readings WHERE sha256 = ?1 AND kind = ?2", params![sha256, kind.as_str()], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    // A reading that no longer parses (an older format) is read again rather than trusted.
+    Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
+}
+
+fn insert_case(tx: &Connection, data: &CaseData) -> Result<String> {
     let json = serde_json::to_string(data).map_err(|e| Error::input(e.to_string(), e.to_string()))?;
     let time = now();
     loop {
@@ -604,7 +818,7 @@ fn insert_case(tx: &rusqlite::Transaction<'_>, data: &CaseData) -> Result<String
     }
 }
 
-fn insert_material(tx: &rusqlite::Transaction<'_>, case_id: &str, role: Role, name: &str, blob: &Blob) -> Result<i64> {
+fn insert_material(tx: &Connection, case_id: &str, role: Role, name: &str, blob: &Blob) -> Result<i64> {
     tx.execute(
         "INSERT INTO materials (case_id, role, original_name, size, mime, sha256, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![case_id, role.as_str(), name, i64::try_from(blob.size).unwrap_or(i64::MAX), blob.mime, blob.sha256, now()],
