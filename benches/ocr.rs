@@ -92,7 +92,7 @@ impl Tally {
 }
 
 fn main() {
-    qualkit::ocr::limit_openmp_threads();
+    qualkit::ocr::set_up_reading_process();
     let args: Vec<String> = std::env::args().collect();
     // The number after `flag`, if given.
     let number = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)?.parse().ok());

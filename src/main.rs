@@ -294,7 +294,7 @@ fn main() -> ExitCode {
         _ => false,
     };
     if reads {
-        qualkit::ocr::limit_openmp_threads();
+        qualkit::ocr::set_up_reading_process();
     }
     let lang = match cli.lang {
         LangArg::Zh => Lang::Zh,

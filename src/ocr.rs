@@ -630,19 +630,32 @@ pub fn read_jobs_with_progress(
     Ok(results.into_iter().map(|(_, r)| r).collect())
 }
 
-/// Tesseract's OpenMP threads make a page about twice as slow (ocr.md §1), and OpenMP reads
-/// `OMP_THREAD_LIMIT` once, when the library loads, before `main` runs. A binary that OCRs calls
-/// this first: without the variable it re-executes itself with `OMP_THREAD_LIMIT=1` (Unix; on
-/// failure it carries on as it is).
-pub fn limit_openmp_threads() {
+/// Sets up a process that reads documents, before anything else runs. Two settings are read
+/// once, when their library loads, so they must be in the environment from the start:
+/// - `OMP_THREAD_LIMIT=1`: Tesseract's OpenMP threads make a page about twice as slow (ocr.md §1);
+/// - `ORT_DISABLE_TELEMETRY=1`: ONNX Runtime 1.29 and later send usage events to Microsoft from
+///   Linux and macOS unless it is set before the library initialises (onnxruntime pull request
+///   27379); the API switch `ort` calls only drops some of them. qualkit-ocr refuses to start
+///   ONNX Runtime without it, and reads with rten instead.
+///
+/// Without them the binary re-executes itself with them (Unix; on failure it carries on as it
+/// is, and the reader falls back to rten). A binary that OCRs calls this first.
+pub fn set_up_reading_process() {
     #[cfg(unix)]
     {
         use std::os::unix::process::CommandExt;
-        if std::env::var_os("OMP_THREAD_LIMIT").is_some() {
+        let telemetry = qualkit_ocr::models::TELEMETRY_OFF_ENV;
+        let threads_limited = std::env::var_os("OMP_THREAD_LIMIT").is_some();
+        let telemetry_off = std::env::var(telemetry).is_ok_and(|v| v == "1");
+        if threads_limited && telemetry_off {
             return;
         }
         let Ok(exe) = std::env::current_exe() else { return };
-        let _exec_failed =
-            std::process::Command::new(exe).args(std::env::args_os().skip(1)).env("OMP_THREAD_LIMIT", "1").exec();
+        let mut command = std::process::Command::new(exe);
+        command.args(std::env::args_os().skip(1)).env(telemetry, "1");
+        if !threads_limited {
+            command.env("OMP_THREAD_LIMIT", "1");
+        }
+        let _exec_failed = command.exec();
     }
 }

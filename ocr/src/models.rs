@@ -193,6 +193,14 @@ impl Network {
     }
 }
 
+/// ONNX Runtime 1.29 and later send usage events to Microsoft from Linux and macOS unless this
+/// is `1` in the environment when the library initialises (onnxruntime pull request 27379:
+/// "a full non-Windows opt-out when set before initialization"); `DisableTelemetryEvents`, which
+/// `with_telemetry(false)` calls, only drops the non-essential ones. Licences never leave the
+/// machine, so ONNX Runtime is not started without it: the process must have it from its start
+/// (setting it later is unsound with other threads running), and rten reads instead.
+pub const TELEMETRY_OFF_ENV: &str = "ORT_DISABLE_TELEMETRY";
+
 /// ONNX Runtime is loaded once per process, from the first models folder that asks for it.
 static ONNXRUNTIME: OnceLock<std::result::Result<ort::environment::Environment, String>> = OnceLock::new();
 
@@ -206,6 +214,12 @@ fn onnx_session(dir: &Path, model: &Path, layout: bool) -> std::result::Result<o
     use ort::session::builder::GraphOptimizationLevel;
     let environment = ONNXRUNTIME
         .get_or_init(|| {
+            if cfg!(unix) && !std::env::var(TELEMETRY_OFF_ENV).is_ok_and(|v| v == "1") {
+                return Err(format!(
+                    "ONNX Runtime is started only with {TELEMETRY_OFF_ENV}=1 in the environment from the process's start, \
+                     which turns its telemetry off; this process has not got it"
+                ));
+            }
             ort::init_from(dir.join(ONNXRUNTIME_FILE))
                 .map_err(|e| e.to_string())?
                 .with_name("qualkit")

@@ -352,7 +352,7 @@ fn lint_template(
 fn main() {
     // Tesseract runs about twice as fast with one OpenMP thread per engine (ocr.md §1); the
     // variable must be set before the library loads, so this re-executes the app once with it.
-    qualkit::ocr::limit_openmp_threads();
+    qualkit::ocr::set_up_reading_process();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
