@@ -22,6 +22,7 @@ APT_PACKAGES=(
   xvfb xauth dbus webkit2gtk-driver
   poppler-utils qpdf
   python3 python3-pip
+  iproute2 strace
 )
 MIN_RUST="1.94"
 # The whole end-to-end run (two tests, about 20 s on a quiet machine, under 3 min with both cores
@@ -201,6 +202,43 @@ setup() {
 # Tesseract is about twice as fast with one OpenMP thread (engineering/ocr.md §1).
 export OMP_THREAD_LIMIT=1
 
+# Runs a command with no network but loopback and fails if anything it started tried to reach
+# another address: licences and ID cards never leave the machine, and the tests prove it. The
+# command runs in a network namespace of its own with only `lo` up, where the kernel lets us
+# make one (root, or unprivileged user namespaces), and under strace, which records every
+# connect/sendto of every process it starts; only loopback (the local WebDriver) and local
+# sockets are allowed. Where no namespace can be made the trace alone decides.
+offline() {
+  local trace rc=0
+  trace=$(mktemp)
+  local strace=(strace -f -qq --seccomp-bpf -e trace=connect,sendto,sendmmsg -e signal=none -o "$trace")
+  if unshare -n true 2>/dev/null; then
+    unshare -n sh -c 'ip link set lo up && exec "$@"' sh "${strace[@]}" "$@" || rc=$?
+  else
+    log "no network namespace can be made here: the trace alone checks for network use"
+    "${strace[@]}" "$@" || rc=$?
+  fi
+  local attempts
+  attempts=$(grep -E 'sa_family=AF_INET6?' "$trace" |
+    grep -vE 'inet_addr\("127\.|inet_pton\(AF_INET6, "(::1|::ffff:127\.[0-9.]+)"|inet_addr\("0\.0\.0\.0"\)' || true)
+  rm -f "$trace"
+  if [ -n "$attempts" ]; then
+    log "network use beyond loopback by: $*"
+    printf '%s\n' "$attempts" | head -n 20 >&2
+    return 1
+  fi
+  return "$rc"
+}
+
+# The check above must catch a connection when there is one: tried on one that is made on purpose.
+check_offline_guard() {
+  if offline bash -c 'exec 3<>/dev/tcp/192.0.2.1/80' 2>/dev/null; then
+    log "the network check let a connection to 192.0.2.1 through"
+    return 1
+  fi
+  offline bash -c 'exec 3<>/dev/tcp/127.0.0.1/9 || true' 2>/dev/null
+}
+
 case "${1:-}" in
   run)
     setup
@@ -218,16 +256,18 @@ case "${1:-}" in
     cargo build --workspace --all-targets
     log "ui: svelte-check and unit tests (vitest)"
     (cd ui && npm run --silent check && npm test --silent)
-    log "cargo test (the core, the CLI, the OCR reader)"
+    log "the network check catches a connection"
+    check_offline_guard
+    log "cargo test (the core, the CLI, the OCR reader), with no network"
     # The models were installed above: their absence is a failure here, not a skip.
-    QUALKIT_REQUIRE_MODELS=1 cargo test --workspace --exclude qualkit-e2e
-    log "end-to-end tests under xvfb-run, within $E2E_LIMIT"
+    offline env QUALKIT_REQUIRE_MODELS=1 cargo test --offline --workspace --exclude qualkit-e2e
+    log "end-to-end tests under xvfb-run, within $E2E_LIMIT, with no network but the WebDriver's"
     # Start Xvfb outside the D-Bus session so the display is inherited (desktop.md §2). Each
     # WebDriver call and each test has its own limit (e2e/src/lib.rs); this one bounds the run.
-    xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \
+    offline xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \
       timeout --kill-after=30s "$E2E_LIMIT" \
       env QUALKIT_E2E=1 NO_AT_BRIDGE=1 WEBKIT_DISABLE_COMPOSITING_MODE=1 \
-      cargo test -p qualkit-e2e
+      cargo test --offline -p qualkit-e2e
     ;;
   *)
     echo "usage: ./dev.sh run | test" >&2
