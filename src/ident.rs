@@ -77,10 +77,23 @@ pub fn validate(kind: IdKind, input: &str) -> Validation {
     }
 }
 
-/// NFKC (full-width digits, letters and `－` become ASCII), no white space, upper case.
-/// NFKC-folded, without whitespace, upper-cased: how identifiers are compared.
+/// NFKC (full-width digits, letters and `－` become ASCII), no white space, upper case: how
+/// identifiers are compared. Repeated until nothing changes, so folding a folded code changes
+/// nothing: NFKC can yield a space (U+FE72 becomes a space and a combining mark), and once the
+/// space is gone the mark composes with the character before it (found by the `identifier` fuzz
+/// target).
 pub fn fold_code(input: &str) -> String {
-    input.nfkc().filter(|c| !c.is_whitespace()).flat_map(char::to_uppercase).collect()
+    let fold_once = |s: &str| -> String { s.nfkc().filter(|c| !c.is_whitespace()).flat_map(char::to_uppercase).collect() };
+    let mut folded = fold_once(input);
+    // Each round only removes characters or recomposes them; a few rounds settle any input.
+    for _ in 0..8 {
+        let again = fold_once(&folded);
+        if again == folded {
+            break;
+        }
+        folded = again;
+    }
+    folded
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -36,7 +36,11 @@ pub fn seeds(target: &str) -> Vec<Vec<u8>> {
             "${a}${b_1}${ 坏}{x}${}",
         ]),
         "identifier" => {
-            texts(&["91350205MA2Y0LQ12U", "110105199001011232", "闽ICP备12345678号-1", "第12345678号", "９１３５"])
+            let mut seeds: Vec<Vec<u8>> =
+                texts(&["91350205MA2Y0LQ12U", "110105199001011232", "闽ICP备12345678号-1", "第12345678号", "９１３５"]);
+            // Found by libFuzzer: NFKC turned U+FE72 into a space and a mark; folding was not idempotent.
+            seeds.push(b"\xef\xef\xb9\xef\xbc\xbc\xbc\xd9\x91\xef\xb9\xb2\xbc\x99\xd9\xef\xef\xb9\xbc".to_vec());
+            seeds
         }
         "bundle_zip" => vec![bundle()],
         "image" => vec![fixture("license.png"), fixture("ids/handler-front.png"), tiny_jpeg()],
