@@ -445,7 +445,7 @@ pub fn import_case(store: &mut Store, path: &Path) -> Result<String> {
     }
     // Unpacked inside the data folder: private to the user, and removed when this returns (or,
     // after a kill, by the next start: the mark says the import was under way).
-    let _unfinished = store.unfinished(false)?;
+    let _unfinished = store.unfinished(crate::store::Lock::Shared)?;
     let staging = tempfile::Builder::new()
         .prefix(crate::store::IMPORT_STAGING_PREFIX)
         .tempdir_in(store.root())

@@ -191,22 +191,20 @@ impl Store {
         let Some(_alone) = self.lock_blobs(Lock::ExclusiveIfFree)? else {
             return Ok(());
         };
-        {
-            for path in staged_imports.iter().chain(&leftovers) {
-                let removed = if path.is_dir() { std::fs::remove_dir_all(path) } else { std::fs::remove_file(path) };
-                match removed {
-                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(Error::io(path, e)),
-                    _ => {}
-                }
+        for path in staged_imports.iter().chain(&leftovers) {
+            let removed = if path.is_dir() { std::fs::remove_dir_all(path) } else { std::fs::remove_file(path) };
+            match removed {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(Error::io(path, e)),
+                _ => {}
             }
-            let used: std::collections::HashSet<String> = self
-                .conn
-                .prepare("SELECT DISTINCT sha256 FROM materials")?
-                .query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            let unused: Vec<String> = self.stored_blobs()?.into_iter().filter(|sha| !used.contains(sha)).collect();
-            self.remove_unused(&unused)
         }
+        let used: std::collections::HashSet<String> = self
+            .conn
+            .prepare("SELECT DISTINCT sha256 FROM materials")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let unused: Vec<String> = self.stored_blobs()?.into_iter().filter(|sha| !used.contains(sha)).collect();
+        self.remove_unused(&unused)
     }
 
     /// `blobs.lock`, held shared while blobs are written and the rows that use them committed,
@@ -247,11 +245,11 @@ impl Store {
         Ok(out)
     }
 
-    /// Marks a change that writes or removes blobs as under way, holding the blob lock shared
-    /// (`exclusive`: alone) until the mark is dropped. A process killed meanwhile leaves the
-    /// mark, and the next start cleans up.
-    pub(crate) fn unfinished(&self, exclusive: bool) -> Result<Unfinished> {
-        let lock = self.lock_blobs(if exclusive { Lock::Exclusive } else { Lock::Shared })?;
+    /// Marks a change that writes (`Lock::Shared`) or removes (`Lock::Exclusive`) blobs as under
+    /// way, holding the blob lock until the mark is dropped. A process killed meanwhile leaves
+    /// the mark, and the next start cleans up.
+    pub(crate) fn unfinished(&self, how: Lock) -> Result<Unfinished> {
+        let lock = self.lock_blobs(how)?;
         let tmp_dir = self.root.join("blobs").join("tmp");
         let mark = tempfile::Builder::new()
             .suffix(UNFINISHED_MARK)
@@ -275,7 +273,7 @@ impl Store {
     pub fn import_folder(&mut self, dir: &Path) -> Result<String> {
         let folder = read_case_folder(dir)?;
         let mut created = Vec::new();
-        let unfinished = self.unfinished(false)?;
+        let _unfinished = self.unfinished(Lock::Shared)?;
         let result = (|| {
             let mut blobs = Vec::with_capacity(folder.materials.len());
             for file in &folder.materials {
@@ -298,7 +296,6 @@ impl Store {
                 let _ = std::fs::remove_file(self.blob_path(&sha));
             }
         }
-        drop(unfinished);
         result
     }
 
@@ -402,7 +399,7 @@ impl Store {
         let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).ok_or_else(|| {
             Error::input(format!("{} 不是文件", file.display()), format!("{} is not a file", file.display()))
         })?;
-        let unfinished = self.unfinished(false)?;
+        let _unfinished = self.unfinished(Lock::Shared)?;
         let (blob, new) = self.put_blob(file)?;
         let result = (|| {
             let tx = WriteTx::begin(&mut self.conn)?;
@@ -424,7 +421,6 @@ impl Store {
                 if new {
                     let _ = std::fs::remove_file(self.blob_path(&blob.sha256));
                 }
-                drop(unfinished);
                 Err(e)
             }
         }
@@ -462,7 +458,7 @@ impl Store {
     /// Removes blob files that no material references any more, alone: no other process is
     /// between writing a blob and committing the material that uses it.
     fn collect_garbage(&self, hashes: &[String]) -> Result<()> {
-        let _alone = self.unfinished(true)?;
+        let _alone = self.unfinished(Lock::Exclusive)?;
         let mut unused = Vec::new();
         for sha in hashes {
             let used: i64 =
@@ -727,7 +723,7 @@ pub(crate) struct Unfinished {
     _lock: Option<File>,
 }
 
-enum Lock {
+pub(crate) enum Lock {
     Shared,
     Exclusive,
     ExclusiveIfFree,
