@@ -34,8 +34,10 @@ use crate::scan;
 /// line recognised at its own width (in ONNX Runtime where installed); short rows level. 6:
 /// trademark certificates, ICP pages and app listings read by PP-OCR too; seal lines dropped.
 /// 7: lines cut bicubic from whole-pixel corners, as PaddleOCR cuts them; a credit code read a
-/// character short is doubted, never cut down to a registration number.
-pub const READER_VERSION: u32 = 7;
+/// character short is doubted, never cut down to a registration number. 8: codes read in their
+/// alphabet (a credit code's S is the model's runner-up that passes the check); a code whose
+/// check holds with one character doubted is settled.
+pub const READER_VERSION: u32 = 8;
 
 /// PP-OCR's models, loaded once per process and shared by every engine (a [`qualkit_ocr::Reader`]
 /// is `Sync`): `None` where they are not installed, and Tesseract reads every kind as before.

@@ -1,7 +1,7 @@
 //! Prints the text lines of images as qualkit-ocr reads them, with the time each took:
 //! `cargo run --release -p qualkit-ocr --example read -- [--max-side N] [--rows | --chars] IMAGE…`
 //! (`--rows`: the rows the fields are read from, and the fields; `--chars`: each line's
-//! characters with their probability and place along the line; `--line`: each image read as one
+//! characters with their probability (a doubted one's runner-ups after it) and place along the line; `--line`: each image read as one
 //! line already cut out)
 
 use std::time::Instant;
@@ -49,7 +49,15 @@ fn main() -> Result<(), qualkit_ocr::Error> {
                 let cs: Vec<String> = line
                     .chars
                     .iter()
-                    .map(|c| format!("{}{:.2}@{:.0}-{:.0}", c.text, c.prob, c.span.0 * quad_w, c.span.1 * quad_w))
+                    .map(|c| {
+                        // A doubted character shows the model's runner-ups after it.
+                        let runner_ups: String = if c.prob < qualkit_ocr::fields::UNSURE_BELOW {
+                            c.alternatives.iter().map(|(t, p)| format!("|{t}{p:.2}")).collect()
+                        } else {
+                            String::new()
+                        };
+                        format!("{}{:.2}{runner_ups}@{:.0}-{:.0}", c.text, c.prob, c.span.0 * quad_w, c.span.1 * quad_w)
+                    })
                     .collect();
                 let corners: Vec<String> = line.quad.0.iter().map(|(x, y)| format!("{x:.0},{y:.0}")).collect();
                 println!("        [{}] {}", corners.join(" "), cs.join(" "));

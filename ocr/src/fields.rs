@@ -62,6 +62,8 @@ struct Placed {
     x: f32,
     y: f32,
     h: f32,
+    /// The model's runner-up tokens for it ([`Char::alternatives`]).
+    alternatives: Vec<(String, f32)>,
 }
 
 /// Characters in one row, left to right, with where each detected piece began.
@@ -112,8 +114,8 @@ pub fn business_licence(lines: &[TextLine]) -> Vec<Field> {
         composition.key = "type";
         fields.push(composition);
     }
-    let code = code(&rows, &hits, "uscc", 18, crate::codes::uscc_valid)
-        .or_else(|| code(&rows, &hits, "reg_no", 15, crate::codes::reg_no_valid))
+    let code = code(&rows, &hits, &CREDIT_CODE)
+        .or_else(|| code(&rows, &hits, &REGISTRATION_NUMBER))
         .or_else(|| unchecked_code(&rows, &hits, "reg_no", &[13, 15]))
         .or_else(|| unchecked_code(&rows, &hits, "uscc", CREDIT_CODE_READ))
         // Licences of 2014–15 print the new credit code under the old label 注册号.
@@ -160,7 +162,7 @@ fn rows(lines: &[TextLine]) -> Vec<Row> {
                 // Across the text: a character's span along its line covers only the frames
                 // that emitted it, far less than the glyph.
                 let h = quad.height();
-                Some(Placed { text: c.text.clone(), prob: c.prob, quad, x, y, h })
+                Some(Placed { text: c.text.clone(), prob: c.prob, quad, x, y, h, alternatives: c.alternatives.clone() })
             })
             .collect();
         if turned {
@@ -500,12 +502,32 @@ fn field(key: &'static str, parts: &[&[Placed]]) -> Field {
     Field { key, value, uncertain, quads, probs }
 }
 
-/// A code of `len` characters that `valid` accepts, wherever it is printed: the candidate nearest
-/// the field's label, or the only one. Other long numbers on the page (证照编号, 编号) fail the
-/// check and are never taken.
-fn code(rows: &[Row], hits: &[Hit], key: &'static str, len: usize, valid: fn(&str) -> bool) -> Option<Field> {
-    let label = hits.iter().find(|h| h.key == key).and_then(|h| rows.get(h.row)?.chars.get(h.from).map(|c| (c.x, c.y)));
-    let mut candidates: Vec<(f32, &[Placed])> = Vec::new();
+/// A code a licence prints, told from other numbers by its check character.
+struct Code {
+    key: &'static str,
+    len: usize,
+    /// The symbols it is written in.
+    alphabet: &'static str,
+    valid: fn(&str) -> bool,
+}
+
+const CREDIT_CODE: Code =
+    Code { key: "uscc", len: 18, alphabet: crate::codes::USCC_CHARSET, valid: crate::codes::uscc_valid };
+const REGISTRATION_NUMBER: Code =
+    Code { key: "reg_no", len: 15, alphabet: "0123456789", valid: crate::codes::reg_no_valid };
+
+/// A code that its check accepts, wherever it is printed: the candidate nearest the field's
+/// label, or the only one. Other long numbers on the page (证照编号, 编号) fail the check and are
+/// never taken.
+///
+/// Each character is read in the code's alphabet, as the model read it where that belongs to
+/// the alphabet: the decoding PaddleOCR does, constrained to the symbols the code can hold. A
+/// character read outside it (a credit code has no S) is each of the model's runner-ups that
+/// belongs in turn; the check picks among them, as a person reading a blurred code would.
+fn code(rows: &[Row], hits: &[Hit], code: &Code) -> Option<Field> {
+    let label =
+        hits.iter().find(|h| h.key == code.key).and_then(|h| rows.get(h.row)?.chars.get(h.from).map(|c| (c.x, c.y)));
+    let mut candidates: Vec<(f32, Vec<Placed>)> = Vec::new();
     let code_char = |c: &Placed| !c.text.is_empty() && c.text.chars().all(|ch| ch.is_ascii_alphanumeric());
     for run in rows.iter().flat_map(|row| row.chars.split(|c| !code_char(c))) {
         // Every window of the code's length, so a letter or mark read into the run beside the
@@ -514,24 +536,79 @@ fn code(rows: &[Row], hits: &[Hit], key: &'static str, len: usize, valid: fn(&st
         // passes MOD 11,10 one time in ten).
         let digit_at =
             |i: Option<usize>| i.and_then(|i| run.get(i)).is_some_and(|c| c.text.chars().all(|ch| ch.is_ascii_digit()));
-        for (start, window) in run.windows(len).enumerate() {
-            if digit_at(start.checked_sub(1)) || digit_at(Some(start + len)) {
+        for (start, window) in run.windows(code.len).enumerate() {
+            if digit_at(start.checked_sub(1)) || digit_at(Some(start + code.len)) {
                 continue;
             }
-            let candidate: String = window.iter().map(|c| c.text.to_ascii_uppercase()).collect();
-            if candidate.chars().count() == len && valid(&candidate) {
-                let distance = match (label, window.first()) {
-                    (Some((lx, ly)), Some(first)) => (first.x - lx).hypot(first.y - ly),
-                    _ => 0.0,
-                };
-                candidates.push((distance, window));
+            for read in readings_in_alphabet(window, code.alphabet) {
+                let candidate: String = read.iter().map(|c| c.text.as_str()).collect();
+                if candidate.chars().count() == code.len && (code.valid)(&candidate) {
+                    let distance = match (label, read.first()) {
+                        (Some((lx, ly)), Some(first)) => (first.x - lx).hypot(first.y - ly),
+                        _ => 0.0,
+                    };
+                    candidates.push((distance, read));
+                }
             }
         }
     }
     let (_, best) = candidates.into_iter().min_by(|a, b| a.0.total_cmp(&b.0))?;
-    let mut field = field(key, &[best]);
-    field.value = field.value.to_ascii_uppercase();
+    let mut field = field(code.key, &[&best]);
+    // Both checks catch every single wrong character (31 is prime and no weight is 0 mod 31;
+    // MOD 11,10 was made to): when the check holds and only one character is doubted, the
+    // check has settled that one: it counts as sure as the rest of the code.
+    if let [settled] = field.uncertain[..] {
+        let rest =
+            field.probs.iter().enumerate().filter(|&(i, _)| i != settled).map(|(_, p)| *p).fold(1.0f32, f32::min);
+        if let Some(prob) = field.probs.get_mut(settled) {
+            *prob = prob.max(rest);
+        }
+        field.uncertain.clear();
+    }
     Some(field)
+}
+
+/// The ways `window` reads in `alphabet` (upper case): each character as read where it belongs,
+/// a character that does not as each of its runner-ups that does. Only a lone such character
+/// is tried in turns: at one place the check accepts at most one symbol, over two places it
+/// would accept a wrong pair too often, so there each takes its most probable runner-up. None
+/// when a character has no reading in the alphabet.
+fn readings_in_alphabet(window: &[Placed], alphabet: &str) -> Vec<Vec<Placed>> {
+    let belongs = |text: &str| {
+        let upper = text.to_ascii_uppercase();
+        let mut chars = upper.chars();
+        matches!((chars.next(), chars.next()), (Some(ch), None) if alphabet.contains(ch)).then_some(upper)
+    };
+    let mut options: Vec<Vec<Placed>> = Vec::with_capacity(window.len());
+    for c in window {
+        let each: Vec<Placed> = match belongs(&c.text) {
+            Some(text) => vec![Placed { text, ..c.clone() }],
+            None => c
+                .alternatives
+                .iter()
+                .filter_map(|(text, prob)| Some(Placed { text: belongs(text)?, prob: *prob, ..c.clone() }))
+                .collect(),
+        };
+        if each.is_empty() {
+            return Vec::new();
+        }
+        options.push(each);
+    }
+    let first: Vec<Placed> = options.iter().filter_map(|each| each.first().cloned()).collect();
+    let outside: Vec<usize> =
+        (0..window.len()).filter(|&i| window.get(i).is_some_and(|c| belongs(&c.text).is_none())).collect();
+    let [lone] = outside[..] else { return vec![first] };
+    let Some(tries) = options.get(lone) else { return vec![first] };
+    tries
+        .iter()
+        .map(|option| {
+            let mut read = first.clone();
+            if let Some(slot) = read.get_mut(lone) {
+                *slot = option.clone();
+            }
+            read
+        })
+        .collect()
 }
 
 /// The lengths at which a read is taken for a credit code whose check fails: one character
@@ -579,6 +656,7 @@ mod tests {
                 text: c.to_string(),
                 prob: doubted.iter().find(|d| d.0 == i).map_or(1.0, |d| d.1),
                 span: (i as f32 / n, (i as f32 + 1.0) / n),
+                alternatives: Vec::new(),
             })
             .collect();
         TextLine { quad: Quad([(x, y), (x + w, y), (x + w, y + h), (x, y + h)]), chars, score: 1.0 }
@@ -607,6 +685,45 @@ mod tests {
 
     fn code(lines: &[TextLine]) -> Option<Field> {
         business_licence(lines).into_iter().find(|f| f.key == "uscc" || f.key == "reg_no")
+    }
+
+    #[test]
+    fn a_code_character_read_outside_the_codes_alphabet_is_the_runner_up_the_check_accepts() {
+        // 0179: the 8 of 92370306MA3DM8BT3X, half under a watermark, read S (0.67) before B
+        // (0.19) and 8 (0.09). A credit code holds no S; of B and 8 only 8 passes the check.
+        let mut printed = line("92370306MA3DMSBT3X", (360.0, 100.0), 30.0, &[(13, 0.67)]);
+        let runner_ups = vec![("B".to_string(), 0.19), ("8".to_string(), 0.09), ("3".to_string(), 0.04)];
+        if let Some(s) = printed.chars.get_mut(13) {
+            s.alternatives = runner_ups.clone();
+        }
+        let read = code(&[line("统一社会信用代码", (100.0, 100.0), 30.0, &[]), printed.clone()]).expect("a code");
+        assert_eq!((read.key, read.value.as_str()), ("uscc", "92370306MA3DM8BT3X"));
+        // One character in doubt and the check holds: the check has settled it.
+        assert!(read.uncertain.is_empty(), "{read:?}");
+        // Without an 8 among the runner-ups no reading passes: the read is shown, all doubted.
+        if let Some(s) = printed.chars.get_mut(13) {
+            s.alternatives = runner_ups.into_iter().filter(|(t, _)| t != "8").collect();
+        }
+        let unchecked = code(&[line("统一社会信用代码", (100.0, 100.0), 30.0, &[]), printed]).expect("a code");
+        assert_eq!(unchecked.value, "92370306MA3DMSBT3X");
+        assert_eq!(unchecked.uncertain.len(), 18);
+    }
+
+    #[test]
+    fn a_code_whose_check_holds_keeps_two_doubted_characters_doubted() {
+        let read = code(&[
+            line("统一社会信用代码", (100.0, 100.0), 10.0, &[]),
+            line("91350205MA2Y0LQ12U", (200.0, 100.0), 30.0, &[(3, 0.6), (9, 0.7)]),
+        ])
+        .expect("a code");
+        assert_eq!(read.value, "91350205MA2Y0LQ12U");
+        assert_eq!(read.uncertain, vec![3, 9]);
+        let one = code(&[
+            line("统一社会信用代码", (100.0, 100.0), 10.0, &[]),
+            line("91350205MA2Y0LQ12U", (200.0, 100.0), 30.0, &[(9, 0.7)]),
+        ])
+        .expect("a code");
+        assert!(one.uncertain.is_empty());
     }
 
     #[test]

@@ -59,6 +59,10 @@ pub struct Char {
     /// Where the character stands along its line, as fractions of the line's length (0 = the
     /// line's left edge, 1 = its right edge), from the frames that emitted it.
     pub span: (f32, f32),
+    /// The next most probable tokens at that frame, most probable first, with their
+    /// probabilities: where a field's alphabet is known (a credit code has no S), the reading
+    /// in that alphabet is the most probable of these that belongs to it.
+    pub alternatives: Vec<(String, f32)>,
 }
 
 /// A line of text as detected and read: its corners on the page, its characters in reading

@@ -112,17 +112,48 @@ fn decode(frames: &[f32], classes: usize, dictionary: &[String], stretch: f32) -
         let position = |frame: usize| (frame as f32 * stretch / steps as f32).clamp(0.0, 1.0);
         if best != 0 && best == previous {
             if let Some(last) = chars.last_mut() {
-                last.prob = last.prob.max(prob);
+                if prob > last.prob {
+                    last.prob = prob;
+                    last.alternatives = runner_ups(frame, best, dictionary);
+                }
                 last.span.1 = position(t + 1);
             }
         } else if best != 0 {
-            let text = match dictionary.get(best - 1) {
-                Some(token) => token.clone(),
-                None => " ".to_string(),
-            };
-            chars.push(Char { text, prob, span: (position(t), position(t + 1)) });
+            chars.push(Char {
+                text: token(dictionary, best),
+                prob,
+                span: (position(t), position(t + 1)),
+                alternatives: runner_ups(frame, best, dictionary),
+            });
         }
         previous = best;
     }
     chars
+}
+
+/// How many runner-up tokens each character keeps: enough for a code's alphabet to find its
+/// reading (the true one was second or third wherever a code character was misread).
+const RUNNER_UPS: usize = 3;
+
+/// The most probable tokens of a frame after `best`, blank left out.
+fn runner_ups(frame: &[f32], best: usize, dictionary: &[String]) -> Vec<(String, f32)> {
+    let mut top: Vec<(usize, f32)> = Vec::with_capacity(RUNNER_UPS + 1);
+    for (class, &p) in frame.iter().enumerate().skip(1) {
+        if class == best || top.len() == RUNNER_UPS && top.last().is_some_and(|l| l.1 >= p) {
+            continue;
+        }
+        let at = top.iter().position(|t| t.1 < p).unwrap_or(top.len());
+        top.insert(at, (class, p));
+        top.truncate(RUNNER_UPS);
+    }
+    top.into_iter().map(|(class, p)| (token(dictionary, class), p)).collect()
+}
+
+/// Class `class` of the recogniser's output: the dictionary's token before it (class 0 is the
+/// blank), and the space PaddleOCR appends after the dictionary.
+fn token(dictionary: &[String], class: usize) -> String {
+    match class.checked_sub(1).and_then(|i| dictionary.get(i)) {
+        Some(token) => token.clone(),
+        None => " ".to_string(),
+    }
 }
