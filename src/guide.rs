@@ -34,7 +34,7 @@ impl Step {
     pub fn of_item(item: &str) -> Step {
         match item {
             // Whether a vendor takes this kind of applicant is settled by choosing vendors.
-            "applicant.kind" => Step::Vendors,
+            "applicant.kind" | "vendor.status" => Step::Vendors,
             "material.trademark-certificate" | "material.owner-business-license" | "material.authorization-letter" => {
                 Step::Signature
             }
@@ -121,7 +121,7 @@ pub fn guide(data: &CaseData, report: &CheckReport) -> Guide {
                     "请选择要提交的厂商：每家厂商的资质、签名和模板要求不同，下面按全部五家检查",
                     "choose the vendors to submit to: each has its own rules; until then all five are checked",
                 ),
-                source: SEED_000.to_string(),
+                source: crate::sources::cite(SEED_000),
             }],
         };
         if let Some(target) = step_mut(&mut steps, Step::Vendors) {
@@ -231,6 +231,16 @@ pub struct VendorStance {
     pub template_types: Vec<crate::case::TemplateType>,
     pub note: Option<Text>,
     pub source: String,
+    /// Set where the vendor takes no new customers (Huawei since 2025-01-10): whatever the
+    /// applicant kind, only an account that already has the service can apply.
+    pub closed: Option<Closed>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Closed {
+    pub since: String,
+    pub note: Text,
+    pub source: String,
 }
 
 #[derive(Deserialize)]
@@ -260,7 +270,7 @@ pub fn applicant_kinds() -> Result<Vec<KindFacts>> {
                 ApplicantKind::Enterprise => &file.enterprise,
                 ApplicantKind::Individual => &file.individual,
             };
-            let facts = facts.iter().map(|f| Fact { source: cite_seed(&f.source), ..f.clone() }).collect();
+            let facts = facts.iter().map(|f| Fact { source: crate::sources::cite(&f.source), ..f.clone() }).collect();
             let vendors = Vendor::ALL
                 .iter()
                 .map(|vendor| {
@@ -272,20 +282,17 @@ pub fn applicant_kinds() -> Result<Vec<KindFacts>> {
                         template_types: rule.template_types.clone(),
                         note: rule.note.clone(),
                         source: profile.cite(&rule.source),
+                        closed: profile.status.as_ref().filter(|s| !s.new_customers).map(|s| Closed {
+                            since: s.since.clone(),
+                            note: s.note.clone(),
+                            source: profile.cite(&s.source),
+                        }),
                     })
                 })
                 .collect::<Result<Vec<_>>>()?;
             Ok(KindFacts { kind: *kind, label: kind.label(), facts, vendors })
         })
         .collect()
-}
-
-/// `seed-000 §2.2` → the seed's full citation with the section.
-fn cite_seed(source: &str) -> String {
-    match source.strip_prefix("seed-000") {
-        Some(section) => format!("{SEED_000}{section}"),
-        None => source.to_string(),
-    }
 }
 
 #[cfg(test)]
@@ -296,6 +303,7 @@ mod tests {
     #[test]
     fn every_item_id_the_checklist_uses_has_a_step() {
         assert_eq!(Step::of_item("applicant.kind"), Step::Vendors);
+        assert_eq!(Step::of_item("vendor.status"), Step::Vendors);
         assert_eq!(Step::of_item("handler.phone"), Step::Applicant);
         assert_eq!(Step::of_item("signature"), Step::Signature);
         assert_eq!(Step::of_item("material.trademark-certificate"), Step::Signature);
@@ -310,7 +318,12 @@ mod tests {
         let kinds = applicant_kinds().expect("facts");
         let individual = kinds.iter().find(|k| k.kind == ApplicantKind::Individual).expect("individual");
         assert!(individual.facts.iter().any(|f| !f.allowed && f.text.zh.contains("第三方 App")));
-        assert!(individual.facts.iter().all(|f| f.source.starts_with("seed 000")));
+        assert!(individual.facts.iter().all(|f| f.source.starts_with("“The latest audit specification")));
         assert_eq!(individual.vendors.len(), Vendor::ALL.len());
+        // Huawei takes no new customers of either kind, and the vendors step says so.
+        for kind in &kinds {
+            let closed: Vec<Vendor> = kind.vendors.iter().filter(|v| v.closed.is_some()).map(|v| v.vendor).collect();
+            assert_eq!(closed, [Vendor::Huawei]);
+        }
     }
 }

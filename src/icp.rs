@@ -8,7 +8,8 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::i18n::Text;
 
-pub const SOURCE: &str = "seed 002 (MIIT filing verification SMS, 短信核验)";
+/// The source id (assets/sources.toml) of the MIIT filing verification SMS rules below.
+pub const SOURCE: &str = "miit-sms-check";
 pub const CODE_DIGITS: u32 = 6;
 pub const DEADLINE_HOURS: i64 = 24;
 pub const MAX_RESENDS: u32 = 2;
@@ -122,7 +123,7 @@ pub struct IcpPlan {
     pub deadline_hours: i64,
     pub max_resends: u32,
     pub notes: Vec<Text>,
-    pub source: &'static str,
+    pub source: String,
 }
 
 /// A mainland mobile number, folded to its 11 digits (spaces, dashes and +86 removed).
@@ -191,7 +192,7 @@ impl IcpPlan {
             deadline_hours: DEADLINE_HOURS,
             max_resends: MAX_RESENDS,
             notes,
-            source: SOURCE,
+            source: crate::sources::cite(SOURCE),
         })
     }
 }

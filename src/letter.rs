@@ -512,12 +512,7 @@ mod tests {
                     .flat_map(|l| l.split_whitespace().map(str::to_string))
                     .collect();
                 assert!(!sources.is_empty(), "{kind:?} for {} names no source", profile.vendor);
-                // Commitment letters cite the seeds and Tencent (T7), which names the letter.
-                let defined = |id: &str| {
-                    profile.sources.contains_key(id)
-                        || (kind == LetterKind::Commitment
-                            && VendorProfile::get(Vendor::Tencent).is_ok_and(|t| t.sources.contains_key(id)))
-                };
+                let defined = |id: &str| crate::sources::undefined(id).is_none();
                 for id in &sources {
                     assert!(defined(id), "{kind:?} for {}: source {id} is not defined", profile.vendor);
                 }

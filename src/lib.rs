@@ -28,6 +28,7 @@ pub mod report;
 pub mod requirements;
 pub mod rules;
 pub mod scan;
+pub mod sources;
 pub mod store;
 pub mod template;
 pub mod text;

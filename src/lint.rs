@@ -268,8 +268,12 @@ pub fn template_findings(out: &mut Findings<'_>, input: &TemplateInput<'_>) -> (
     match input.kind {
         TemplateType::Verification => verification(out, input, &parsed),
         TemplateType::Marketing => marketing(out, input, &parsed),
-        TemplateType::Notification => {}
+        TemplateType::Notification => notification(out, &parsed),
     }
+    if input.kind != TemplateType::Marketing {
+        opt_out_outside_marketing(out, input);
+    }
+    variable_values(out, input, &parsed);
     if input.kind != TemplateType::Marketing {
         let mut seen: Vec<String> = Vec::new();
         for (hit, category) in Words::find_in(input.text, &out.catalog.words.marketing) {
@@ -353,12 +357,14 @@ fn symbols(out: &mut Findings<'_>, template: &str) {
         out.add("template.brackets", &[]).span = Some([at, at + 1]);
     }
     let forbidden = out.profile.templates.forbidden_symbols.clone();
+    // Full-width forms match their half-width symbol: ￥ is the ¥ the vendors list.
+    let folded: Vec<char> = chars.iter().map(|c| text::fold_width(*c)).collect();
     let mut found: Vec<(usize, String)> = Vec::new();
     for symbol in &forbidden.value {
-        let needle: Vec<char> = symbol.chars().collect();
-        for start in 0..chars.len() {
-            if chars.get(start..start + needle.len()) == Some(needle.as_slice()) {
-                found.push((start, symbol.clone()));
+        let needle: Vec<char> = symbol.chars().map(text::fold_width).collect();
+        for start in 0..folded.len() {
+            if folded.get(start..start + needle.len()) == Some(needle.as_slice()) {
+                found.push((start, text::slice(template, [start, start + needle.len()])));
             }
         }
     }
@@ -498,6 +504,61 @@ fn verification(out: &mut Findings<'_>, input: &TemplateInput<'_>, parsed: &temp
             out.add("template.verification_code_length", &args).source = source;
         }
     }
+    if let (Some(rule), [code]) = (rules.verification_code_digits_only.as_ref().filter(|r| r.value), names.as_slice())
+        && let Some(value) = input.values.get(*code)
+        && !value.chars().all(|c| c.is_ascii_digit())
+    {
+        let source = out.cite(&rule.source);
+        out.add("template.verification_code_digits", &[arg("value", value)]).source = source;
+    }
+}
+
+fn notification(out: &mut Findings<'_>, parsed: &template::Parsed) {
+    let rule = out.profile.templates.notification_variables_allowed.clone();
+    if let Some(rule) = rule.filter(|r| !r.value)
+        && let Some(first) = parsed.variables().next()
+    {
+        let source = out.cite(&rule.source);
+        let f = out.add("template.notification_variables", &[]);
+        f.span = Some(first.span);
+        f.source = source;
+    }
+}
+
+/// Opt-out wording belongs to marketing: a verification or notification template that carries
+/// it is refused where the vendor says so.
+fn opt_out_outside_marketing(out: &mut Findings<'_>, input: &TemplateInput<'_>) {
+    let rule = out.profile.templates.opt_out_outside_marketing_allowed.clone();
+    let Some(rule) = rule.filter(|r| !r.value) else { return };
+    let words = out.catalog.words.opt_out.words.clone();
+    if let Some((span, _)) = text::find_words(input.text, &words).first() {
+        let source = out.cite(&rule.source);
+        let args = [arg("text", text::slice(input.text, *span)), arg_text("type", type_label(input.kind))];
+        let f = out.add("template.opt_out_not_marketing", &args);
+        f.span = Some(*span);
+        f.source = source;
+    }
+}
+
+/// Each sample value given for a variable against the vendor's longest value. A verification
+/// template's code has its own limit (`template.verification_code_length`).
+fn variable_values(out: &mut Findings<'_>, input: &TemplateInput<'_>, parsed: &template::Parsed) {
+    let Some(max) = out.profile.templates.variable_value_max.clone() else { return };
+    let names = parsed.names();
+    for name in &names {
+        if input.kind == TemplateType::Verification && names.len() == 1 {
+            continue;
+        }
+        let Some(value) = input.values.get(*name) else { continue };
+        let len = value.chars().count();
+        if len > max.value as usize {
+            let source = out.cite(&max.source);
+            let args = [arg("var", format!("${{{name}}}")), arg("len", len), arg("max", max.value)];
+            let f = out.add("template.variable_value_length", &args);
+            f.span = parsed.variables().find(|v| v.name == *name).map(|v| v.span);
+            f.source = source;
+        }
+    }
 }
 
 fn marketing(out: &mut Findings<'_>, input: &TemplateInput<'_>, parsed: &template::Parsed) {
@@ -511,6 +572,18 @@ fn marketing(out: &mut Findings<'_>, input: &TemplateInput<'_>, parsed: &templat
             &[arg("accepted", opt_out.value.join(" / ")), arg("suggestion", suggestion)],
         );
         f.source = source;
+    }
+    // 末尾: nothing but punctuation or space may follow the opt-out.
+    if let Some(rule) = rules.marketing_opt_out_at_end.as_ref().filter(|r| r.value)
+        && let Some((span, _)) = text::find_words(input.text, &opt_out.value).last()
+    {
+        let after = text::slice(input.text, [span[1], input.text.chars().count()]);
+        if after.chars().any(|c| c.is_alphanumeric() || c == '$' || c == '{') {
+            let source = out.cite(&rule.source);
+            let f = out.add("template.marketing_opt_out_position", &[arg("text", text::slice(input.text, *span))]);
+            f.span = Some(*span);
+            f.source = source;
+        }
     }
     if text::find_words(input.text, &out.catalog.words.member_words.words).is_empty() {
         out.add("template.marketing_member", &[]);

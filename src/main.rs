@@ -81,6 +81,15 @@ enum Command {
     /// Make material files ready for a vendor's upload form: an accepted format, under the size
     /// limit while legible, a safe file name, no EXIF, and an optional diagonal watermark.
     Prepare(PrepareArgs),
+    /// Every rule and vendor limit qualkit checks, with its public source and the date that
+    /// source was last checked.
+    Rules {
+        #[arg(long, value_parser = Vendor::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>())]
+        vendor: Option<String>,
+        /// Only those whose source was not checked in the last MONTHS months.
+        #[arg(long, value_name = "MONTHS")]
+        stale: Option<u32>,
+    },
 }
 
 #[derive(Args)]
@@ -329,13 +338,28 @@ fn main() -> ExitCode {
 /// vendor, `case::LIMITS`) with room for its options; anything longer is a paste gone wrong.
 const MAX_ARGUMENT_CHARS: usize = 4096;
 
+/// `2026-12-01  template.marketing_opt_out  [tencent 拒收请回复R]  阻断  https://… (checked …)`
+fn listed_text(entry: &qualkit::rules::Listed, lang: Lang) -> String {
+    let checked = entry.checked.map_or_else(|| "----------".to_string(), |d| d.to_string());
+    let vendor = match (&entry.vendor, &entry.value) {
+        (Some(v), Some(value)) => format!("  [{v} {value}]"),
+        (Some(v), None) => format!("  [{v}]"),
+        _ => String::new(),
+    };
+    format!("{checked}  {}{vendor}  {}  {}", entry.rule, entry.severity.label().get(lang), entry.source)
+}
+
 fn check_argument_lengths() -> qualkit::Result<()> {
     for (n, arg) in std::env::args_os().enumerate().skip(1) {
         let chars = arg.to_string_lossy().chars().count();
         if chars > MAX_ARGUMENT_CHARS {
             return Err(qualkit::Error::input(
-                format!("第 {n} 个参数过长：{chars} 个字符，最多 {MAX_ARGUMENT_CHARS} 个（模板最长 1000 字符，另留余量）"),
-                format!("argument {n} is too long: {chars} characters, at most {MAX_ARGUMENT_CHARS} (a template has at most 1000, with room)"),
+                format!(
+                    "第 {n} 个参数过长：{chars} 个字符，最多 {MAX_ARGUMENT_CHARS} 个（模板最长 1000 字符，另留余量）"
+                ),
+                format!(
+                    "argument {n} is too long: {chars} characters, at most {MAX_ARGUMENT_CHARS} (a template has at most 1000, with room)"
+                ),
             ));
         }
     }
@@ -359,6 +383,16 @@ fn run(cli: &Cli, lang: Lang) -> qualkit::Result<Output> {
             let failed = results.iter().any(|r| !r.valid);
             let text = results.iter().map(|r| validation_text(r, lang)).collect();
             Ok(Output { json: to_json(&results)?, text, exit: Exit::failed_if(failed) })
+        }
+        Command::Rules { vendor, stale } => {
+            let vendor = vendor.as_deref().and_then(Vendor::parse);
+            let today = chrono::Local::now().date_naive();
+            let mut listed = qualkit::rules::listing(vendor)?;
+            if let Some(months) = stale {
+                listed.retain(|entry| qualkit::rules::stale(entry, *months, today));
+            }
+            let text = listed.iter().map(|e| listed_text(e, lang)).collect::<Vec<_>>().join("\n");
+            Ok(Output { json: to_json(&listed)?, text, exit: Exit::Fine })
         }
         Command::Icp(IcpCommand::Plan(args)) => {
             let filing_type = FilingType::parse(&args.filing_type)

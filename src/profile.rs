@@ -1,6 +1,6 @@
-//! Vendor rule profiles: one data file per vendor in `assets/vendors/`, holding what
-//! shared/domain/vendors.md establishes. Every value names its source id, and every source id
-//! is defined in the file's `[sources]` table (checked by [`VendorProfile::check_sources`]).
+//! Vendor rule profiles: one data file per vendor in `assets/vendors/`, holding what each
+//! vendor publishes. Every value names the ids of its public sources, each defined in
+//! `assets/sources.toml` (checked by [`VendorProfile::check_sources`]).
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -38,7 +38,6 @@ pub struct VendorProfile {
     pub name: Text,
     /// Bumped whenever a rule changes; recorded in every export manifest.
     pub version: String,
-    pub sources: BTreeMap<String, String>,
     pub applicants: Applicants,
     pub signature: SignatureRules,
     pub files: FileRules,
@@ -46,6 +45,20 @@ pub struct VendorProfile {
     pub materials: Vec<MaterialRule>,
     /// The vendor's form and API fields, and where each value comes from (the field sheet).
     pub form: Vec<FormField>,
+    /// Whether the vendor takes new customers; absent where it does as far as its pages say.
+    #[serde(default)]
+    pub status: Option<VendorStatus>,
+}
+
+/// A vendor that stopped taking new customers: since when, why, and what existing customers
+/// may still do.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VendorStatus {
+    pub new_customers: bool,
+    pub since: String,
+    pub note: Text,
+    pub source: String,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -149,7 +162,20 @@ pub struct TemplateRules {
     pub verification_code_length: Option<Range>,
     pub verification_keywords: Sourced<Vec<String>>,
     pub marketing_opt_out: Sourced<Vec<String>>,
+    /// The opt-out must end the template (末尾 / 尾部), not stand anywhere in it.
+    #[serde(default)]
+    pub marketing_opt_out_at_end: Option<Sourced<bool>>,
+    /// Whether opt-out wording (拒收请回复R, 退订) may appear in verification and notification
+    /// templates; absent where the vendor says nothing.
+    #[serde(default)]
+    pub opt_out_outside_marketing_allowed: Option<Sourced<bool>>,
     pub marketing_variables_allowed: Sourced<bool>,
+    /// Whether notification templates may take variables; absent where they may.
+    #[serde(default)]
+    pub notification_variables_allowed: Option<Sourced<bool>>,
+    /// The verification code must be digits only (Tencent: 纯数字).
+    #[serde(default)]
+    pub verification_code_digits_only: Option<Sourced<bool>>,
     /// Symbols the vendor names as refused anywhere in a template (【】 is refused by all five).
     pub forbidden_symbols: Sourced<Vec<String>>,
     /// Absent where the vendor's pages say nothing about traditional characters in templates.
@@ -288,66 +314,117 @@ impl VendorProfile {
         Vendor::ALL.iter().map(|v| VendorProfile::load(*v)).collect()
     }
 
-    /// Every `source` in the profile must name ids defined in `[sources]`.
-    pub fn check_sources(&self) -> std::result::Result<(), String> {
-        let mut used: Vec<&str> = vec![
-            &self.applicants.enterprise.source,
-            &self.applicants.individual.source,
-            &self.applicants.handler.source,
-            &self.signature.length.source,
-            &self.signature.charset.source,
-            &self.signature.traditional_allowed.source,
-            &self.signature.case_sensitive.source,
-            &self.signature.third_party.source,
-            &self.files.formats.source,
-            &self.files.max_bytes.source,
-            &self.files.ascii_names.source,
-            &self.templates.variable_syntax.source,
-            &self.templates.max_chars.source,
-            &self.templates.verification_keywords.source,
-            &self.templates.marketing_opt_out.source,
-            &self.templates.marketing_variables_allowed.source,
-            &self.templates.forbidden_symbols.source,
+    /// Every limit and flag of the profile, keyed as the rules name them
+    /// (`signature.length`, `templates.max_chars` …), with its value and its source ids: what
+    /// `qualkit rules` lists per vendor.
+    pub fn limits(&self) -> Vec<Limit<'_>> {
+        let t = &self.templates;
+        let mut limits = vec![
+            Limit::new(
+                "signature.length",
+                format!("{}–{}", self.signature.length.min, self.signature.length.max),
+                &self.signature.length.source,
+            ),
+            Limit::new("signature.charset", &self.signature.charset.value, &self.signature.charset.source),
+            Limit::of("signature.traditional_allowed", &self.signature.traditional_allowed),
+            Limit::of("signature.case_sensitive", &self.signature.case_sensitive),
+            Limit::new("files.formats", self.files.formats.value.join(", "), &self.files.formats.source),
+            Limit::of("files.max_bytes", &self.files.max_bytes),
+            Limit::of("files.ascii_names", &self.files.ascii_names),
+            Limit::new(
+                "templates.variable_syntax",
+                format!("{:?}", t.variable_syntax.value),
+                &t.variable_syntax.source,
+            ),
+            Limit::of("templates.max_chars", &t.max_chars),
+            Limit::new(
+                "templates.verification_keywords",
+                t.verification_keywords.value.join("、"),
+                &t.verification_keywords.source,
+            ),
+            Limit::new(
+                "templates.marketing_opt_out",
+                t.marketing_opt_out.value.join(" / "),
+                &t.marketing_opt_out.source,
+            ),
+            Limit::of("templates.marketing_variables_allowed", &t.marketing_variables_allowed),
+            Limit::new("templates.forbidden_symbols", t.forbidden_symbols.value.join(" "), &t.forbidden_symbols.source),
         ];
-        used.extend(self.signature.sources.values().map(|s| s.source.as_str()));
+        let optional = [
+            ("files.max_name_chars", self.files.max_name_chars.as_ref().map(|v| (v.value.to_string(), &v.source))),
+            ("files.letter_formats", self.files.letter_formats.as_ref().map(|v| (v.value.join(", "), &v.source))),
+            ("templates.max_variables", t.max_variables.as_ref().map(|v| (v.value.to_string(), &v.source))),
+            ("templates.variable_value_max", t.variable_value_max.as_ref().map(|v| (v.value.to_string(), &v.source))),
+            (
+                "templates.verification_code_length",
+                t.verification_code_length.as_ref().map(|r| (format!("{}–{}", r.min, r.max), &r.source)),
+            ),
+            (
+                "applicants.individual_business",
+                self.applicants.individual_business.as_ref().map(|v| (v.value.to_string(), &v.source)),
+            ),
+        ];
+        limits.extend(
+            optional.into_iter().filter_map(|(key, v)| v.map(|(value, source)| Limit::new(key, value, source))),
+        );
+        let flags = [
+            ("templates.traditional_allowed", &t.traditional_allowed),
+            ("templates.max_chars_includes_signature", &t.max_chars_includes_signature),
+            ("templates.verification_single_variable", &t.verification_single_variable),
+            ("templates.repeated_variables_allowed", &t.repeated_variables_allowed),
+            ("templates.edge_brackets_allowed", &t.edge_brackets_allowed),
+            ("templates.marketing_opt_out_at_end", &t.marketing_opt_out_at_end),
+            ("templates.opt_out_outside_marketing_allowed", &t.opt_out_outside_marketing_allowed),
+            ("templates.notification_variables_allowed", &t.notification_variables_allowed),
+            ("templates.verification_code_digits_only", &t.verification_code_digits_only),
+        ];
+        limits.extend(flags.into_iter().filter_map(|(key, flag)| flag.as_ref().map(|f| Limit::of(key, f))));
+        limits.push(Limit::new(
+            "applicants.enterprise",
+            self.applicants.enterprise.accepted.to_string(),
+            &self.applicants.enterprise.source,
+        ));
+        limits.push(Limit::new(
+            "applicants.individual",
+            self.applicants.individual.accepted.to_string(),
+            &self.applicants.individual.source,
+        ));
+        limits.push(Limit::of("applicants.handler", &self.applicants.handler));
+        for (source, rule) in &self.signature.sources {
+            limits.push(Limit::new(format!("signature.sources.{source}"), rule.accepted.to_string(), &rule.source));
+        }
+        limits.push(Limit::new(
+            "signature.third_party",
+            self.signature.third_party.accepted.to_string(),
+            &self.signature.third_party.source,
+        ));
+        if let Some(status) = &self.status {
+            limits.push(Limit::new("status.new_customers", status.new_customers.to_string(), &status.source));
+        }
+        limits
+    }
+
+    /// Every `source` in the profile must name ids defined in `assets/sources.toml`.
+    pub fn check_sources(&self) -> std::result::Result<(), String> {
+        let limits = self.limits();
+        let mut used: Vec<&str> = limits.iter().map(|l| l.source).collect();
         used.extend(self.materials.iter().map(|m| m.source.as_str()));
         used.extend(self.form.iter().map(|f| f.source.as_str()));
-        used.extend(self.applicants.individual_business.iter().map(|s| s.source.as_str()));
-        used.extend(self.files.max_name_chars.iter().map(|s| s.source.as_str()));
-        used.extend(self.files.letter_formats.iter().map(|s| s.source.as_str()));
-        used.extend(self.templates.max_variables.iter().map(|s| s.source.as_str()));
-        used.extend(self.templates.variable_value_max.iter().map(|s| s.source.as_str()));
-        used.extend(self.templates.verification_code_length.iter().map(|s| s.source.as_str()));
-        let flags = [
-            &self.templates.traditional_allowed,
-            &self.templates.max_chars_includes_signature,
-            &self.templates.verification_single_variable,
-            &self.templates.repeated_variables_allowed,
-            &self.templates.edge_brackets_allowed,
-        ];
-        used.extend(flags.into_iter().flatten().map(|s| s.source.as_str()));
         for source in used {
-            let ids = source_ids(source);
-            if ids.is_empty() {
-                return Err("a rule has an empty source".into());
-            }
-            if let Some(unknown) = ids.iter().find(|id| !self.sources.contains_key(**id)) {
-                return Err(format!("source id `{unknown}` is not defined in [sources]"));
+            match crate::sources::undefined(source) {
+                Some(id) if id.is_empty() => return Err("a rule has an empty source".into()),
+                Some(id) => return Err(format!("source id `{id}` is not defined in assets/sources.toml")),
+                None => {}
             }
         }
         Ok(())
     }
 
     /// Expands a rule's source ids into a readable citation: `A6 <url>; A7 <url>`.
+    /// What a user reads for a profile value's source ids: each public source with the date it
+    /// was checked.
     pub fn cite(&self, source: &str) -> String {
-        source_ids(source)
-            .iter()
-            .map(|id| match self.sources.get(*id) {
-                Some(where_) => format!("{} {id}: {where_}", self.vendor),
-                None => format!("{} {id}", self.vendor),
-            })
-            .collect::<Vec<_>>()
-            .join("; ")
+        crate::sources::cite(source)
     }
 
     pub fn applicant(&self, kind: ApplicantKind) -> &ApplicantRule {
@@ -358,6 +435,20 @@ impl VendorProfile {
     }
 }
 
-fn source_ids(source: &str) -> Vec<&str> {
-    source.split([',', ' ']).map(str::trim).filter(|s| !s.is_empty()).collect()
+/// A limit or flag of a vendor's profile, for listing (`qualkit rules`).
+#[derive(Clone, Debug)]
+pub struct Limit<'a> {
+    pub key: String,
+    pub value: String,
+    pub source: &'a str,
+}
+
+impl<'a> Limit<'a> {
+    fn new(key: impl Into<String>, value: impl ToString, source: &'a str) -> Self {
+        Limit { key: key.into(), value: value.to_string(), source }
+    }
+
+    fn of<T: ToString>(key: &str, sourced: &'a Sourced<T>) -> Self {
+        Limit::new(key, sourced.value.to_string(), &sourced.source)
+    }
 }

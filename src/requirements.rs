@@ -13,10 +13,12 @@ use crate::ident::{self, IdKind, Validation};
 use crate::profile::VendorProfile;
 use crate::store::Case;
 
-pub(crate) const SEED_000: &str = "seed 000 (2026 audit rules for SMS qualifications, signatures and templates)";
-const IDS_USCC: &str = "GB 32100-2015 (shared/domain/identifiers-and-text.md §1)";
-const IDS_RIC: &str = "GB 11643-1999 (shared/domain/identifiers-and-text.md §2)";
-const IDS_ICP: &str = "ICP number format (shared/domain/identifiers-and-text.md §3)";
+/// Source ids (assets/sources.toml) of the checks no vendor profile holds: the 2026 audit-rules
+/// article, and the standards identifiers follow.
+pub(crate) const SEED_000: &str = "seed-000";
+const IDS_USCC: &str = "gb32100";
+const IDS_RIC: &str = "gb11643";
+const IDS_ICP: &str = "icp-format";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -157,6 +159,7 @@ impl CheckReport {
 /// Builds the checklist as of `today` (which decides whether a company is newly established).
 pub fn checklist(case: &Case, profile: &VendorProfile, today: NaiveDate) -> Vec<ChecklistItem> {
     let mut list = Checklist { items: Vec::new(), profile };
+    list.vendor_status();
     list.applicant(case, today);
     list.handler(case);
     list.signature(case);
@@ -227,6 +230,14 @@ impl Checklist<'_> {
         self.push(item, label, status, why, source);
     }
 
+    /// A vendor that takes no new customers says so first: only an existing account can apply.
+    fn vendor_status(&mut self) {
+        if let Some(status) = self.profile.status.clone().filter(|s| !s.new_customers) {
+            let source = self.vendor_source(&status.source);
+            self.push("vendor.status", Text::new("厂商受理状态", "vendor status"), Status::Warn, status.note, source);
+        }
+    }
+
     fn applicant(&mut self, case: &Case, today: NaiveDate) {
         let applicant = &case.data.applicant;
         let rule = self.profile.applicant(applicant.kind);
@@ -247,14 +258,19 @@ impl Checklist<'_> {
             "applicant.name",
             Text::new("申请主体名称", "applicant name"),
             Some(&applicant.name),
-            SEED_000,
+            &crate::sources::cite(SEED_000),
         );
 
         match applicant.kind {
             ApplicantKind::Enterprise => {
                 let label = Text::new("统一社会信用代码", "unified social credit code");
-                let validation =
-                    self.require_identifier("applicant.uscc", label, applicant.uscc.as_deref(), IdKind::Uscc, IDS_USCC);
+                let validation = self.require_identifier(
+                    "applicant.uscc",
+                    label,
+                    applicant.uscc.as_deref(),
+                    IdKind::Uscc,
+                    &crate::sources::cite(IDS_USCC),
+                );
                 // Category code 2 of authority 9 (工商) is the individual business, 个体工商户.
                 let individual_business = validation.is_some_and(|v| v.normalized.starts_with("92"));
                 if let Some(rule) = self.profile.applicants.individual_business.clone()
@@ -277,7 +293,7 @@ impl Checklist<'_> {
                     "applicant.legal_rep",
                     Text::new("法定代表人", "legal representative"),
                     applicant.legal_rep.as_deref(),
-                    SEED_000,
+                    &crate::sources::cite(SEED_000),
                 );
                 self.company_status(case, today);
             }
@@ -288,7 +304,7 @@ impl Checklist<'_> {
                     label,
                     applicant.id_number.as_deref(),
                     IdKind::Ric,
-                    IDS_RIC,
+                    &crate::sources::cite(IDS_RIC),
                 );
             }
         }
@@ -305,7 +321,7 @@ impl Checklist<'_> {
                     "营业执照已注销或吊销，无法通过资质审核",
                     "the licence is cancelled or revoked; the qualification cannot pass review",
                 ),
-                SEED_000,
+                crate::sources::cite(SEED_000),
             ),
             Some(CompanyStatus::AbnormalList) => self.push(
                 "applicant.status",
@@ -315,7 +331,7 @@ impl Checklist<'_> {
                     "企业在经营异常名录中，会触发高风险预警，需补充法定代表人手持营业执照视频",
                     "the company is on the abnormal-operations list: a high-risk flag that needs the legal representative's video",
                 ),
-                SEED_000,
+                crate::sources::cite(SEED_000),
             ),
             _ if newly_established(case, today) => self.push(
                 "applicant.status",
@@ -325,7 +341,7 @@ impl Checklist<'_> {
                     "企业成立不满一个月，会触发高风险预警，需补充法定代表人手持营业执照视频",
                     "the company was established less than a month ago: a high-risk flag that needs the legal representative's video",
                 ),
-                SEED_000,
+                crate::sources::cite(SEED_000),
             ),
             _ => {}
         }
@@ -350,7 +366,7 @@ impl Checklist<'_> {
         );
         let label = Text::new("经办人身份证号码", "handler's ID number");
         let id_number = handler.and_then(|h| h.id_number.as_deref());
-        self.require_identifier("handler.id_number", label, id_number, IdKind::Ric, IDS_RIC);
+        self.require_identifier("handler.id_number", label, id_number, IdKind::Ric, &crate::sources::cite(IDS_RIC));
         let label = Text::new("经办人手机号", "handler's mobile number");
         match present(handler.and_then(|h| h.phone.as_deref())) {
             None => self.missing_item("handler.phone", label, &source),
@@ -375,7 +391,7 @@ impl Checklist<'_> {
                 Text::new("短信签名", "SMS signature"),
                 Status::Missing,
                 Text::new("请填写签名名称、来源和用途", "fill in the signature's name, source and use"),
-                SEED_000,
+                crate::sources::cite(SEED_000),
             );
             return;
         };
@@ -399,7 +415,7 @@ impl Checklist<'_> {
                 label,
                 Status::Invalid,
                 Text::new("该厂商资料中没有这种签名来源", "the vendor lists no such signature source"),
-                SEED_000,
+                crate::sources::cite(SEED_000),
             ),
         }
         let kind = case.data.applicant.kind;
@@ -414,7 +430,7 @@ impl Checklist<'_> {
                     "个人资质不能申请公司或商标类签名，也不能为任何公司或第三方 App 申请签名",
                     "an individual cannot apply for a company or trademark signature, nor for any company or third-party App",
                 ),
-                SEED_000,
+                crate::sources::cite(SEED_000),
             );
         }
         if signature.usage == SignatureUse::ThirdParty {
@@ -446,7 +462,7 @@ impl Checklist<'_> {
             );
             if let Some(code) = present(signature.owner_uscc.as_deref()) {
                 let label = Text::new("签名归属方统一社会信用代码", "owner's credit code");
-                self.identifier("signature.owner_uscc", label, &ident::uscc(code), IDS_USCC);
+                self.identifier("signature.owner_uscc", label, &ident::uscc(code), &crate::sources::cite(IDS_USCC));
             }
         }
     }
@@ -493,7 +509,7 @@ impl Checklist<'_> {
                 "经营异常或成立不满一个月的企业，需补充法定代表人手持营业执照的视频，用于人工二次实人认证",
                 "a company on the abnormal list or less than a month old must add a video of the legal representative holding the licence",
             );
-            self.material(case, Role::LegalRepVideo, true, why, SEED_000.to_string());
+            self.material(case, Role::LegalRepVideo, true, why, crate::sources::cite(SEED_000));
         }
     }
 
@@ -514,7 +530,7 @@ impl Checklist<'_> {
                 Text::new("短信模板", "SMS templates"),
                 Status::Missing,
                 Text::new("至少需要一个模板，写明具体应用场景", "at least one template, naming the concrete scenario"),
-                SEED_000,
+                crate::sources::cite(SEED_000),
             );
             return;
         }
@@ -552,7 +568,7 @@ impl Checklist<'_> {
                     "短信的落地应用（网站、App 或小程序）必须已备案且可公开访问，审核人员会人工访问核验",
                     "the landing application (website, App or mini-program) must be filed and publicly reachable: reviewers visit it",
                 ),
-                SEED_000,
+                crate::sources::cite(SEED_000),
             );
             return;
         };
@@ -560,25 +576,31 @@ impl Checklist<'_> {
             "landing.scenario",
             Text::new("应用场景说明", "application description"),
             landing.scenario.as_deref(),
-            SEED_000,
+            &crate::sources::cite(SEED_000),
         );
         self.require_text(
             "landing.test_account",
             Text::new("审核测试账号", "reviewer test account"),
             landing.test_account.as_deref(),
-            SEED_000,
+            &crate::sources::cite(SEED_000),
         );
         if landing.kind == LandingKind::Website {
             self.require_text(
                 "landing.domain",
                 Text::new("网站域名", "website domain"),
                 landing.domain.as_deref(),
-                SEED_000,
+                &crate::sources::cite(SEED_000),
             );
         }
         let label = Text::new("ICP 备案号", "ICP filing number");
         let source = if present(landing.icp_number.as_deref()).is_some() { IDS_ICP } else { SEED_000 };
-        self.require_identifier("landing.icp_number", label, landing.icp_number.as_deref(), IdKind::Icp, source);
+        self.require_identifier(
+            "landing.icp_number",
+            label,
+            landing.icp_number.as_deref(),
+            IdKind::Icp,
+            &crate::sources::cite(source),
+        );
     }
 }
 

@@ -1,5 +1,6 @@
 //! The rule catalog (`assets/rules.toml`) and word lists (`assets/words.toml`): what each
-//! finding says, in Chinese and English, its severity and its source. The functions that decide
+//! finding says, in Chinese and English, its severity and its public sources (ids of
+//! `assets/sources.toml`). The functions that decide
 //! when a rule fires live in `lint` (signatures, templates) and `checks` (the whole case); they
 //! only name a rule id and fill in its placeholders.
 
@@ -82,6 +83,8 @@ pub struct Words {
     pub test_words: WordList,
     pub generic_name_parts: WordList,
     pub member_words: WordList,
+    /// Opt-out wording (拒收请回复R, 回TD退订 …), which belongs in marketing templates only.
+    pub opt_out: WordList,
     pub short_link_hosts: WordList,
     pub link_tlds: WordList,
     pub marketing: Vec<Category>,
@@ -143,6 +146,12 @@ impl Catalog {
         let words: Words = toml::from_str(words).map_err(|e| asset("words.toml", e))?;
         let mut map = BTreeMap::new();
         for rule in file.rule {
+            if let Some(id) = crate::sources::undefined(&rule.source) {
+                return Err(Error::Asset {
+                    name: "rules.toml".into(),
+                    detail: format!("rule {} cites `{id}`, which assets/sources.toml does not define", rule.id),
+                });
+            }
             if let Some(old) = map.insert(rule.id.clone(), rule) {
                 return Err(Error::Asset {
                     name: "rules.toml".into(),
@@ -199,7 +208,9 @@ impl<'a> Findings<'a> {
                 severity: rule.severity,
                 message: fill(&rule.message),
                 fix: fill(&rule.fix),
-                source: rule.source.clone(),
+                // A rule whose limit is a vendor's cites the profile value's source where it
+                // fires; here, what else it rests on.
+                source: crate::sources::cite(&rule.source),
                 ..Finding::empty()
             },
             None => Finding {
@@ -235,4 +246,96 @@ fn fill(template: &str, args: &[Arg], vendor: &Arg, zh: bool) -> String {
         }
     }
     out
+}
+
+/// One line of `qualkit rules`: a rule, or a vendor's limit, with the public sources it rests
+/// on and the oldest date among them.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Listed {
+    /// The rule's stable id, or a profile key (`templates.max_chars`) for a vendor limit no rule
+    /// names.
+    pub rule: String,
+    pub severity: Severity,
+    /// Set for a vendor's own value; null for a rule that holds for every vendor.
+    pub vendor: Option<crate::case::Vendor>,
+    /// The vendor's value (`2–16`, `拒收请回复R`), where the entry is one.
+    pub value: Option<String>,
+    pub source: String,
+    pub checked: Option<chrono::NaiveDate>,
+}
+
+/// Every rule and every vendor limit (`vendor` keeps one vendor's), as `qualkit rules` lists
+/// them. A rule that reads a profile value (`profile:KEY` in its source) is listed once per
+/// vendor that holds the value, with that vendor's source.
+pub fn listing(vendor: Option<crate::case::Vendor>) -> Result<Vec<Listed>> {
+    let catalog = Catalog::get()?;
+    let vendors: Vec<crate::case::Vendor> = match vendor {
+        Some(v) => vec![v],
+        None => crate::case::Vendor::ALL.to_vec(),
+    };
+    let profiles = vendors.iter().map(|v| VendorProfile::get(*v)).collect::<Result<Vec<_>>>()?;
+    let mut listed = Vec::new();
+    let mut covered: Vec<(crate::case::Vendor, String)> = Vec::new();
+    for rule in catalog.rules() {
+        let keys: Vec<&str> = rule.source.split_whitespace().filter_map(|w| w.strip_prefix("profile:")).collect();
+        if keys.is_empty() {
+            listed.push(Listed {
+                rule: rule.id.clone(),
+                severity: rule.severity,
+                vendor: None,
+                value: None,
+                source: crate::sources::cite(&rule.source),
+                checked: crate::sources::checked(&rule.source),
+            });
+            continue;
+        }
+        for profile in &profiles {
+            let limits = profile.limits();
+            let held: Vec<_> = limits
+                .iter()
+                .filter(|l| keys.iter().any(|k| l.key == *k || l.key.starts_with(&format!("{k}."))))
+                .collect();
+            if held.is_empty() {
+                continue;
+            }
+            let sources = held
+                .iter()
+                .map(|l| l.source)
+                .chain(std::iter::once(rule.source.as_str()))
+                .collect::<Vec<_>>()
+                .join(" ");
+            covered.extend(held.iter().map(|l| (profile.vendor, l.key.clone())));
+            listed.push(Listed {
+                rule: rule.id.clone(),
+                severity: rule.severity,
+                vendor: Some(profile.vendor),
+                value: Some(held.iter().map(|l| l.value.as_str()).collect::<Vec<_>>().join("; ")),
+                source: crate::sources::cite(&sources),
+                checked: crate::sources::checked(&sources),
+            });
+        }
+    }
+    // The limits no rule reads directly (which sources a vendor takes, its status …).
+    for profile in &profiles {
+        for limit in profile.limits() {
+            if covered.iter().any(|(v, k)| *v == profile.vendor && *k == limit.key) {
+                continue;
+            }
+            listed.push(Listed {
+                rule: limit.key.clone(),
+                severity: Severity::Info,
+                vendor: Some(profile.vendor),
+                value: Some(limit.value.clone()),
+                source: crate::sources::cite(limit.source),
+                checked: crate::sources::checked(limit.source),
+            });
+        }
+    }
+    Ok(listed)
+}
+
+/// Whether an entry's sources were last checked more than `months` before `today` (or never).
+pub fn stale(entry: &Listed, months: u32, today: chrono::NaiveDate) -> bool {
+    let cutoff = today.checked_sub_months(chrono::Months::new(months)).unwrap_or(today);
+    entry.checked.is_none_or(|checked| checked < cutoff)
 }

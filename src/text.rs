@@ -61,6 +61,19 @@ pub fn traditional_chars(text: &str) -> Vec<(usize, char, char)> {
         .collect()
 }
 
+/// A full-width form (U+FF01–U+FFEE: ＃, ￥, ［) as its half-width character; every other
+/// character as it is.
+pub fn fold_width(c: char) -> char {
+    if !('\u{FF01}'..='\u{FFEE}').contains(&c) {
+        return c;
+    }
+    let mut nfkc = std::iter::once(c).nfkc();
+    match (nfkc.next(), nfkc.next()) {
+        (Some(single), None) => single,
+        _ => c,
+    }
+}
+
 /// One folded character per character of `text`: full-width forms to half-width (NFKC when it
 /// yields one character), Latin letters to lower case, traditional to simplified.
 fn fold(text: &str) -> Vec<char> {

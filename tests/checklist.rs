@@ -64,13 +64,48 @@ fn a_profile_citing_an_undefined_source_is_rejected() {
 }
 
 #[test]
-fn disagreeing_sources_keep_the_stricter_value_and_say_so() {
+fn profiles_hold_the_vendors_current_values_and_say_where_sources_differ() {
+    // Huawei's Chinese FAQ of 2025-01-02 takes 2–16; 2–12 is the international page's.
     let huawei = VendorProfile::load(Vendor::Huawei).expect("profile");
-    assert_eq!((huawei.signature.length.min, huawei.signature.length.max), (2, 12));
+    assert_eq!((huawei.signature.length.min, huawei.signature.length.max), (2, 16));
     assert!(huawei.signature.length.note.is_some());
+    assert_eq!(huawei.templates.verification_code_length.as_ref().map(|r| r.max), Some(8));
+    // Aliyun's 2 MB came from AddSmsSign, which is offline; its current APIs take 5 MB.
     let aliyun = VendorProfile::load(Vendor::Aliyun).expect("profile");
-    assert_eq!(aliyun.files.max_bytes.value, 2 * 1024 * 1024);
-    assert!(aliyun.files.max_bytes.note.as_ref().is_some_and(|n| n.en.contains("stricter")));
+    assert_eq!(aliyun.files.max_bytes.value, 5 * 1024 * 1024);
+    assert!(aliyun.files.max_bytes.note.as_ref().is_some_and(|n| n.en.contains("offline")));
+    for vendor in [Vendor::Aliyun, Vendor::Tencent] {
+        let profile = VendorProfile::load(vendor).expect("profile");
+        assert_eq!(profile.templates.marketing_opt_out.value, ["拒收请回复R"], "{vendor}");
+    }
+}
+
+#[test]
+fn a_vendor_that_takes_no_new_customers_says_so_first() {
+    let c = case(base(), &[]);
+    let huawei = VendorProfile::load(Vendor::Huawei).expect("profile");
+    let items = checklist(&c, &huawei, today());
+    let first = items.first().expect("items");
+    assert_eq!((first.item.as_str(), first.status), ("vendor.status", Status::Warn));
+    assert!(first.why.zh.contains("2025-01-10"), "{:?}", first.why);
+    assert!(first.source.contains("huaweicloud.com"), "{}", first.source);
+    for vendor in [Vendor::Aliyun, Vendor::Tencent, Vendor::Volcengine, Vendor::Baidu] {
+        assert_eq!(status(&c, vendor, "vendor.status"), None, "{vendor}");
+    }
+}
+
+#[test]
+fn tencent_takes_no_app_signature_and_no_individual_for_domestic_sms() {
+    let mut data = base();
+    if let Some(s) = data.signature.as_mut() {
+        s.source = SignatureSource::App;
+    }
+    let app = case(data.clone(), &[]);
+    assert_eq!(status(&app, Vendor::Tencent, "signature.source"), Some(Status::Invalid));
+    assert_eq!(status(&app, Vendor::Aliyun, "signature.source"), Some(Status::Ok));
+    data.applicant.kind = ApplicantKind::Individual;
+    data.applicant.id_number = Some("110105199001011232".into());
+    assert_eq!(status(&case(data, &[]), Vendor::Tencent, "applicant.kind"), Some(Status::Invalid));
 }
 
 #[test]
@@ -104,6 +139,15 @@ fn credit_code_missing_invalid_pilot_and_ok() {
     assert_eq!(status(&case(data.clone(), &[]), Vendor::Aliyun, "applicant.uscc"), Some(Status::Invalid));
     data.applicant.uscc = None;
     assert_eq!(status(&case(data, &[]), Vendor::Aliyun, "applicant.uscc"), Some(Status::Missing));
+}
+
+#[test]
+fn huawei_refuses_individual_businesses_too() {
+    let mut data = base();
+    data.applicant.uscc = Some("92370306MA3DM8BT3X".into());
+    let c = case(data, &[]);
+    assert_eq!(status(&c, Vendor::Huawei, "applicant.business_kind"), Some(Status::Invalid));
+    assert_eq!(status(&c, Vendor::Aliyun, "applicant.business_kind"), None);
 }
 
 #[test]

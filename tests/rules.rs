@@ -42,6 +42,21 @@ fn signature_table() -> Vec<(&'static str, Vendor, &'static str, &'static str, S
     vec![
         ("signature.length", Aliyun, "厦门市海沧区云帆网络科技有限公司", "云帆网络", company()),
         ("signature.length", Huawei, "云", "云帆", SignatureContext::default()),
+        // Huawei's Chinese FAQ takes up to 16 characters, the others 12.
+        (
+            "signature.length",
+            Huawei,
+            "云帆网络科技云帆网络科技云帆网络科技",
+            "云帆网络科技云帆网络科技云帆",
+            SignatureContext::default(),
+        ),
+        (
+            "signature.length",
+            Tencent,
+            "云帆网络科技云帆网络科技云帆",
+            "云帆网络科技云帆网络科技",
+            SignatureContext::default(),
+        ),
         ("signature.charset", Tencent, "云帆 网络", "云帆网络", company()),
         ("signature.charset", Aliyun, "【云帆网络】", "云帆网络", company()),
         ("signature.all_digits", Aliyun, "12306", "云帆12306", SignatureContext::default()),
@@ -117,6 +132,19 @@ fn template_table() -> Vec<TplRow> {
     let individual = |kind| Tpl { applicant: ApplicantKind::Individual, ..tpl(Aliyun, kind) };
     let code8 = Tpl { values: &[("code", "12345678")], ..tpl(Tencent, Verification) };
     let code6 = Tpl { values: &[("code", "123456")], ..tpl(Tencent, Verification) };
+    let letters = Tpl { values: &[("code", "ab12")], ..tpl(Tencent, Verification) };
+    let huawei8 = Tpl { values: &[("code", "12345678")], ..tpl(Huawei, Verification) };
+    let huawei9 = Tpl { values: &[("code", "123456789")], ..tpl(Huawei, Verification) };
+    let name36 = Tpl {
+        values: &[("name", "云帆网络科技云帆网络科技云帆网络科技云帆网络科技云帆网络科技云帆网络科技")],
+        ..tpl(Aliyun, Notification)
+    };
+    let name35 = Tpl {
+        values: &[("name", "云帆网络科技云帆网络科技云帆网络科技云帆网络科技云帆网络科技云帆网络科")],
+        ..tpl(Aliyun, Notification)
+    };
+    let tencent7 = Tpl { values: &[("1", "1234567")], ..tpl(Tencent, Marketing) };
+    let tencent6 = Tpl { values: &[("1", "123456")], ..tpl(Tencent, Marketing) };
     let eleven: String = (1..=11).map(|i| format!("第{i}项${{v{i}}}，")).collect();
     let ten: String = (1..=10).map(|i| format!("第{i}项${{v{i}}}，")).collect();
     vec![
@@ -157,12 +185,51 @@ fn template_table() -> Vec<TplRow> {
         ),
         row("template.brackets", tpl(Baidu, Notification), "【云帆】您的订单已发货", "您的订单已发货"),
         row("template.symbols", tpl(Tencent, Notification), "您的订单已发货★", "您的订单已发货。"),
+        // The full-width ￥ is the ¥ Tencent lists.
+        row("template.symbols", tpl(Tencent, Notification), "您的订单已支付￥100", "您的订单已支付100元"),
+        row("template.symbols", tpl(Aliyun, Notification), "您的订单#123已发货「顺丰」", "您的订单123已由顺丰发出"),
         row("template.edge_brackets", tpl(Aliyun, Notification), "[云帆]您的订单已发货", "您的订单已发货"),
         row("template.traditional", tpl(Aliyun, Notification), "您的訂單已發貨", "您的订单已发货"),
         row("template.too_long", tpl(Aliyun, Notification), &long, "您的订单已发货"),
         row("template.verification_keyword", tpl(Aliyun, Verification), "您的口令为${code}，5分钟内有效", CODE),
         row("template.verification_variables", tpl(Huawei, Verification), "验证码${code}，${minutes}分钟内有效", CODE),
         ("template.verification_code_length", code8, CODE.into(), code6, CODE.into()),
+        ("template.verification_code_length", huawei9, CODE.into(), huawei8, CODE.into()),
+        ("template.verification_code_digits", letters, CODE.into(), code6, CODE.into()),
+        // 动态密码 is a keyword of its own (动态码 is not inside it).
+        row(
+            "template.verification_keyword",
+            tpl(Aliyun, Verification),
+            "您的口令为${code}，5分钟内有效",
+            "您的动态密码为${code}，5分钟内有效。",
+        ),
+        (
+            "template.variable_value_length",
+            name36,
+            "尊敬的${name}，您的订单已发货".into(),
+            name35,
+            "尊敬的${name}，您的订单已发货".into(),
+        ),
+        (
+            "template.variable_value_length",
+            tencent7,
+            "尊敬的会员{1}，新品上市，拒收请回复R".into(),
+            tencent6,
+            "尊敬的会员{1}，新品上市，拒收请回复R".into(),
+        ),
+        row("template.notification_variables", tpl(Tencent, Notification), "您的订单{1}已发货", "您的订单已发货"),
+        row(
+            "template.opt_out_not_marketing",
+            tpl(Aliyun, Notification),
+            "您的订单已发货。拒收请回复R",
+            "您的订单已发货",
+        ),
+        row(
+            "template.opt_out_not_marketing",
+            tpl(Volcengine, Verification),
+            "您的验证码为${code}，5分钟内有效。回T退订",
+            CODE,
+        ),
         row(
             "template.verification_link",
             tpl(Aliyun, Verification),
@@ -194,6 +261,18 @@ fn template_table() -> Vec<TplRow> {
             tpl(Huawei, Marketing),
             "尊敬的会员，新品上市，回TD退订",
             "尊敬的会员，新品上市，拒收请回复R",
+        ),
+        row(
+            "template.marketing_opt_out",
+            tpl(Tencent, Marketing),
+            "尊敬的会员，新品上市，回TD退订",
+            "尊敬的会员，新品上市，拒收请回复R",
+        ),
+        row(
+            "template.marketing_opt_out_position",
+            tpl(Aliyun, Marketing),
+            "拒收请回复R。尊敬的会员，新品上市",
+            "尊敬的会员，新品上市。拒收请回复R。",
         ),
         row(
             "template.marketing_member",
@@ -237,8 +316,10 @@ fn a_clean_verification_template_passes_every_vendor() {
         let lint = lint_template(&tpl(*vendor, TemplateType::Verification), CODE);
         let blocking: Vec<_> = lint.findings.iter().filter(|f| f.rule != "template.rendered").collect();
         assert!(blocking.is_empty(), "{vendor}: {blocking:?}");
-        // 【云帆网络】 (6) + the text with a 6-digit code.
-        assert_eq!(lint.length.chars, 6 + CODE.chars().count() - "${code}".len() + 6, "{vendor}");
+        // 【云帆网络】 (6) + the text with the code at the vendor's longest (6, Huawei's 8).
+        let code =
+            VendorProfile::get(*vendor).unwrap().templates.verification_code_length.as_ref().map_or(6, |r| r.max);
+        assert_eq!(lint.length.chars, 6 + CODE.chars().count() - "${code}".len() + code as usize, "{vendor}");
         assert_eq!(lint.length.segments, 1);
     }
     assert_eq!(
@@ -685,4 +766,78 @@ fn a_mismatch_is_fixed_either_way() {
     assert!(qualkit::checks::set_declared(&mut case, "handler.phone", "1").is_err());
     qualkit::checks::set_declared(&mut case, "applicant.established", "2019-03-13").unwrap();
     assert!(qualkit::checks::set_declared(&mut case, "applicant.established", "13/03/2019").is_err());
+}
+
+// ── Sources ────────────────────────────────────────────────────────────────────────────────
+
+/// What a user reads as a source is public: a vendor's page, a standard, a regulation, a named
+/// article, or our own stated method. Never a path of this repository or of our notes.
+#[test]
+fn every_source_an_asset_cites_is_public_and_dated() {
+    let sources = qualkit::sources::all().unwrap();
+    let today = chrono::Local::now().date_naive();
+    for (id, source) in sources {
+        let public = ["http://", "https://", "GB ", "GS ", "《", "“", "安全圈", "工信部", "ICP ", "qualkit: "];
+        assert!(public.iter().any(|p| source.cite.contains(p)), "{id}: {} is no public source", source.cite);
+        assert!(source.checked <= today, "{id} checked in the future");
+    }
+    let assets = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets");
+    let mut files = vec![];
+    let mut folders = vec![assets];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() { folders.push(path) } else { files.push(path) }
+        }
+    }
+    assert!(files.len() > 10, "{files:?}");
+    for file in &files {
+        let Ok(text) = std::fs::read_to_string(file) else { continue };
+        for path in ["shared/", "seeds/", "vendors.md", "identifiers-and-text", "coverage-2026", "seed 00"] {
+            assert!(!text.contains(path), "{} cites `{path}`, a path of our notes", file.display());
+        }
+    }
+    // Every id resolves: rules (checked as the catalog loads), profiles, word lists.
+    let catalog = Catalog::get().unwrap();
+    for profile in VendorProfile::load_all().unwrap() {
+        profile.check_sources().unwrap();
+    }
+    let words = &catalog.words;
+    let lists = [
+        &words.neutral_signatures,
+        &words.test_words,
+        &words.generic_name_parts,
+        &words.member_words,
+        &words.opt_out,
+        &words.short_link_hosts,
+        &words.link_tlds,
+    ];
+    for source in lists.iter().map(|l| &l.source).chain(words.marketing.iter().chain(&words.redline).map(|c| &c.source))
+    {
+        assert_eq!(qualkit::sources::undefined(source), None, "{source}");
+    }
+}
+
+#[test]
+fn the_rules_listing_cites_and_dates_every_entry_and_finds_the_stale_ones() {
+    let all = qualkit::rules::listing(None).unwrap();
+    let catalog = Catalog::get().unwrap();
+    for rule in catalog.rules() {
+        assert!(all.iter().any(|e| e.rule == rule.id), "{} is not listed", rule.id);
+    }
+    for entry in &all {
+        assert!(entry.checked.is_some(), "{entry:?}");
+        assert!(!entry.source.is_empty() && !entry.source.contains("profile:"), "{entry:?}");
+    }
+    // A vendor's own value is listed with its source: Tencent's App signatures since 2026-04-21.
+    let app = all.iter().find(|e| e.rule == "signature.sources.app" && e.vendor == Some(Vendor::Tencent)).unwrap();
+    assert_eq!(app.value.as_deref(), Some("false"));
+    assert!(app.source.contains("tencentcloud-sdk-python"), "{}", app.source);
+    let length = all.iter().find(|e| e.rule == "signature.length" && e.vendor == Some(Vendor::Huawei)).unwrap();
+    assert_eq!(length.value.as_deref(), Some("2–16"));
+    // Stale: nothing was checked a year before it; everything is older than tomorrow.
+    let checked = all.iter().filter_map(|e| e.checked).min().unwrap();
+    let year_later = checked.checked_add_months(chrono::Months::new(12)).unwrap();
+    assert!(!all.iter().any(|e| qualkit::rules::stale(e, 12, checked)));
+    assert!(all.iter().all(|e| qualkit::rules::stale(e, 11, year_later)));
 }

@@ -122,7 +122,7 @@ fn the_guide_puts_each_missing_thing_in_the_step_that_fixes_it() {
     let refusing: Vec<_> = kind.reasons.iter().filter(|r| r.status == Status::Invalid).collect();
     assert_eq!(refusing.len(), 1);
     assert_eq!(refusing[0].vendors, vec![Vendor::Huawei]);
-    assert!(refusing[0].source.starts_with("huawei"), "{}", refusing[0].source);
+    assert!(refusing[0].source.contains("huaweicloud.com"), "the public page: {}", refusing[0].source);
     let signature = step(&review.guide, Step::Signature);
     let conflict = signature.items.iter().find(|i| i.item == "signature.applicant_kind").expect("conflict");
     assert!(conflict.reasons[0].why.zh.contains("个人资质不能申请公司"), "{:?}", conflict.reasons);

@@ -100,7 +100,8 @@ async fn imported_cases_through_review_documents_and_export() {
     assert!(mismatch.contains("阻断") && mismatch.contains("营业执照"), "{mismatch}");
     app.scroll_to("article[data-vendor='aliyun'] li[data-rule='match.mismatch']").await;
     app.screenshot("03-mismatch-diff").await;
-    let inserted = app.text_content("article[data-vendor='aliyun'] li[data-rule='match.mismatch'] [data-diff] .insert").await;
+    let inserted =
+        app.text_content("article[data-vendor='aliyun'] li[data-rule='match.mismatch'] [data-diff] .insert").await;
     assert_eq!(inserted, "责任");
 
     // Documents: the review report is written as a PDF where the panel says.
@@ -164,7 +165,11 @@ async fn imported_cases_through_review_documents_and_export() {
         .await;
     app.wait_text("#case-title", "有限责任公司").await;
     app.wait_text("#case-list .case.selected", "有限责任公司").await;
-    assert_eq!(app.count("article[data-vendor='aliyun'] li[data-rule='match.mismatch']").await, 0, "the mismatch is gone");
+    assert_eq!(
+        app.count("article[data-vendor='aliyun'] li[data-rule='match.mismatch']").await,
+        0,
+        "the mismatch is gone"
+    );
     app.wait_store("the case renamed to the licence's name", |store| {
         store.list_cases().ok()?.into_iter().find(|c| c.applicant_name == "厦门市海沧区云帆网络科技有限责任公司")
     })
@@ -178,7 +183,11 @@ async fn imported_cases_through_review_documents_and_export() {
     assert!(huawei.contains("红包") && huawei.contains("template.marketing_words"), "{huawei}");
     app.wait_text("#template-lint article[data-vendor='aliyun'] li[data-rule='template.marketing_words']", "恭喜")
         .await;
-    assert_eq!(app.count("#template-lint article[data-vendor='tencent']").await, 0, "only the case's vendors are linted");
+    assert_eq!(
+        app.count("#template-lint article[data-vendor='tencent']").await,
+        0,
+        "only the case's vendors are linted"
+    );
     app.scroll_to("#template-lint").await;
     app.screenshot("07-template-lint").await;
 
@@ -243,7 +252,7 @@ async fn a_case_built_in_the_wizard() {
     let individual = app.wait_text(".kind[data-kind='individual']", "第三方 App").await;
     assert!(individual.contains("不能为任何公司"), "{individual}");
     let cited = app.text_content(".kind[data-kind='individual'] li .source").await;
-    assert!(cited.contains("seed 000"), "each fact cites its source: {cited}");
+    assert!(cited.contains("The latest audit specification"), "each fact cites its public source: {cited}");
     app.type_into("#applicant-name", "厦门市海沧区云帆网络科技有限公司").await;
     app.type_into("#applicant-uscc", "91350205MA2Y0LQ12U").await;
     app.type_into("#applicant-legal-rep", "王伟").await;
@@ -256,7 +265,11 @@ async fn a_case_built_in_the_wizard() {
     app.wait_text("#guide li[data-item='vendors']", "请选择要提交的厂商").await;
     app.wait_text(".vendor-choice label[data-vendor='huawei']", "推广").await;
     let cited = app.text_content(".vendor-choice label[data-vendor='huawei'] .source").await;
-    assert!(cited.starts_with("依据: huawei"), "each vendor's stance cites its profile: {cited}");
+    assert!(cited.starts_with("依据: https://"), "each vendor's stance cites its public source: {cited}");
+    // Huawei takes no new customers since 2025-01-10, and says so before anyone chooses it.
+    let closed = app.wait_text(".vendor-choice [data-closed='huawei']", "暂停受理新用户").await;
+    assert!(closed.contains("2025-01-10") && closed.contains("huaweicloud.com"), "{closed}");
+    assert_eq!(app.count(".vendor-choice [data-closed]").await, 1, "only Huawei is closed");
     app.click("#vendor-aliyun").await;
     app.click_and_recheck("#save-step").await;
     app.wait_text("#step-vendors .todo", "✓").await;

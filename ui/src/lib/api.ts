@@ -341,7 +341,15 @@ export interface KindFacts {
   kind: ApplicantKind;
   label: Text;
   facts: { allowed: boolean; zh: string; en: string; source: string }[];
-  vendors: { vendor: Vendor; accepted: boolean; template_types: TemplateType[]; note: Text | null; source: string }[];
+  vendors: {
+    vendor: Vendor;
+    accepted: boolean;
+    template_types: TemplateType[];
+    note: Text | null;
+    source: string;
+    /** Set where the vendor takes no new customers: only an existing account can apply. */
+    closed: { since: string; note: Text; source: string } | null;
+  }[];
 }
 
 /** Files dropped on the window (paths only: the backend reads them). */

@@ -147,6 +147,7 @@ const strings = {
   handlerHint: { zh: "厂商会向这个手机号发送验证码", en: "The vendor sends a verification code to this mobile" },
   accepts: { zh: "受理，可申请", en: "accepts; templates:" },
   refusesKind: { zh: "不受理这类主体", en: "does not accept this kind of applicant" },
+  noNewCustomers: { zh: "暂停受理新用户", en: "takes no new customers" },
   signatureName: { zh: "签名名称", en: "Signature" },
   signatureHint: { zh: "不含【】；2–12 个字（各厂商略有不同）", en: "Without 【】; 2–12 characters (varies by vendor)" },
   signatureSource: { zh: "签名来源", en: "Source" },
