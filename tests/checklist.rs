@@ -74,6 +74,8 @@ fn profiles_hold_the_vendors_current_values_and_say_where_sources_differ() {
     let aliyun = VendorProfile::load(Vendor::Aliyun).expect("profile");
     assert_eq!(aliyun.files.max_bytes.value, 5 * 1024 * 1024);
     assert!(aliyun.files.max_bytes.note.as_ref().is_some_and(|n| n.en.contains("offline")));
+    // Aliyun's SDK (2026-02) and its 2025-04-21 page: signature names are case-insensitive.
+    assert!(!aliyun.signature.case_sensitive.value);
     for vendor in [Vendor::Aliyun, Vendor::Tencent] {
         let profile = VendorProfile::load(vendor).expect("profile");
         assert_eq!(profile.templates.marketing_opt_out.value, ["拒收请回复R"], "{vendor}");
