@@ -274,6 +274,8 @@ pub fn listing(vendor: Option<crate::case::Vendor>) -> Result<Vec<Listed>> {
         None => crate::case::Vendor::ALL.to_vec(),
     };
     let profiles = vendors.iter().map(|v| VendorProfile::get(*v)).collect::<Result<Vec<_>>>()?;
+    // Each profile's limits once, not once per rule.
+    let limits: Vec<_> = profiles.iter().map(|p| (p.vendor, p.limits())).collect();
     let mut listed = Vec::new();
     let mut covered: Vec<(crate::case::Vendor, String)> = Vec::new();
     for rule in catalog.rules() {
@@ -289,8 +291,7 @@ pub fn listing(vendor: Option<crate::case::Vendor>) -> Result<Vec<Listed>> {
             });
             continue;
         }
-        for profile in &profiles {
-            let limits = profile.limits();
+        for (vendor, limits) in &limits {
             let held: Vec<_> = limits
                 .iter()
                 .filter(|l| keys.iter().any(|k| l.key == *k || l.key.starts_with(&format!("{k}."))))
@@ -304,11 +305,11 @@ pub fn listing(vendor: Option<crate::case::Vendor>) -> Result<Vec<Listed>> {
                 .chain(std::iter::once(rule.source.as_str()))
                 .collect::<Vec<_>>()
                 .join(" ");
-            covered.extend(held.iter().map(|l| (profile.vendor, l.key.clone())));
+            covered.extend(held.iter().map(|l| (*vendor, l.key.clone())));
             listed.push(Listed {
                 rule: rule.id.clone(),
                 severity: rule.severity,
-                vendor: Some(profile.vendor),
+                vendor: Some(*vendor),
                 value: Some(held.iter().map(|l| l.value.as_str()).collect::<Vec<_>>().join("; ")),
                 source: crate::sources::cite(&sources),
                 checked: crate::sources::checked(&sources),
@@ -316,15 +317,15 @@ pub fn listing(vendor: Option<crate::case::Vendor>) -> Result<Vec<Listed>> {
         }
     }
     // The limits no rule reads directly (which sources a vendor takes, its status …).
-    for profile in &profiles {
-        for limit in profile.limits() {
-            if covered.iter().any(|(v, k)| *v == profile.vendor && *k == limit.key) {
+    for (vendor, limits) in &limits {
+        for limit in limits {
+            if covered.iter().any(|(v, k)| v == vendor && *k == limit.key) {
                 continue;
             }
             listed.push(Listed {
                 rule: limit.key.clone(),
                 severity: Severity::Info,
-                vendor: Some(profile.vendor),
+                vendor: Some(*vendor),
                 value: Some(limit.value.clone()),
                 source: crate::sources::cite(limit.source),
                 checked: crate::sources::checked(limit.source),

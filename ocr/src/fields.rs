@@ -580,14 +580,18 @@ fn readings_in_alphabet(window: &[Placed], alphabet: &str) -> Vec<Vec<Placed>> {
         matches!((chars.next(), chars.next()), (Some(ch), None) if alphabet.contains(ch)).then_some(upper)
     };
     let mut options: Vec<Vec<Placed>> = Vec::with_capacity(window.len());
-    for c in window {
+    // Where the read character is outside the alphabet and its runner-ups stand in.
+    let mut outside: Vec<usize> = Vec::new();
+    for (i, c) in window.iter().enumerate() {
         let each: Vec<Placed> = match belongs(&c.text) {
             Some(text) => vec![Placed { text, ..c.clone() }],
-            None => c
-                .alternatives
-                .iter()
-                .filter_map(|(text, prob)| Some(Placed { text: belongs(text)?, prob: *prob, ..c.clone() }))
-                .collect(),
+            None => {
+                outside.push(i);
+                c.alternatives
+                    .iter()
+                    .filter_map(|(text, prob)| Some(Placed { text: belongs(text)?, prob: *prob, ..c.clone() }))
+                    .collect()
+            }
         };
         if each.is_empty() {
             return Vec::new();
@@ -595,8 +599,6 @@ fn readings_in_alphabet(window: &[Placed], alphabet: &str) -> Vec<Vec<Placed>> {
         options.push(each);
     }
     let first: Vec<Placed> = options.iter().filter_map(|each| each.first().cloned()).collect();
-    let outside: Vec<usize> =
-        (0..window.len()).filter(|&i| window.get(i).is_some_and(|c| belongs(&c.text).is_none())).collect();
     let [lone] = outside[..] else { return vec![first] };
     let Some(tries) = options.get(lone) else { return vec![first] };
     tries
