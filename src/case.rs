@@ -1,6 +1,7 @@
 //! The case: one applicant's package. Its portable form is a folder with `case.toml`
 //! (shared/spec/case-file.md); this module reads that form and defines the model.
 
+use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -44,6 +45,21 @@ kebab_enum!(Vendor {
     Volcengine = "volcengine",
     Baidu = "baidu",
 });
+
+kebab_enum!(
+    /// What a template variable holds, in qualkit's one vocabulary (assets/variables.toml);
+    /// each vendor's own attribute names and limits for these are in its profile.
+    VarType {
+        Code = "code",
+        AlnumCode = "alnum-code",
+        Phone = "phone",
+        Time = "time",
+        Money = "money",
+        Name = "name",
+        Number = "number",
+        Text = "text",
+    }
+);
 
 kebab_enum!(ApplicantKind { Enterprise = "enterprise", Individual = "individual" });
 
@@ -220,6 +236,14 @@ pub struct Template {
     pub text: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Each variable's type in qualkit's vocabulary (`code`, `money` …); the lint infers the
+    /// undeclared ones and says from what.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub variables: BTreeMap<String, VarType>,
+    /// Example values, checked against each vendor's rules for their type and counted in the
+    /// length; a variable without one is checked at its type's typical value.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub examples: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -276,6 +300,7 @@ impl CaseData {
         for t in &mut self.templates {
             t.text = t.text.trim().to_string();
             tidy_opt(&mut t.name);
+            t.examples.retain(|name, value| !name.trim().is_empty() && !value.trim().is_empty());
         }
         self.templates.retain(|t| !t.text.is_empty());
         if let Some(l) = &mut self.landing {
@@ -331,6 +356,10 @@ impl CaseData {
         }
         for t in &self.templates {
             texts.extend([("templates.text", Some(t.text.as_str())), ("templates.name", t.name.as_deref())]);
+            for (name, value) in &t.examples {
+                texts.extend([("templates.variable", Some(name.as_str())), ("templates.example", Some(value.as_str()))]);
+            }
+            texts.extend(t.variables.keys().map(|name| ("templates.variable", Some(name.as_str()))));
         }
         if let Some(l) = &self.landing {
             texts.extend([
@@ -449,6 +478,8 @@ pub const LIMITS: &[Limit] = &[
     limit("signature.owner_uscc", 32, "统一社会信用代码 18 位，余量上限", "a credit code has 18 characters; a cap with room"),
     limit("templates.text", 1000, "各厂商模板最长者：火山引擎 1000 字符", "the longest any vendor takes: Volcengine, 1000 characters"),
     limit("templates.name", 30, "阿里云模板名称最长 30 字符", "Aliyun: TemplateName ≤ 30"),
+    limit("templates.variable", 25, "变量名上限", "a cap for a variable's name"),
+    limit("templates.example", 100, "变量示例值上限：最长的变量值（阿里云、火山引擎 35 字）之外留有余量", "a cap for an example value, with room above the longest any vendor takes (35)"),
     limit("landing.name", 100, "网站或 App 名称上限", "a cap for a site's or app's name"),
     limit("landing.domain", 253, "域名最长 253 字符（RFC 1035）", "a domain name has at most 253 characters (RFC 1035)"),
     limit("landing.icp_number", 64, "ICP 备案号上限", "a cap for an ICP number"),

@@ -39,6 +39,7 @@ pub fn case_findings(case: &Case, profile: &VendorProfile, evidence: &Evidence<'
     binding(&mut out, case);
     red_lines(&mut out, case, evidence);
     risk(&mut out, case, evidence);
+    expiries(&mut out, evidence);
     materials(&mut out, case, evidence);
     landing(&mut out, case);
     Ok(out.into_vec())
@@ -79,16 +80,8 @@ fn signature(out: &mut Findings<'_>, case: &Case, evidence: &Evidence<'_>) {
 }
 
 fn templates(out: &mut Findings<'_>, case: &Case) {
-    let signature = case.data.signature.as_ref().map(|s| s.name.as_str());
-    let values = Default::default();
     for (i, template) in case.data.templates.iter().enumerate() {
-        let input = TemplateInput {
-            kind: template.kind,
-            text: &template.text,
-            applicant: case.data.applicant.kind,
-            signature,
-            values: &values,
-        };
+        let input = TemplateInput::of_case(&case.data, template);
         let start = out.list.len();
         lint::template_findings(out, &input);
         for finding in out.list.iter_mut().skip(start) {
@@ -334,6 +327,105 @@ fn risk(out: &mut Findings<'_>, case: &Case, evidence: &Evidence<'_>) {
     }
 }
 
+/// A licence term, a trademark registration or a letter ending within this many days is a
+/// warning: the review and the carriers' real-name reporting take weeks.
+const EXPIRY_WARNING_DAYS: i64 = 60;
+
+/// Dates that end, as the documents read: the licence's term, the trademark's registration, an
+/// uploaded authorization letter's validity, each against today; and a licence still of the
+/// old form, with a registration number and no credit code. A date read with a doubted
+/// character is not trusted to refuse: the comparison asks a person about it instead.
+fn expiries(out: &mut Findings<'_>, evidence: &Evidence<'_>) {
+    let today = evidence.today;
+    for (material, reading) in evidence.readings {
+        let ends = match material.role {
+            Role::BusinessLicense | Role::OwnerBusinessLicense => {
+                if reading.field("reg_no").is_some() && reading.field("uscc").is_none() {
+                    let f = out.add("expiry.old_licence", &[arg_text("material", material.role.label())]);
+                    f.material = Some(material.role);
+                    f.material_id = Some(material.id);
+                    f.field = Some("reg_no".into());
+                }
+                reading.field("term").filter(|f| f.uncertain.is_empty()).map(|f| ("term", term_end(&f.value)))
+            }
+            Role::TrademarkCertificate | Role::AuthorizationLetter => reading
+                .field("valid_to")
+                .filter(|f| f.uncertain.is_empty())
+                .map(|f| ("valid_to", NaiveDate::parse_from_str(f.value.trim(), "%Y-%m-%d").ok())),
+            _ => None,
+        };
+        let Some((key, Some(end))) = ends else { continue };
+        let days = (end - today).num_days();
+        let args =
+            [arg_text("material", material.role.label()), arg("date", end.format("%Y-%m-%d")), arg("days", days)];
+        let id = match days {
+            d if d < 0 => "expiry.ended",
+            d if d <= EXPIRY_WARNING_DAYS => "expiry.ending",
+            _ => {
+                letter_validity(out, material, reading, end);
+                continue;
+            }
+        };
+        let f = out.add(id, &args);
+        f.material = Some(material.role);
+        f.material_id = Some(material.id);
+        f.field = Some(key.into());
+        f.found = Some(end.format("%Y-%m-%d").to_string());
+    }
+}
+
+/// An uploaded letter's validity against the vendor's shortest: Huawei wants six months or more.
+fn letter_validity(out: &mut Findings<'_>, material: &Material, reading: &Reading, end: NaiveDate) {
+    let rule = &out.profile.signature.third_party;
+    let (Some(months), Role::AuthorizationLetter) = (rule.min_validity_months, material.role) else { return };
+    let Some(from) =
+        reading.field("valid_from").and_then(|f| NaiveDate::parse_from_str(f.value.trim(), "%Y-%m-%d").ok())
+    else {
+        return;
+    };
+    if from.checked_add_months(chrono::Months::new(months)).is_some_and(|least| end < least) {
+        let source = out.cite(&rule.source);
+        let args = [arg("from", from.format("%Y-%m-%d")), arg("to", end.format("%Y-%m-%d")), arg("months", months)];
+        let f = out.add("expiry.letter_too_short", &args);
+        f.material = Some(material.role);
+        f.material_id = Some(material.id);
+        f.field = Some("valid_to".into());
+        f.source = source;
+    }
+}
+
+/// The last day of a licence's term: `2019年03月12日至2039年03月11日` → 2039-03-11; `长期`,
+/// `永久` and `不约定期限` end never (`None`), as does a term whose end cannot be read.
+pub fn term_end(term: &str) -> Option<NaiveDate> {
+    if ["长期", "永久", "不约定"].iter().any(|w| term.contains(w)) {
+        return None;
+    }
+    let digits: Vec<char> = term.chars().collect();
+    let mut dates = Vec::new();
+    let mut i = 0;
+    while i < digits.len() {
+        let number = |at: usize| -> (u32, usize) {
+            let run: String = digits.iter().skip(at).take_while(|c| c.is_ascii_digit()).collect();
+            (run.parse().unwrap_or(0), run.len())
+        };
+        let (year, n) = number(i);
+        if n == 4 {
+            let (month, m) = number(i + n + 1);
+            let (day, d) = number(i + n + 1 + m + 1);
+            if m > 0
+                && d > 0
+                && let Some(date) = NaiveDate::from_ymd_opt(year as i32, month, day)
+            {
+                dates.push(date);
+                i += n + m + d + 2;
+                continue;
+            }
+        }
+        i += n.max(1);
+    }
+    dates.last().copied()
+}
+
 fn materials(out: &mut Findings<'_>, case: &Case, evidence: &Evidence<'_>) {
     let files = out.profile.files.clone();
     for material in &case.materials {
@@ -432,5 +524,21 @@ fn landing(out: &mut Findings<'_>, case: &Case) {
     }
     if case.data.templates.iter().any(|t| t.kind == TemplateType::Verification) {
         out.add("landing.anti_abuse", &[]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_term_ends_on_its_last_date_or_never() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        assert_eq!(term_end("2019年03月12日至2039年03月11日"), day(2039, 3, 11));
+        assert_eq!(term_end("自2007年1月2日至2011年1月12日"), day(2011, 1, 12));
+        assert_eq!(term_end("2017-10-07至2027-10-06"), day(2027, 10, 6));
+        assert_eq!(term_end("2019年03月12日至长期"), None);
+        assert_eq!(term_end("长期"), None);
+        assert_eq!(term_end("2019年13月40日"), None);
     }
 }

@@ -269,12 +269,15 @@ fn templates_text(case: &Case, profile: &VendorProfile) -> String {
     let mut out = String::new();
     for (i, template) in case.data.templates.iter().enumerate() {
         let rendered = crate::template::parse(&template.text).render(profile.templates.variable_syntax.value);
-        out.push_str(&format!(
-            "# {} {}（{}）\n{rendered}\n\n",
-            i + 1,
-            template.kind.label().zh,
-            template.kind.as_str()
-        ));
+        out.push_str(&format!("# {} {}（{}）\n{rendered}\n", i + 1, template.kind.label().zh, template.kind.as_str()));
+        let input = crate::lint::TemplateInput::of_case(&case.data, template);
+        // Each variable's type and the vendor's attribute for it, in the order the vendor numbers them.
+        for (n, used) in crate::lint::variable_uses(profile, &input).iter().enumerate() {
+            let attribute = used.attribute.as_deref().map(|a| format!("，属性 {a}")).unwrap_or_default();
+            let how = if used.typed_by == crate::template::TypedBy::Declared { "声明" } else { "推断，请核对" };
+            out.push_str(&format!("变量 {} ${{{}}}：{}（{how}）{attribute}\n", n + 1, used.name, used.kind.label().zh));
+        }
+        out.push_str(&format!("示例：{}\n\n", crate::lint::example_message(&input)));
     }
     out
 }

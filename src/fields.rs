@@ -57,7 +57,8 @@ const PATHS: &[&str] = &[
     "letter.valid_from",
     "letter.valid_to",
 ];
-const TEMPLATE_PATHS: &[&str] = &["template.name", "template.text", "template.type"];
+const TEMPLATE_PATHS: &[&str] =
+    &["template.name", "template.text", "template.type", "template.variables", "template.remark"];
 
 crate::case::kebab_enum!(
     /// What the user still has to do with a field: nothing (`filled`); compare an OCR value
@@ -103,6 +104,10 @@ pub struct FieldSheet {
     pub vendor: Vendor,
     pub profile_version: String,
     pub fields: Vec<SheetField>,
+    /// What follows the approval (the carriers' real-name reporting), so nobody plans a launch
+    /// on the approval date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after_approval: Option<crate::guide::Fact>,
 }
 
 /// A file of the bundle and the role it stands for.
@@ -172,7 +177,14 @@ pub fn field_sheet(input: &SheetInput) -> FieldSheet {
             fields.extend(form.map(|field| sheet_field(input, field, None)));
         }
     }
-    FieldSheet { format: FORMAT, vendor: input.profile.vendor, profile_version: input.profile.version.clone(), fields }
+    FieldSheet {
+        format: FORMAT,
+        vendor: input.profile.vendor,
+        profile_version: input.profile.version.clone(),
+        fields,
+        // A compiled-in asset that tests parse; were it broken, the sheet would still be written.
+        after_approval: crate::guide::after_approval().ok(),
+    }
 }
 
 fn signature_use(case: &CaseData) -> SignatureUse {
@@ -183,11 +195,13 @@ fn signature_use(case: &CaseData) -> SignatureUse {
 struct Resolved {
     value: String,
     status: FieldStatus,
+    /// Replaces the profile's hint: what this value rests on.
+    hint: Option<Text>,
 }
 
 impl Resolved {
     fn filled(value: impl Into<String>) -> Resolved {
-        Resolved { value: value.into(), status: FieldStatus::Filled }
+        Resolved { value: value.into(), status: FieldStatus::Filled, hint: None }
     }
 }
 
@@ -201,6 +215,9 @@ fn sheet_field(input: &SheetInput, field: &FormField, template: Option<(usize, &
             format!("案卷里还没有“{}”：先添加这份材料", label.zh),
             format!("the case has no {} yet: add it first", label.en),
         ));
+    }
+    if let Some(own) = resolved.as_ref().and_then(|r| r.hint.clone()) {
+        hint = Some(own);
     }
     let (value, mut status) = match resolved {
         None => (None, FieldStatus::ToFill),
@@ -326,8 +343,67 @@ fn resolve(input: &SheetInput, expression: &str, template: Option<(usize, &Templ
             Resolved::filled(crate::template::parse(&t.text).render(input.profile.templates.variable_syntax.value))
         }),
         "template.type" => template.map(|(_, t)| Resolved::filled(t.kind.as_str())),
+        "template.variables" => template.and_then(|(_, t)| variable_attributes(input, t)),
+        "template.remark" => template.map(|(_, t)| {
+            let example = crate::lint::example_message(&crate::lint::TemplateInput::of_case(case, t));
+            let scenario = landing.and_then(|l| l.scenario.as_deref()).filter(|s| !s.trim().is_empty());
+            Resolved::filled(match scenario {
+                Some(scenario) => format!("{scenario}。示例：{example}"),
+                None => format!("示例：{example}"),
+            })
+        }),
         _ => None,
     }
+}
+
+/// Each variable's attribute in the vendor's terms: Aliyun's TemplateRule JSON
+/// (`{"code":"numberCaptcha"}`), Huawei's attributes in position order (`${1}=CHARDIGIT`). To be
+/// checked when a type was inferred or the vendor has no attribute for it; the hint says which.
+fn variable_attributes(input: &SheetInput, t: &Template) -> Option<Resolved> {
+    let uses = crate::lint::variable_uses(input.profile, &crate::lint::TemplateInput::of_case(input.case, t));
+    if uses.is_empty() {
+        return None;
+    }
+    let attribute = |u: &crate::lint::VariableUse| u.attribute.clone().unwrap_or_else(|| "?".to_string());
+    let value = match input.profile.templates.variable_syntax.value {
+        crate::profile::VariableSyntax::DollarNamed => {
+            let pairs: serde_json::Map<String, serde_json::Value> =
+                uses.iter().map(|u| (u.name.clone(), serde_json::Value::String(attribute(u)))).collect();
+            serde_json::Value::Object(pairs).to_string()
+        }
+        _ => uses
+            .iter()
+            .enumerate()
+            .map(|(i, u)| format!("${{{}}}={}", i + 1, attribute(u)))
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
+    let unsettled: Vec<&crate::lint::VariableUse> =
+        uses.iter().filter(|u| u.attribute.is_none() || u.typed_by != crate::template::TypedBy::Declared).collect();
+    if unsettled.is_empty() {
+        return Some(Resolved::filled(value));
+    }
+    let describe = |lang: Lang| {
+        unsettled
+            .iter()
+            .map(|u| format!("${{{}}} {}（{}）", u.name, u.kind.label().get(lang), u.typed_by.describe().get(lang)))
+            .collect::<Vec<_>>()
+            .join("；")
+    };
+    Some(Resolved {
+        value,
+        status: FieldStatus::Check,
+        hint: Some(Text::new(
+            format!(
+                "请核对变量类型：{}。在 case.toml 的模板下写 variables = {{ 名称 = \"类型\" }} 即可声明",
+                describe(Lang::Zh)
+            ),
+            format!(
+                "check the variable types: {}. Declare them under the template in case.toml: variables = {{ name = \"type\" }}",
+                describe(Lang::En)
+            ),
+        )),
+    })
 }
 
 /// The strictest kind among the case's templates: a signature that sends marketing is a
@@ -346,17 +422,18 @@ fn bundle_file(files: &[BundlePath], role: Role) -> Option<Resolved> {
     if !scans.is_empty() {
         return Some(Resolved::filled(scans.join("; ")));
     }
-    files
-        .iter()
-        .find(|f| f.role == role && f.generated)
-        .map(|f| Resolved { value: f.path.clone(), status: FieldStatus::SignFirst })
+    files.iter().find(|f| f.role == role && f.generated).map(|f| Resolved {
+        value: f.path.clone(),
+        status: FieldStatus::SignFirst,
+        hint: None,
+    })
 }
 
 fn read(readings: &[(Role, Reading)], role: Role, key: &str) -> Option<Resolved> {
     let field: &Field = readings.iter().filter(|(r, _)| *r == role).find_map(|(_, reading)| reading.field(key))?;
     let confirmed = field.confidence >= 1.0 && field.uncertain.is_empty();
     let status = if confirmed { FieldStatus::Filled } else { FieldStatus::Check };
-    Some(Resolved { value: field.value.clone(), status })
+    Some(Resolved { value: field.value.clone(), status, hint: None })
 }
 
 /// The sheet as a reader copies from it: one block per form, each field with its value, or
@@ -409,6 +486,15 @@ pub fn sheet_text(sheet: &FieldSheet, profile: &VendorProfile, lang: Lang) -> St
         if let Some(hint) = &field.hint {
             out.push_str(&format!("    ↳ {}\n", hint.get(lang)));
         }
+    }
+    // Approval is not the launch date: the carriers' reporting follows it.
+    if let Some(after) = &sheet.after_approval {
+        out.push_str(&format!(
+            "\n== {} ==\n{}\n    ↳ {}\n",
+            pick("审核通过之后", "after approval"),
+            after.text.get(lang),
+            after.source
+        ));
     }
     out
 }

@@ -248,6 +248,7 @@ pub struct Closed {
 struct FactsFile {
     enterprise: Vec<Fact>,
     individual: Vec<Fact>,
+    after_approval: Fact,
 }
 
 const GUIDE_FILE: &str = include_str!("../assets/guide.toml");
@@ -258,6 +259,13 @@ fn facts_file() -> Result<&'static FactsFile> {
         .get_or_init(|| toml::from_str(GUIDE_FILE).map_err(|e| e.to_string()))
         .as_ref()
         .map_err(|detail| Error::Asset { name: "guide.toml".into(), detail: detail.clone() })
+}
+
+/// What follows the vendor's approval: the carriers' real-name reporting of the signature, with
+/// its public sources cited, for the review report and the field sheet.
+pub fn after_approval() -> Result<Fact> {
+    let fact = &facts_file()?.after_approval;
+    Ok(Fact { source: crate::sources::cite(&fact.source), ..fact.clone() })
 }
 
 /// The facts for both kinds of applicant, for the wizard's first step.

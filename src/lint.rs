@@ -9,10 +9,10 @@ use serde::Serialize;
 use crate::case::{ApplicantKind, SignatureSource, TemplateType, Vendor};
 use crate::error::Result;
 use crate::i18n::Text;
-use crate::profile::{VariableSyntax, VendorProfile};
+use crate::profile::{ValueContent, ValueFormat, VariableSyntax, VariableTypeRule, VendorProfile};
 use crate::requirements::Finding;
 use crate::rules::{Catalog, Findings, Words, arg, arg_text};
-use crate::template::{self, Part, Written};
+use crate::template::{self, Part, TypedBy, VarType, Written};
 use crate::text;
 
 /// What the signature is checked against. Standalone lint knows only what the user passes.
@@ -175,8 +175,45 @@ pub struct TemplateInput<'a> {
     pub applicant: ApplicantKind,
     /// The signature the message is sent under, without 【】.
     pub signature: Option<&'a str>,
-    /// Sample values of variables, for the billed length and the code length.
+    /// Example values of variables, for the billed length and the vendors' value rules.
     pub values: &'a BTreeMap<String, String>,
+    /// Declared variable types; undeclared ones are inferred ([`template::infer_type`]).
+    pub types: &'a BTreeMap<String, VarType>,
+}
+
+impl<'a> TemplateInput<'a> {
+    /// Template `t` of `case` as the lint reads it: under the case's signature, with its
+    /// examples and declared types.
+    pub fn of_case(case: &'a crate::case::CaseData, t: &'a crate::case::Template) -> TemplateInput<'a> {
+        TemplateInput {
+            kind: t.kind,
+            text: &t.text,
+            applicant: case.applicant.kind,
+            signature: case.signature.as_ref().map(|s| s.name.as_str()),
+            values: &t.examples,
+            types: &t.variables,
+        }
+    }
+}
+
+/// One variable as the lint saw it: its type and how it was settled, the vendor's attribute
+/// for that type, and the value it was checked at.
+#[derive(Clone, Debug, Serialize)]
+pub struct VariableUse {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: VarType,
+    /// The type's name in both languages.
+    pub label: Text,
+    pub typed_by: TypedBy,
+    /// How the type was settled, readable (`由前文“验证码”推断`).
+    pub how: Text,
+    /// The vendor's attribute (Aliyun's TemplateRule value, Huawei's PHONE/CHARDIGIT/…).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attribute: Option<String>,
+    pub value: String,
+    /// The value is the case's example (`true`) or the type's typical value.
+    pub example: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -197,17 +234,15 @@ pub struct TemplateLint {
     pub length: Length,
     /// The template in the vendor's variable syntax.
     pub rendered: String,
+    pub variables: Vec<VariableUse>,
 }
-
-/// A variable without a sample value counts as this many characters: the longest verification
-/// code every vendor accepts and Tencent's stated default variable length (vendors.md §2.2).
-pub const TYPICAL_VALUE_CHARS: usize = 6;
 
 pub fn lint_template(profile: &VendorProfile, input: &TemplateInput<'_>) -> Result<TemplateLint> {
     let catalog = Catalog::get()?;
     let mut out = Findings::new(catalog, profile);
     let (length, rendered) = template_findings(&mut out, input);
-    Ok(TemplateLint { vendor: profile.vendor, findings: out.into_vec(), length, rendered })
+    let variables = variable_uses(profile, input);
+    Ok(TemplateLint { vendor: profile.vendor, findings: out.into_vec(), length, rendered, variables })
 }
 
 /// Adds the findings about one template to `out`; returns its billed length and rendering.
@@ -266,10 +301,17 @@ pub fn template_findings(out: &mut Findings<'_>, input: &TemplateInput<'_>) -> (
 
     links_and_numbers(out, input, &parsed);
     match input.kind {
-        TemplateType::Verification => verification(out, input, &parsed),
+        TemplateType::Verification => {
+            verification(out, input, &parsed);
+            verification_context_and_contacts(out, input, &parsed);
+        }
         TemplateType::Marketing => marketing(out, input, &parsed),
-        TemplateType::Notification => notification(out, &parsed),
+        TemplateType::Notification => {
+            notification(out, &parsed);
+            notification_contacts(out, input);
+        }
     }
+    invitations_and_banned_topics(out, input);
     if input.kind != TemplateType::Marketing {
         opt_out_outside_marketing(out, input);
     }
@@ -388,21 +430,26 @@ fn symbols(out: &mut Findings<'_>, template: &str) {
 }
 
 /// The whole message as received: 【signature】 + the text with variable values. Variables
-/// without a sample value count as [`TYPICAL_VALUE_CHARS`] (the code as the vendor's longest).
+/// without an example count at their type's typical value (the code at the vendor's longest).
 fn billed_length(out: &mut Findings<'_>, input: &TemplateInput<'_>, parsed: &template::Parsed) -> Length {
     let rules = &out.profile.templates;
     let mut assumed = Vec::new();
     let mut values = input.values.clone();
-    // A verification template's variable is the code: count it at the vendor's longest.
-    let chars = match (input.kind, &rules.verification_code_length) {
-        (TemplateType::Verification, Some(range)) => range.max as usize,
-        _ => TYPICAL_VALUE_CHARS,
+    // A verification template's lone variable is the code: count it at the vendor's longest.
+    let code_chars = match (input.kind, &rules.verification_code_length, parsed.names().len()) {
+        (TemplateType::Verification, Some(range), 1) => Some(range.max as usize),
+        _ => None,
     };
-    for name in parsed.names() {
-        if !values.contains_key(name) {
-            values.insert(name.to_string(), "0".repeat(chars));
-            assumed.push(format!("${{{name}}}={chars}"));
+    for (variable, kind, _) in parsed.typed(input.types) {
+        if values.contains_key(&variable.name) {
+            continue;
         }
+        let value = match code_chars {
+            Some(chars) => "0".repeat(chars),
+            None => kind.typical().to_string(),
+        };
+        assumed.push(format!("${{{}}}={}", variable.name, value.chars().count()));
+        values.insert(variable.name.clone(), value);
     }
     let body = parsed.fill(&values);
     let signature = match input.signature {
@@ -513,6 +560,103 @@ fn verification(out: &mut Findings<'_>, input: &TemplateInput<'_>, parsed: &temp
     }
 }
 
+/// A verification template states its platform, purpose or expiry, and carries no contact.
+fn verification_context_and_contacts(out: &mut Findings<'_>, input: &TemplateInput<'_>, parsed: &template::Parsed) {
+    let rules = out.profile.templates.clone();
+    let fixed = parsed.fixed_text();
+    if let Some(rule) = rules.verification_context_required.as_ref().filter(|r| r.value) {
+        let words = out.catalog.words.verification_context.words.clone();
+        let names_platform = input.signature.is_some_and(|s| !s.is_empty() && fixed.contains(s));
+        if !names_platform && text::find_words(&fixed, &words).is_empty() {
+            let source = out.cite(&rule.source);
+            out.add("template.verification_context", &[]).source = source;
+        }
+    }
+    if let Some(rule) = rules.verification_contacts_allowed.as_ref().filter(|r| !r.value) {
+        let mut contacts: Vec<[usize; 2]> =
+            text::find_phone_numbers(input.text).into_iter().map(|(span, _)| span).collect();
+        contacts.extend(
+            text::find_words(input.text, &out.catalog.words.contact_words.words).into_iter().map(|(span, _)| span),
+        );
+        contacts.extend(find_emails(input.text));
+        contacts.sort_unstable();
+        if let Some(span) = contacts.first() {
+            let source = out.cite(&rule.source);
+            let f = out.add("template.verification_contact", &[arg("text", text::slice(input.text, *span))]);
+            f.span = Some(*span);
+            f.source = source;
+        }
+    }
+}
+
+/// `name@host.tld` in `text`, as character spans.
+fn find_emails(text: &str) -> Vec<[usize; 2]> {
+    let chars: Vec<char> = text.chars().collect();
+    let part = |c: &char| c.is_ascii_alphanumeric() || "._-+".contains(*c);
+    let mut found = Vec::new();
+    for (at, _) in chars.iter().enumerate().filter(|(_, c)| **c == '@') {
+        let start = (0..at).rev().take_while(|i| chars.get(*i).is_some_and(part)).last();
+        let end = (at + 1..chars.len()).take_while(|i| chars.get(*i).is_some_and(part)).last();
+        if let (Some(start), Some(end)) = (start, end)
+            && chars.get(at + 1..=end).is_some_and(|host| host.contains(&'.'))
+        {
+            found.push([start, end + 1]);
+        }
+    }
+    found
+}
+
+/// A notification's contacts: only official landline, 400 and 95 numbers where the vendor says
+/// so, and at most its number of them.
+fn notification_contacts(out: &mut Findings<'_>, input: &TemplateInput<'_>) {
+    let rules = out.profile.templates.clone();
+    let phones = text::find_phone_numbers(input.text);
+    if let Some(rule) = rules.notification_contact_words_allowed.as_ref().filter(|r| !r.value) {
+        let words = out.catalog.words.contact_words.words.clone();
+        if let Some((span, _)) = text::find_words(input.text, &words).first() {
+            let source = out.cite(&rule.source);
+            let f = out.add("template.notification_contact", &[arg("text", text::slice(input.text, *span))]);
+            f.span = Some(*span);
+            f.source = source;
+        }
+    }
+    if let Some(max) = &rules.notification_max_contacts
+        && phones.len() > max.value as usize
+    {
+        let source = out.cite(&max.source);
+        let f = out.add("template.contact_count", &[arg("count", phones.len()), arg("max", max.value)]);
+        f.span = phones.get(max.value as usize).map(|(span, _)| *span);
+        f.source = source;
+    }
+}
+
+/// Invitations and joining a group are refused in every type; each vendor's refused topics in
+/// the types it names.
+fn invitations_and_banned_topics(out: &mut Findings<'_>, input: &TemplateInput<'_>) {
+    let words = &out.catalog.words;
+    let invitation = Words::find(input.text, &words.invitations.words).into_iter().next();
+    let source = crate::sources::cite(&words.invitations.source);
+    if let Some(hit) = invitation {
+        let f = out.add("template.invitation", &[arg("word", &hit.word)]);
+        f.span = Some(hit.span);
+        f.source = source;
+    }
+    let banned: Vec<crate::rules::Category> =
+        words.banned.iter().filter(|c| c.applies(out.profile.vendor, input.kind)).cloned().collect();
+    let mut seen: Vec<String> = Vec::new();
+    for (hit, category) in Words::find_in(input.text, &banned) {
+        if seen.contains(&hit.word) {
+            continue;
+        }
+        seen.push(hit.word.clone());
+        let source = crate::sources::cite(&category.source);
+        let f = out
+            .add("template.banned_topic", &[arg("word", &hit.word), arg_text("category", category.category.clone())]);
+        f.span = Some(hit.span);
+        f.source = source;
+    }
+}
+
 fn notification(out: &mut Findings<'_>, parsed: &template::Parsed) {
     let rule = out.profile.templates.notification_variables_allowed.clone();
     if let Some(rule) = rule.filter(|r| !r.value)
@@ -540,24 +684,187 @@ fn opt_out_outside_marketing(out: &mut Findings<'_>, input: &TemplateInput<'_>) 
     }
 }
 
-/// Each sample value given for a variable against the vendor's longest value. A verification
-/// template's code has its own limit (`template.verification_code_length`).
+/// The message as a recipient reads it, each variable at its example or typical value, for the
+/// remark reviewers read (`【云帆网络】您的验证码为123456，…`).
+pub fn example_message(input: &TemplateInput<'_>) -> String {
+    let parsed = template::parse(input.text);
+    let mut values = input.values.clone();
+    for (v, kind, _) in parsed.typed(input.types) {
+        values.entry(v.name.clone()).or_insert_with(|| kind.typical().to_string());
+    }
+    let signature = input.signature.map(|s| format!("【{s}】")).unwrap_or_default();
+    format!("{signature}{}", parsed.fill(&values))
+}
+
+/// Each variable of `input` with its type, the vendor's attribute and the value it is checked at.
+pub fn variable_uses(profile: &VendorProfile, input: &TemplateInput<'_>) -> Vec<VariableUse> {
+    let parsed = template::parse(input.text);
+    parsed
+        .typed(input.types)
+        .into_iter()
+        .map(|(v, kind, typed_by)| {
+            let example = input.values.get(&v.name);
+            VariableUse {
+                name: v.name.clone(),
+                kind,
+                label: kind.label(),
+                how: typed_by.describe(),
+                typed_by,
+                attribute: profile.templates.variable_types.get(&kind).and_then(|r| r.attribute.clone()),
+                value: example.cloned().unwrap_or_else(|| kind.typical().to_string()),
+                example: example.is_some(),
+            }
+        })
+        .collect()
+}
+
+/// Each variable's value (the case's example, else its type's typical value) against what the
+/// vendor takes for that type, or against its one limit for all variables where it names no
+/// types. A verification template's code has its own rules (`verification`). A typical value
+/// that does not fit is a warning: the real values may be shorter.
 fn variable_values(out: &mut Findings<'_>, input: &TemplateInput<'_>, parsed: &template::Parsed) {
-    let Some(max) = out.profile.templates.variable_value_max.clone() else { return };
-    let names = parsed.names();
-    for name in &names {
-        if input.kind == TemplateType::Verification && names.len() == 1 {
-            continue;
+    let rules = out.profile.templates.clone();
+    let uses = variable_uses(out.profile, input);
+    let lone_code = input.kind == TemplateType::Verification && uses.len() == 1;
+    let described: std::collections::BTreeSet<&String> = input.values.keys().chain(input.types.keys()).collect();
+    for name in described {
+        if !parsed.names().contains(&name.as_str()) {
+            out.add("template.variable_not_in_template", &[arg("var", format!("${{{name}}}"))]);
         }
-        let Some(value) = input.values.get(*name) else { continue };
-        let len = value.chars().count();
-        if len > max.value as usize {
-            let source = out.cite(&max.source);
-            let args = [arg("var", format!("${{{name}}}")), arg("len", len), arg("max", max.value)];
-            let f = out.add("template.variable_value_length", &args);
-            f.span = parsed.variables().find(|v| v.name == *name).map(|v| v.span);
+    }
+    for used in &uses {
+        let span = parsed.variables().find(|v| v.name == used.name).map(|v| v.span);
+        let var = format!("${{{}}}", used.name);
+        let type_rule = rules.variable_types.get(&used.kind);
+        if !rules.variable_types.is_empty() && type_rule.is_none_or(|r| r.attribute.is_none()) {
+            let source = type_rule.map_or_else(String::new, |r| out.cite(&r.source));
+            let f =
+                out.add("template.variable_type_unmapped", &[arg("var", &var), arg_text("type", used.kind.label())]);
+            f.span = span;
             f.source = source;
         }
+        if let Some(refused) = &rules.variable_values_refuse {
+            let carried = value_contents(out, &used.value, used.kind);
+            if let Some(content) = carried.iter().find(|c| refused.value.contains(c)) {
+                let source = out.cite(&refused.source);
+                let args = [arg("var", &var), arg("value", &used.value), arg_text("what", content_label(*content))];
+                let f = out.add("template.variable_value_content", &args);
+                f.span = span;
+                f.source = source;
+            }
+        }
+        if lone_code {
+            continue;
+        }
+        let (limit, source) = match (type_rule, &rules.variable_value_max) {
+            (Some(rule), _) => ((rule.min, rule.max, rule.format), rule.source.clone()),
+            // A vendor that names no types has one limit for every value.
+            (None, Some(max)) if used.example => {
+                let len = used.value.chars().count();
+                if len > max.value as usize {
+                    let source = out.cite(&max.source);
+                    let args = [arg("var", &var), arg("len", len), arg("max", max.value)];
+                    let f = out.add("template.variable_value_length", &args);
+                    f.span = span;
+                    f.source = source;
+                }
+                continue;
+            }
+            (None, Some(max)) => ((1, max.value, ValueFormat::Any), max.source.clone()),
+            (None, None) => continue,
+        };
+        let Some(problem) = value_problem(&used.value, limit) else { continue };
+        let wants = value_wants(limit, type_rule);
+        let args = [
+            arg("var", &var),
+            arg_text("type", used.kind.label()),
+            arg("value", &used.value),
+            arg_text("problem", problem),
+            arg_text("wants", wants),
+        ];
+        let id = if used.example { "template.variable_value" } else { "template.variable_typical" };
+        let source = out.cite(&source);
+        let f = out.add(id, &args);
+        f.span = span;
+        f.source = source;
+    }
+}
+
+/// What is wrong with `value` for a type taking `min`–`max` characters of `format`, if anything.
+fn value_problem(value: &str, (min, max, format): (u32, u32, ValueFormat)) -> Option<Text> {
+    let len = value.chars().count();
+    if len < min as usize || len > max as usize {
+        return Some(Text::new(format!("有 {len} 个字"), format!("has {len} characters")));
+    }
+    if let Some(c) = value.chars().find(|c| !fits(format, *c)) {
+        return Some(Text::new(format!("含“{c}”"), format!("holds “{c}”")));
+    }
+    let shaped = match format {
+        ValueFormat::Phone => value.ends_with(|c: char| c.is_ascii_digit()),
+        ValueFormat::Datetime | ValueFormat::Money => value.chars().any(|c| c.is_ascii_digit() || is_cn_numeral(c)),
+        _ => true,
+    };
+    (!shaped).then(|| Text::new("不像这一类型的值", "does not look like a value of this type"))
+}
+
+/// Whether `c` may stand in a value of `format`.
+fn fits(format: ValueFormat, c: char) -> bool {
+    match format {
+        ValueFormat::Any => true,
+        ValueFormat::Digits => c.is_ascii_digit(),
+        ValueFormat::Alnum => c.is_ascii_alphanumeric(),
+        ValueFormat::Word => c.is_ascii_alphanumeric() || c == '_',
+        ValueFormat::Phone => c.is_ascii_digit() || c == '-' || c == '+',
+        ValueFormat::Datetime => c.is_ascii_digit() || "-/:. 年月日号时点分秒上下中午晚凌晨".contains(c),
+        ValueFormat::Money => c.is_ascii_digit() || c == '.' || c == ',' || is_cn_numeral(c),
+        ValueFormat::PlainText => !".。'<>{}".contains(c),
+    }
+}
+
+fn is_cn_numeral(c: char) -> bool {
+    "零〇一二三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟元角分整".contains(c)
+}
+
+/// `4–6 位数字（numberCaptcha）`: what the vendor takes, for the message.
+fn value_wants((min, max, format): (u32, u32, ValueFormat), rule: Option<&VariableTypeRule>) -> Text {
+    let (zh, en) = match format {
+        ValueFormat::Any => ("字", "characters"),
+        ValueFormat::Digits => ("位数字", "digits"),
+        ValueFormat::Alnum => ("位字母或数字", "letters or digits"),
+        ValueFormat::Word => ("位字母、数字或下划线", "letters, digits or underscores"),
+        ValueFormat::Phone => ("位数字（可含 - 和开头的 +）", "digits (with - or a leading +)"),
+        ValueFormat::Datetime => ("字的日期或时间", "characters of a date or time"),
+        ValueFormat::Money => ("字的数字金额，不带货币符号", "characters of an amount, no currency sign"),
+        ValueFormat::PlainText => ("字，不含 . 。 ' < > { }", "characters without . 。 ' < > { }"),
+    };
+    let attribute = rule.and_then(|r| r.attribute.as_deref()).map(|a| format!("（{a}）")).unwrap_or_default();
+    let attribute_en = rule.and_then(|r| r.attribute.as_deref()).map(|a| format!(" ({a})")).unwrap_or_default();
+    Text::new(format!("{min}–{max} {zh}{attribute}"), format!("{min}–{max} {en}{attribute_en}"))
+}
+
+/// The contacts and signs a value carries. A phone-typed variable carries a phone number by
+/// definition, whatever its example.
+fn value_contents(out: &Findings<'_>, value: &str, kind: VarType) -> Vec<ValueContent> {
+    let mut found = Vec::new();
+    if !text::find_links(value, &out.catalog.words.link_tlds.words).is_empty() {
+        found.push(ValueContent::Link);
+    }
+    let digits = value.chars().filter(char::is_ascii_digit).count();
+    let phone_like = value.chars().all(|c| c.is_ascii_digit() || "-+ ".contains(c)) && (5..=15).contains(&digits);
+    if kind == VarType::Phone || !text::find_mobile_numbers(value).is_empty() || (phone_like && value.contains('-')) {
+        found.push(ValueContent::Phone);
+    }
+    if value.chars().any(|c| "¥￥$＄€£".contains(c)) {
+        found.push(ValueContent::Currency);
+    }
+    found
+}
+
+fn content_label(content: ValueContent) -> Text {
+    match content {
+        ValueContent::Link => Text::new("链接", "a link"),
+        ValueContent::Phone => Text::new("电话号码", "a phone number"),
+        ValueContent::Currency => Text::new("货币符号", "a currency sign"),
     }
 }
 

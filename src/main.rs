@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 use serde_json::json;
 
-use qualkit::case::{ApplicantKind, Role, SignatureSource, TemplateType, Vendor};
+use qualkit::case::{ApplicantKind, Role, SignatureSource, TemplateType, VarType, Vendor};
 use qualkit::i18n::{localize, mask, pick};
 use qualkit::icp::{FilingType, IcpEvent, IcpPlan, IcpTracker, MessageStatus, Responsible};
 use qualkit::ident::{self, IdKind, Validation};
@@ -177,9 +177,13 @@ enum LintCommand {
         text: Option<String>,
         #[arg(long)]
         file: Option<PathBuf>,
-        /// A sample value of a variable, for the length and the code length: --var code=123456
+        /// An example value of a variable, checked and counted in the length: --var code=123456
         #[arg(long = "var", value_name = "NAME=VALUE")]
         vars: Vec<String>,
+        /// A variable's type (code, alnum-code, phone, time, money, name, number, text); the
+        /// undeclared ones are inferred: --var-type amount=money
+        #[arg(long = "var-type", value_name = "NAME=TYPE")]
+        var_types: Vec<String>,
     },
 }
 
@@ -556,7 +560,7 @@ fn lint_command(command: &LintCommand, lang: Lang) -> qualkit::Result<Output> {
             let text = findings_text(&lint.findings, lang, name);
             Ok(Output { json: to_json(&lint)?, text, exit: Exit::failed_if(failed) })
         }
-        LintCommand::Template { vendor, kind, applicant, signature, text, file, vars } => {
+        LintCommand::Template { vendor, kind, applicant, signature, text, file, vars, var_types } => {
             let profile = profile_of(vendor)?;
             let template = match (text, file) {
                 (Some(text), _) => text.clone(),
@@ -572,6 +576,14 @@ fn lint_command(command: &LintCommand, lang: Lang) -> qualkit::Result<Output> {
                 .iter()
                 .map(|var| key_value(var, "--var", "名称=值", "NAME=VALUE"))
                 .collect::<qualkit::Result<std::collections::BTreeMap<_, _>>>()?;
+            let types = var_types
+                .iter()
+                .map(|arg| {
+                    let (name, kind) = key_value(arg, "--var-type", "名称=类型", "NAME=TYPE")?;
+                    let kind = VarType::parse(kind.trim()).ok_or_else(|| unknown_var_type(&kind))?;
+                    Ok((name, kind))
+                })
+                .collect::<qualkit::Result<std::collections::BTreeMap<_, _>>>()?;
             let input = TemplateInput {
                 kind: TemplateType::parse(kind)
                     .ok_or_else(|| Error::input("未知的模板类型", "unknown template type"))?,
@@ -580,10 +592,12 @@ fn lint_command(command: &LintCommand, lang: Lang) -> qualkit::Result<Output> {
                     .ok_or_else(|| Error::input("未知的主体类型", "unknown applicant kind"))?,
                 signature: signature.as_deref(),
                 values: &values,
+                types: &types,
             };
             let lint = lint::lint_template(profile, &input)?;
             let failed = lint.findings.iter().any(|f| f.severity == Severity::Block);
             let mut text = findings_text(&lint.findings, lang, input.text);
+            text.push_str(&variables_text(&lint.variables, lang));
             text.push_str(&pick(
                 lang,
                 &format!("长度：{} 字，{} 条计费\n", lint.length.chars, lint.length.segments),
@@ -788,6 +802,44 @@ fn case_command(command: &CaseCommand, mut store: Store, lang: Lang) -> qualkit:
 }
 
 /// Splits a `KEY=VALUE` argument of `flag`; the key is trimmed, the value kept as typed.
+fn unknown_var_type(kind: &str) -> Error {
+    let known = VarType::known();
+    Error::input(
+        format!("未知的变量类型“{kind}”，可用：{known}"),
+        format!("unknown variable type “{kind}”; known types: {known}"),
+    )
+}
+
+/// `变量 ${code}：验证码（仅数字），由前文“验证码”推断；阿里云属性 numberCaptcha；按典型值 123456 核对`
+fn variables_text(variables: &[lint::VariableUse], lang: Lang) -> String {
+    let mut out = String::new();
+    for v in variables {
+        let attribute = v.attribute.as_deref();
+        let line = match lang {
+            Lang::Zh => format!(
+                "变量 ${{{}}}：{}，{}{}；按{} {} 核对\n",
+                v.name,
+                v.kind.label().zh,
+                v.typed_by.describe().zh,
+                attribute.map(|a| format!("；属性 {a}")).unwrap_or_default(),
+                if v.example { "示例值" } else { "典型值" },
+                v.value
+            ),
+            Lang::En => format!(
+                "variable ${{{}}}: {}, {}{}; checked at the {} {}\n",
+                v.name,
+                v.kind.label().en,
+                v.typed_by.describe().en,
+                attribute.map(|a| format!("; attribute {a}")).unwrap_or_default(),
+                if v.example { "example" } else { "typical value" },
+                v.value
+            ),
+        };
+        out.push_str(&line);
+    }
+    out
+}
+
 fn key_value(arg: &str, flag: &str, form_zh: &str, form_en: &str) -> qualkit::Result<(String, String)> {
     let (key, value) = arg.split_once('=').ok_or_else(|| {
         Error::input(format!("{flag} 应写作 {form_zh}：{arg}"), format!("{flag} takes {form_en}: {arg}"))

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::case::{ApplicantKind, Role, SignatureSource, SignatureUse, TemplateType, Vendor};
+use crate::case::{ApplicantKind, Role, SignatureSource, SignatureUse, TemplateType, VarType, Vendor};
 use crate::error::{Error, Result};
 use crate::i18n::Text;
 
@@ -191,7 +191,66 @@ pub struct TemplateRules {
     /// Aliyun refuses `[` or `]` at the start or end of a template.
     #[serde(default)]
     pub edge_brackets_allowed: Option<Sourced<bool>>,
+    /// Each variable type's attribute in the vendor's form (Aliyun's TemplateRule, Huawei's
+    /// PHONE/CHARDIGIT/…) and the values it takes; empty where the vendor names no attributes.
+    #[serde(default)]
+    pub variable_types: BTreeMap<VarType, VariableTypeRule>,
+    /// A verification template must state its platform, purpose or expiry (Aliyun, Volcengine).
+    #[serde(default)]
+    pub verification_context_required: Option<Sourced<bool>>,
+    /// Whether a verification template may carry a contact (a phone number, QQ, 微信 …).
+    #[serde(default)]
+    pub verification_contacts_allowed: Option<Sourced<bool>>,
+    /// Whether a notification may name contacts other than an official landline, 400 or 95
+    /// number (QQ, 微信群, 抖音, a mobile …).
+    #[serde(default)]
+    pub notification_contact_words_allowed: Option<Sourced<bool>>,
+    /// The most phone numbers one notification template may carry.
+    #[serde(default)]
+    pub notification_max_contacts: Option<Sourced<u32>>,
+    /// What no variable value may carry, whatever its type (links, phone numbers, currency signs).
+    #[serde(default)]
+    pub variable_values_refuse: Option<Sourced<Vec<ValueContent>>>,
 }
+
+/// One variable type as a vendor takes it.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VariableTypeRule {
+    /// The vendor's own name for the attribute; absent where the vendor publishes none for it.
+    #[serde(default)]
+    pub attribute: Option<String>,
+    pub min: u32,
+    pub max: u32,
+    pub format: ValueFormat,
+    pub source: String,
+    #[serde(default)]
+    pub note: Option<Text>,
+}
+
+crate::case::kebab_enum!(
+    /// The characters a variable value may hold (checked by `lint`): `any` within the length;
+    /// `digits`; `alnum`, letters and digits (Aliyun's characterWithNumber2); `word`, letters,
+    /// digits and underscores (Huawei's CHARDIGIT); `phone`, digits with `-` or a leading `+`,
+    /// ending in a digit; `datetime`, a date or time as Chinese text writes it (2026-12-01,
+    /// 2026年12月1日, 10:30); `money`, digits and a decimal point or Chinese numerals, no
+    /// currency sign; `plain-text`, without the characters Huawei's TEXT refuses (. 。 ' < > { }).
+    ValueFormat {
+        Any = "any",
+        Digits = "digits",
+        Alnum = "alnum",
+        Word = "word",
+        Phone = "phone",
+        Datetime = "datetime",
+        Money = "money",
+        PlainText = "plain-text",
+    }
+);
+
+crate::case::kebab_enum!(
+    /// Something a vendor refuses inside any variable value.
+    ValueContent { Link = "link", Phone = "phone", Currency = "currency" }
+);
 
 /// A qualification material the vendor asks for, for some applicant kinds and uses.
 #[derive(Clone, Debug, Deserialize)]
@@ -356,6 +415,10 @@ impl VendorProfile {
             ("templates.max_variables", t.max_variables.as_ref().map(|v| (v.value.to_string(), &v.source))),
             ("templates.variable_value_max", t.variable_value_max.as_ref().map(|v| (v.value.to_string(), &v.source))),
             (
+                "templates.notification_max_contacts",
+                t.notification_max_contacts.as_ref().map(|v| (v.value.to_string(), &v.source)),
+            ),
+            (
                 "templates.verification_code_length",
                 t.verification_code_length.as_ref().map(|r| (format!("{}–{}", r.min, r.max), &r.source)),
             ),
@@ -377,6 +440,9 @@ impl VendorProfile {
             ("templates.opt_out_outside_marketing_allowed", &t.opt_out_outside_marketing_allowed),
             ("templates.notification_variables_allowed", &t.notification_variables_allowed),
             ("templates.verification_code_digits_only", &t.verification_code_digits_only),
+            ("templates.verification_context_required", &t.verification_context_required),
+            ("templates.verification_contacts_allowed", &t.verification_contacts_allowed),
+            ("templates.notification_contact_words_allowed", &t.notification_contact_words_allowed),
         ];
         limits.extend(flags.into_iter().filter_map(|(key, flag)| flag.as_ref().map(|f| Limit::of(key, f))));
         limits.push(Limit::new(
@@ -398,6 +464,15 @@ impl VendorProfile {
             self.signature.third_party.accepted.to_string(),
             &self.signature.third_party.source,
         ));
+        for (kind, rule) in &t.variable_types {
+            let attribute = rule.attribute.as_deref().unwrap_or("—");
+            let value = format!("{attribute} {}–{} {}", rule.min, rule.max, rule.format);
+            limits.push(Limit::new(format!("templates.variable_types.{kind}"), value, &rule.source));
+        }
+        if let Some(refused) = &t.variable_values_refuse {
+            let value = refused.value.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ");
+            limits.push(Limit::new("templates.variable_values_refuse", value, &refused.source));
+        }
         if let Some(status) = &self.status {
             limits.push(Limit::new("status.new_customers", status.new_customers.to_string(), &status.source));
         }

@@ -44,6 +44,14 @@ pub fn review_report(
         let profile = VendorProfile::get(*vendor)?;
         vendor_section(&mut page, profile, verdict, lang);
     }
+    // Approval is not the launch date: the carriers' reporting follows it.
+    let after = crate::guide::after_approval()?;
+    page.space(6.0);
+    page.paragraph(&t(lang, "审核通过之后", "After approval"), Style::body().bolded());
+    page.spans(
+        &[Span::new(after.text.get(lang), BLACK), Span::new(format!("  [{}]", short_source(&after.source)), GREY)],
+        Style::small(),
+    );
     let readings = store.case_readings(case)?;
     let findings: Vec<&Finding> = report.vendors.values().flat_map(|v| v.findings.iter()).collect();
     page.space(8.0);

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use crate::case::Role;
+use crate::case::{Role, TemplateType, Vendor};
 use crate::error::{Error, Result};
 use crate::i18n::Text;
 use crate::profile::VendorProfile;
@@ -73,7 +73,21 @@ pub struct WordList {
 pub struct Category {
     pub category: Text,
     pub source: String,
+    /// The vendors that refuse these words (empty: every vendor).
+    #[serde(default)]
+    pub vendors: Vec<Vendor>,
+    /// The template types they are refused in (empty: every type).
+    #[serde(default)]
+    pub types: Vec<TemplateType>,
     pub words: Vec<String>,
+}
+
+impl Category {
+    /// Whether the category applies to `vendor`'s templates of `kind`.
+    pub fn applies(&self, vendor: Vendor, kind: TemplateType) -> bool {
+        (self.vendors.is_empty() || self.vendors.contains(&vendor))
+            && (self.types.is_empty() || self.types.contains(&kind))
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -87,8 +101,16 @@ pub struct Words {
     pub opt_out: WordList,
     pub short_link_hosts: WordList,
     pub link_tlds: WordList,
+    /// Invitations and joining groups or private accounts, refused in every template type.
+    pub invitations: WordList,
+    /// Contacts other than phone numbers (QQ, 微信 …).
+    pub contact_words: WordList,
+    /// What states a verification template's purpose or expiry.
+    pub verification_context: WordList,
     pub marketing: Vec<Category>,
     pub redline: Vec<Category>,
+    /// Topics refused per vendor (and template type).
+    pub banned: Vec<Category>,
 }
 
 /// A word found in a text: the word as written there and its span in characters.

@@ -182,9 +182,24 @@ pub fn link_host(link: &str) -> String {
     rest.split(['/', '?', '#']).next().unwrap_or_default().to_string()
 }
 
-/// Mainland mobile numbers: 11 digits starting 13–19, optionally after +86 or 86, possibly
-/// written with spaces or hyphens (138-0000-0000), and not part of a longer number.
+/// What kind of phone number a run of digits is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PhoneKind {
+    /// An 11-digit mainland mobile (1[3-9]…), with or without +86.
+    Mobile,
+    /// A landline with its area code (0…), a 400/800 number, or a 95/96 service number: the
+    /// contacts vendors allow in notifications.
+    Landline,
+}
+
+/// Mainland mobile numbers in `text`, as character spans (spaces and hyphens allowed between
+/// digits, +86 optional); longer digit runs such as order numbers are not matched.
 pub fn find_mobile_numbers(text: &str) -> Vec<[usize; 2]> {
+    find_phone_numbers(text).into_iter().filter(|(_, k)| *k == PhoneKind::Mobile).map(|(span, _)| span).collect()
+}
+
+/// Phone numbers of either kind in `text`, as character spans.
+pub fn find_phone_numbers(text: &str) -> Vec<([usize; 2], PhoneKind)> {
     let chars: Vec<char> = text.chars().collect();
     let digit = |i: usize| chars.get(i).is_some_and(|c| c.is_ascii_digit());
     let mut found = Vec::new();
@@ -210,9 +225,14 @@ pub fn find_mobile_numbers(text: &str) -> Vec<[usize; 2]> {
         let is_mobile = national.len() == 11
             && national.starts_with('1')
             && national.chars().nth(1).is_some_and(|c| ('3'..='9').contains(&c));
-        if is_mobile && !digit(j) {
+        let n = national.len();
+        // Area code 0xx(x) + 7–8 digits; 400/800 + 7 digits; 95xxx(xx) and 96xxx service numbers.
+        let is_landline = (national.starts_with('0') && (10..=12).contains(&n))
+            || ((national.starts_with("400") || national.starts_with("800")) && n == 10)
+            || ((national.starts_with("95") || national.starts_with("96")) && (5..=8).contains(&n));
+        if !digit(j) && (is_mobile || is_landline) {
             let start = if start > 0 && chars.get(start - 1) == Some(&'+') { start - 1 } else { start };
-            found.push([start, j]);
+            found.push(([start, j], if is_mobile { PhoneKind::Mobile } else { PhoneKind::Landline }));
         }
         i = j.max(i + 1);
     }
@@ -247,5 +267,11 @@ mod tests {
             vec![[4, 17], [33, 47]]
         );
         assert!(find_mobile_numbers("订单号 213800000000").is_empty());
+        let kinds: Vec<PhoneKind> =
+            find_phone_numbers("客服 0592-5551234、400-800-1234、95588，手机 13800000000，订单 2026120100123")
+                .into_iter()
+                .map(|(_, k)| k)
+                .collect();
+        assert_eq!(kinds, [PhoneKind::Landline, PhoneKind::Landline, PhoneKind::Landline, PhoneKind::Mobile]);
     }
 }

@@ -641,3 +641,82 @@ fn an_over_long_argument_is_refused_before_anything_runs() {
     let out = env.qualkit(&["lint", "template", "--vendor", "aliyun", "--type", "verification", "--text", "您的验证码为${code}"]);
     assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
 }
+
+#[test]
+fn typed_variables_from_the_case_reach_the_check_the_lint_and_the_field_sheet() {
+    let env = Env::new();
+    let notification = "[[templates]]\ntype = \"notification\"\n\
+        text = \"尊敬的${user}，您的订单${order}已支付${amount}元。\"\n\
+        variables = { order = \"number\", amount = \"money\" }\n\
+        examples = { amount = \"¥12.50\" }\n\n[landing]";
+    let toml = CASE_TOML
+        .replace("vendors = [\"aliyun\", \"tencent\"]", "vendors = [\"aliyun\", \"huawei\"]")
+        .replacen("[landing]", notification, 1);
+    let id = env.import(&env.case_folder("typed", &toml));
+
+    // Huawei's MONEY takes no currency sign: the declared example is refused, on the template.
+    let (code, v) = env.json(&["case", "check", &id, "--vendor", "huawei"]);
+    assert_eq!(code, 1, "{v}");
+    let findings = v["vendors"]["huawei"]["findings"].as_array().unwrap();
+    let money = findings.iter().find(|f| f["rule"] == "template.variable_value").expect("variable_value");
+    assert_eq!(money["field"], "templates.1");
+    assert!(money["message"].as_str().unwrap().contains("MONEY"), "{money}");
+    assert!(money["source"].as_str().unwrap().contains("huaweicloud.com"), "{money}");
+
+    // The lint shows each type and how it was settled; an unknown type names the known ones.
+    let (code, v) = env.json(&[
+        "lint", "template", "--vendor", "aliyun", "--type", "notification",
+        "--text", "尊敬的${user}，您的订单${order}已支付${amount}元。", "--var-type", "order=number",
+    ]);
+    assert_eq!(code, 0, "{v}");
+    let variables = v["variables"].as_array().unwrap();
+    let typed: Vec<(&str, &str, &str)> = variables
+        .iter()
+        .map(|x| (x["name"].as_str().unwrap(), x["type"].as_str().unwrap(), x["typed_by"]["by"].as_str().unwrap()))
+        .collect();
+    assert_eq!(typed, [("user", "name", "name"), ("order", "number", "declared"), ("amount", "money", "name")]);
+    assert_eq!(variables[1]["attribute"], "other_number2");
+    assert_eq!(variables[2]["example"], false);
+    let out = env.qualkit(&[
+        "lint", "template", "--vendor", "aliyun", "--type", "notification", "--text", "${x}元", "--var-type",
+        "x=currency", "--lang", "en",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("unknown variable type “currency”; known types: code, alnum-code, phone"), "{}", stderr(&out));
+
+    // The field sheets carry each vendor's own attribute names: Aliyun's TemplateRule JSON,
+    // Huawei's in position order; the inferred one is left to check.
+    let dir = env.root.join("export-aliyun");
+    let (code, v) = env.json(&["case", "export", &id, "--vendor", "aliyun", "--out", dir.to_str().unwrap(), "--force"]);
+    assert_eq!(code, 0, "{v}");
+    let sheet: Value = serde_json::from_slice(&std::fs::read(dir.join("fields.json")).unwrap()).unwrap();
+    let rules: Vec<&Value> = sheet["fields"].as_array().unwrap().iter().filter(|f| f["field"] == "TemplateRule").collect();
+    assert_eq!(rules[1]["value"], r#"{"amount":"money","order":"other_number2","user":"name"}"#);
+    assert_eq!(rules[1]["status"], "check");
+    assert!(rules[1]["hint"]["zh"].as_str().unwrap().contains("${user} 姓名或称呼"), "{}", rules[1]);
+    let remark: Vec<&Value> = sheet["fields"].as_array().unwrap().iter().filter(|f| f["field"] == "Remark" && f["template"] == 2).collect();
+    assert!(remark[0]["value"].as_str().unwrap().contains("示例：【云帆网络】尊敬的王先生，您的订单SO2026120100123已支付¥12.50元。"), "{}", remark[0]);
+    let templates = std::fs::read_to_string(dir.join("templates.txt")).unwrap();
+    assert!(templates.contains("变量 3 ${amount}：金额（声明），属性 money"), "{templates}");
+
+    let dir = env.root.join("export-huawei");
+    let (code, v) = env.json(&["case", "export", &id, "--vendor", "huawei", "--out", dir.to_str().unwrap(), "--force"]);
+    assert_eq!(code, 0, "{v}");
+    let sheet: Value = serde_json::from_slice(&std::fs::read(dir.join("fields.json")).unwrap()).unwrap();
+    let attributes: Vec<&Value> = sheet["fields"].as_array().unwrap().iter().filter(|f| f["field"] == "变量属性").collect();
+    assert_eq!(attributes[0]["value"], "${1}=CHARDIGIT");
+    assert_eq!(attributes[1]["value"], "${1}=TEXT, ${2}=CHARDIGIT, ${3}=MONEY");
+}
+
+#[test]
+fn an_unknown_variable_type_in_case_toml_is_refused_with_the_known_ones() {
+    let toml = CASE_TOML.replace(
+        "text = \"您的验证码为${code}，5分钟内有效，请勿泄露于他人。\"",
+        "text = \"您的验证码为${code}，5分钟内有效，请勿泄露于他人。\"\nvariables = { code = \"otp\" }",
+    );
+    assert_import_fails(&toml, 23, "`otp`");
+    let env = Env::new();
+    let dir = env.case_folder("bad", &toml);
+    let out = env.qualkit(&["case", "import", dir.to_str().expect("path"), "--lang", "en"]);
+    assert!(stderr(&out).contains("alnum-code"), "{}", stderr(&out));
+}

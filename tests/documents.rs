@@ -477,6 +477,9 @@ fn the_review_report_shows_checklists_thumbnails_and_the_mismatch_diff() {
         "统一社会信用代码91350205MA2Y0LQ12U",
         // The handler's phone is masked.
         "李娜138****0000",
+        // Approval is not the launch: the carriers' real-name reporting follows.
+        "审核通过之后",
+        "5–10个工作日",
     ] {
         assert!(text.contains(expected), "missing {expected}: {plain}");
     }

@@ -252,6 +252,9 @@ fn the_field_sheet_maps_the_case_to_each_vendors_fields() {
     let text = std::fs::read_to_string(out.join("fields.txt")).unwrap();
     assert!(text.contains("企业名称（CompanyName）：厦门市海沧区云帆网络科技有限公司"), "{text}");
     assert!(text.contains("营业期限（BussinessLicenseExpDate）：[待填写]"), "{text}");
+    // It ends with what follows the approval, and where that is published.
+    assert!(text.contains("== 审核通过之后 ==") && text.contains("5–10 个工作日"), "{text}");
+    assert!(sheet["after_approval"]["source"].as_str().unwrap().contains("cloud.baidu.com"), "{sheet}");
     let manifest: Value = serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
     let listed: Vec<&str> = manifest["files"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
     assert!(listed.contains(&"fields.json") && listed.contains(&"fields.txt"), "{listed:?}");

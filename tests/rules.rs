@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use qualkit::case::{
-    ApplicantKind, CaseData, CompanyStatus, Role, SignatureSource, SignatureUse, TemplateType, Vendor,
+    ApplicantKind, CaseData, CompanyStatus, Role, SignatureSource, SignatureUse, TemplateType, VarType, Vendor,
 };
 use qualkit::lint::{self, SignatureContext, TemplateInput};
 use qualkit::profile::VendorProfile;
@@ -102,17 +102,25 @@ struct Tpl {
     kind: TemplateType,
     applicant: ApplicantKind,
     values: &'static [(&'static str, &'static str)],
+    types: &'static [(&'static str, VarType)],
 }
 
 fn tpl(vendor: Vendor, kind: TemplateType) -> Tpl {
-    Tpl { vendor, kind, applicant: ApplicantKind::Enterprise, values: &[] }
+    Tpl { vendor, kind, applicant: ApplicantKind::Enterprise, values: &[], types: &[] }
 }
 
 fn lint_template(t: &Tpl, text: &str) -> lint::TemplateLint {
     let profile = VendorProfile::get(t.vendor).unwrap();
     let values: BTreeMap<String, String> = t.values.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-    let input =
-        TemplateInput { kind: t.kind, text, applicant: t.applicant, signature: Some("云帆网络"), values: &values };
+    let types: BTreeMap<String, VarType> = t.types.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+    let input = TemplateInput {
+        kind: t.kind,
+        text,
+        applicant: t.applicant,
+        signature: Some("云帆网络"),
+        values: &values,
+        types: &types,
+    };
     lint::lint_template(profile, &input).unwrap()
 }
 
@@ -120,6 +128,11 @@ const CODE: &str = "您的验证码为${code}，5分钟内有效，请勿泄露�
 
 /// `(rule, template kind, failing text, passing text)`; the passing side may use other settings.
 type TplRow = (&'static str, Tpl, String, Tpl, String);
+
+/// A table row's values for the test's lifetime.
+fn leak(values: &[(&'static str, &'static str)]) -> &'static [(&'static str, &'static str)] {
+    Box::leak(values.to_vec().into_boxed_slice())
+}
 
 fn row(rule: &'static str, t: Tpl, failing: &str, passing: &str) -> TplRow {
     (rule, t, failing.to_string(), t, passing.to_string())
@@ -137,14 +150,25 @@ fn template_table() -> Vec<TplRow> {
     let huawei9 = Tpl { values: &[("code", "123456789")], ..tpl(Huawei, Verification) };
     let name36 = Tpl {
         values: &[("name", "云帆网络科技云帆网络科技云帆网络科技云帆网络科技云帆网络科技云帆网络科技")],
-        ..tpl(Aliyun, Notification)
+        ..tpl(Volcengine, Notification)
     };
     let name35 = Tpl {
         values: &[("name", "云帆网络科技云帆网络科技云帆网络科技云帆网络科技云帆网络科技云帆网络科")],
-        ..tpl(Aliyun, Notification)
+        ..tpl(Volcengine, Notification)
     };
     let tencent7 = Tpl { values: &[("1", "1234567")], ..tpl(Tencent, Marketing) };
     let tencent6 = Tpl { values: &[("1", "123456")], ..tpl(Tencent, Marketing) };
+    // Typed variables: an example against the vendor's attribute for its type.
+    let huawei_money = |value| Tpl { values: leak(&[("amount", value)]), ..tpl(Huawei, Notification) };
+    let aliyun_phone = |value| Tpl { values: leak(&[("tel", value)]), ..tpl(Aliyun, Notification) };
+    let declared_money = Tpl { types: &[("x", VarType::Money)], ..huawei_money("12.50") };
+    let declared_money_bad =
+        Tpl { values: &[("x", "十二元五角ab")], types: &[("x", VarType::Money)], ..tpl(Huawei, Notification) };
+    let order_example = Tpl { values: &[("order_no", "A12345")], ..tpl(Tencent, Notification) };
+    let tencent_url = |value| Tpl { values: leak(&[("page", value)]), ..tpl(Tencent, Notification) };
+    let declared_name = Tpl { types: &[("x", VarType::Name)], ..tpl(Aliyun, Notification) };
+    let misspelt = Tpl { values: &[("amout", "12.50")], ..tpl(Aliyun, Notification) };
+    let spelt = Tpl { values: &[("amount", "12.50")], ..tpl(Aliyun, Notification) };
     let eleven: String = (1..=11).map(|i| format!("第{i}项${{v{i}}}，")).collect();
     let ten: String = (1..=10).map(|i| format!("第{i}项${{v{i}}}，")).collect();
     vec![
@@ -218,6 +242,123 @@ fn template_table() -> Vec<TplRow> {
             "尊敬的会员{1}，新品上市，拒收请回复R".into(),
         ),
         row("template.notification_variables", tpl(Tencent, Notification), "您的订单{1}已发货", "您的订单已发货"),
+        // Huawei's MONEY takes no currency sign; Aliyun's phone_number2 takes a number only.
+        (
+            "template.variable_value",
+            huawei_money("¥12.50"),
+            "您已支付${amount}元".into(),
+            huawei_money("12.50"),
+            "您已支付${amount}元".into(),
+        ),
+        (
+            "template.variable_value",
+            aliyun_phone("客服热线"),
+            "如有疑问请致电${tel}".into(),
+            aliyun_phone("0571-88886666"),
+            "如有疑问请致电${tel}".into(),
+        ),
+        // A declared type wins over the name: ${x} is money here.
+        ("template.variable_value", declared_money_bad, "您已支付${x}".into(), declared_money, "您已支付${x}".into()),
+        // An order number is usually longer than the 6 characters Tencent takes; an example settles it.
+        (
+            "template.variable_typical",
+            tpl(Tencent, Notification),
+            "您的订单${order_no}已发货".into(),
+            order_example,
+            "您的订单${order_no}已发货".into(),
+        ),
+        (
+            "template.variable_value_content",
+            tpl(Volcengine, Notification),
+            "如有疑问请致电${tel}".into(),
+            tpl(Volcengine, Notification),
+            "如有疑问请致电400-800-1234".into(),
+        ),
+        (
+            "template.variable_value_content",
+            tencent_url("https://yunfan.cn/a"),
+            "详情见${page}".into(),
+            tencent_url("a1"),
+            "详情见${page}".into(),
+        ),
+        // Aliyun's TemplateRule names no attribute for other text; a person's name has one.
+        (
+            "template.variable_type_unmapped",
+            tpl(Aliyun, Notification),
+            "您关注的${x}已到货".into(),
+            declared_name,
+            "您关注的${x}已到货".into(),
+        ),
+        // A verification template states its purpose or expiry (Aliyun, Volcengine) and no contact (Aliyun).
+        row("template.verification_context", tpl(Aliyun, Verification), "您的验证码为${code}，请勿告诉他人。", CODE),
+        row(
+            "template.verification_context",
+            tpl(Volcengine, Verification),
+            "验证码${code}，请勿泄露。",
+            "您正在登录，验证码${code}。",
+        ),
+        row(
+            "template.verification_contact",
+            tpl(Aliyun, Verification),
+            "您的验证码为${code}，5分钟内有效，客服微信 yunfan01",
+            CODE,
+        ),
+        row(
+            "template.verification_contact",
+            tpl(Aliyun, Verification),
+            "您的验证码为${code}，5分钟内有效，疑问请致电 0592-5551234",
+            CODE,
+        ),
+        row(
+            "template.verification_contact",
+            tpl(Aliyun, Verification),
+            "您的验证码为${code}，5分钟内有效，反馈 help@yunfan.cn",
+            CODE,
+        ),
+        // Aliyun notifications: official landlines only, at most two.
+        row(
+            "template.notification_contact",
+            tpl(Aliyun, Notification),
+            "您的订单已发货，售后请加QQ群 123456",
+            "您的订单已发货，售后请致电 400-800-1234",
+        ),
+        row(
+            "template.contact_count",
+            tpl(Aliyun, Notification),
+            "您的订单已发货，客服 400-800-1234、0592-5551234、95588",
+            "您的订单已发货，客服 400-800-1234、0592-5551234",
+        ),
+        // Invitations and joining groups are refused in marketing templates too.
+        row(
+            "template.invitation",
+            tpl(Tencent, Marketing),
+            "会员专享新品，扫码进群领取，拒收请回复R",
+            "会员专享新品上市，拒收请回复R",
+        ),
+        row("template.invitation", tpl(Baidu, Notification), "邀请您注册云帆账号", "您的云帆账号已开通"),
+        // Each vendor's refused topics, for that vendor (and type) only.
+        row("template.banned_topic", tpl(Huawei, Notification), "您预约的体检套餐明日生效", "您预约的服务明日生效"),
+        (
+            "template.banned_topic",
+            tpl(Aliyun, Marketing),
+            "尊敬的会员，楼盘开盘特惠，拒收请回复R".into(),
+            tpl(Aliyun, Notification),
+            "尊敬的业主，楼盘明日停水检修".into(),
+        ),
+        (
+            "template.banned_topic",
+            tpl(Baidu, Notification),
+            "您的保险续费……移民顾问".into(),
+            tpl(Tencent, Notification),
+            "您的订单已发货，移民咨询请回电".into(),
+        ),
+        (
+            "template.variable_not_in_template",
+            misspelt,
+            "您已支付${amount}元".into(),
+            spelt,
+            "您已支付${amount}元".into(),
+        ),
         row(
             "template.opt_out_not_marketing",
             tpl(Aliyun, Notification),
@@ -430,6 +571,26 @@ fn licence(fields: &[(&str, &str)]) -> (Role, Reading) {
     (Role::BusinessLicense, reading)
 }
 
+fn days_from_today(days: i64) -> String {
+    (chrono::Local::now().date_naive() + chrono::Duration::days(days)).format("%Y-%m-%d").to_string()
+}
+
+/// The licence, read with a term ending `days` from today.
+fn licence_term(days: i64) -> Setup {
+    let end = days_from_today(days).replacen('-', "年", 1).replacen('-', "月", 1) + "日";
+    let (role, reading) = licence(&[("term", &format!("2016年01月01日至{end}"))]);
+    Setup { edit: nothing, materials: Vec::new(), readings: vec![(role, reading)] }
+}
+
+/// A material of `role` read valid until `days` from today (and from `from` days, if given).
+fn dated(role: Role, kind: DocKind, days: i64, from: Option<i64>) -> Setup {
+    let mut reading = Reading::new(kind, Origin::Ocr).with("valid_to", Field::confirmed(days_from_today(days)));
+    if let Some(from) = from {
+        reading = reading.with("valid_from", Field::confirmed(days_from_today(from)));
+    }
+    Setup { edit: nothing, materials: vec![(role, "doc.png", Picture::Colour)], readings: vec![(role, reading)] }
+}
+
 fn plain(edit: fn(&mut CaseData)) -> Setup {
     Setup { edit, materials: Vec::new(), readings: Vec::new() }
 }
@@ -526,6 +687,32 @@ fn case_table() -> Vec<(&'static str, Vendor, Setup, Setup)> {
             Aliyun,
             plain(|d| d.applicant.established = Some(chrono::Local::now().date_naive() - chrono::Days::new(10))),
             plain(|d| d.applicant.established = Some(chrono::Local::now().date_naive() - chrono::Days::new(40))),
+        ),
+        // Dates that end, as read: the licence's term, a trademark, a letter.
+        ("expiry.ended", Aliyun, licence_term(-1), licence_term(400)),
+        ("expiry.ending", Tencent, licence_term(30), licence_term(90)),
+        ("expiry.ending", Tencent, licence_term(30), {
+            let mut long = licence_term(30);
+            long.readings = vec![licence(&[("term", "2019年03月12日至长期")])];
+            long
+        }),
+        (
+            "expiry.ended",
+            Huawei,
+            dated(Role::TrademarkCertificate, DocKind::TrademarkCertificate, -3, None),
+            dated(Role::TrademarkCertificate, DocKind::TrademarkCertificate, 3000, None),
+        ),
+        (
+            "expiry.letter_too_short",
+            Huawei,
+            dated(Role::AuthorizationLetter, DocKind::AuthorizationLetter, 100, Some(-20)),
+            dated(Role::AuthorizationLetter, DocKind::AuthorizationLetter, 200, Some(-20)),
+        ),
+        (
+            "expiry.old_licence",
+            Aliyun,
+            Setup { edit: nothing, materials: Vec::new(), readings: vec![licence(&[("reg_no", "350205200012345")])] },
+            Setup { edit: nothing, materials: Vec::new(), readings: vec![licence(&[("uscc", "91350205MA2Y0LQ12U")])] },
         ),
         (
             "material.monochrome_licence",

@@ -35,7 +35,7 @@ fn first_step() -> CaseData {
         applicant: a,
         handler: Some(Person { name: "".into(), id_number: Some("".into()), phone: None }),
         signature: None,
-        templates: vec![Template { kind: TemplateType::Verification, text: " ".into(), name: None }],
+        templates: vec![Template { kind: TemplateType::Verification, text: " ".into(), name: None, variables: Default::default(), examples: Default::default() }],
         landing: Some(Landing {
             kind: LandingKind::Website,
             name: "".into(),
@@ -110,7 +110,7 @@ fn the_guide_puts_each_missing_thing_in_the_step_that_fixes_it() {
         owner_uscc: None,
     });
     data.templates =
-        vec![Template { kind: TemplateType::Marketing, text: "会员日全场五折，回T退订".into(), name: None }];
+        vec![Template { kind: TemplateType::Marketing, text: "会员日全场五折，回T退订".into(), name: None, variables: Default::default(), examples: Default::default() }];
     qualkit::save_case(&mut store, &id, data).expect("saved");
     let saved = store.case(&id).expect("case").data;
     assert_eq!(saved.vendors, vec![Vendor::Aliyun, Vendor::Huawei], "a vendor chosen twice is kept once");

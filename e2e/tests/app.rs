@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use qualkit::case::Role;
 use qualkit::reading::{DocKind, Field, Origin, Reading};
-use qualkit_e2e::{App, within};
+use qualkit_e2e::{App, WAIT_LIMIT, within};
 
 const PNG_1X1: &[u8] = include_bytes!("../../tests/fixtures/yunfan/license.png");
 
@@ -190,6 +190,23 @@ async fn imported_cases_through_review_documents_and_export() {
     );
     app.scroll_to("#template-lint").await;
     app.screenshot("07-template-lint").await;
+
+    // Variables get types: inferred and shown with each vendor's attribute; an example is
+    // checked against that attribute; choosing a type declares it.
+    app.select("#template-type", "notification").await;
+    app.type_into("#template-text", "您的订单已支付${amount}元，感谢惠顾").await;
+    app.wait_text("#template-variables tr[data-var='amount'][data-type='money'][data-by='name']", "${amount}").await;
+    app.wait_for("Huawei's attribute for ${amount}", WAIT_LIMIT, async || {
+        let attributes = app.text_content("#template-lint article[data-vendor='huawei'] .attributes").await;
+        attributes.contains("amount: MONEY").then_some(())
+    })
+    .await;
+    app.type_into("#template-variables tr[data-var='amount'] input", "¥12.50").await;
+    app.wait_text("#template-lint article[data-vendor='huawei'] li[data-rule='template.variable_value']", "MONEY")
+        .await;
+    app.select("#template-variables tr[data-var='amount'] select", "text").await;
+    app.wait_text("#template-variables tr[data-var='amount'][data-type='text'][data-by='declared']", "${amount}").await;
+    app.wait_text("#template-lint article[data-vendor='huawei'] li[data-rule='template.variable_value']", "TEXT").await;
 
     // The identifier check runs in the core.
     app.type_into("#id-value", "91440300MA00000820").await;

@@ -89,6 +89,7 @@ pub fn template(data: &[u8]) {
         applicant: ApplicantKind::Enterprise,
         signature: Some("云帆网络"),
         values: &values,
+        types: &BTreeMap::new(),
     };
     let _ = qualkit::lint::lint_template(profile, &input);
 }

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use qualkit::case::{ApplicantKind, CaseData, Role, SignatureSource, TemplateType, Vendor};
+use qualkit::case::{ApplicantKind, CaseData, Role, SignatureSource, TemplateType, VarType, Vendor};
 use qualkit::export::{ExportOptions, Outcome, Progress};
 use qualkit::guide::KindFacts;
 use qualkit::icp::{FilingType, IcpEvent, IcpPlan, IcpTracker, Responsible};
@@ -343,9 +343,12 @@ fn lint_template(
     signature: Option<String>,
     text: String,
     values: BTreeMap<String, String>,
+    types: Option<BTreeMap<String, VarType>>,
 ) -> CommandResult<TemplateLint> {
     let profile = VendorProfile::get(vendor)?;
-    let input = TemplateInput { kind, text: &text, applicant, signature: signature.as_deref(), values: &values };
+    let types = types.unwrap_or_default();
+    let input =
+        TemplateInput { kind, text: &text, applicant, signature: signature.as_deref(), values: &values, types: &types };
     Ok(lint::lint_template(profile, &input)?)
 }
 

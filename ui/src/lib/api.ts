@@ -64,10 +64,18 @@ export interface Signature {
   owner_uscc?: string;
 }
 
+/** What a template variable holds, in qualkit's one vocabulary (assets/variables.toml). */
+export type VarType = "code" | "alnum-code" | "phone" | "time" | "money" | "name" | "number" | "text";
+export const VAR_TYPES: VarType[] = ["code", "alnum-code", "phone", "time", "money", "name", "number", "text"];
+
 export interface Template {
   type: TemplateType;
   text: string;
   name?: string;
+  /** Declared variable types; the lint infers the others. */
+  variables?: Record<string, VarType>;
+  /** Example values, checked against each vendor's rules. */
+  examples?: Record<string, string>;
 }
 
 export interface Landing {
@@ -141,11 +149,25 @@ export interface SignatureLint {
   findings: Finding[];
 }
 
+/** One variable as the lint saw it: its type, how that was settled, the vendor's attribute. */
+export interface VariableUse {
+  name: string;
+  type: VarType;
+  label: Text;
+  typed_by: { by: "declared" | "name" | "before" | "after" | "default"; clue?: string };
+  how: Text;
+  attribute?: string;
+  value: string;
+  /** The value is the case's example (else the type's typical value). */
+  example: boolean;
+}
+
 export interface TemplateLint {
   vendor: Vendor;
   findings: Finding[];
   length: { chars: number; segments: number; assumed?: string[] };
   rendered: string;
+  variables: VariableUse[];
 }
 
 export interface VendorReport {
@@ -425,6 +447,7 @@ export const api = {
     signature?: string;
     text: string;
     values?: Record<string, string>;
+    types?: Record<string, VarType>;
   }) =>
     invoke<TemplateLint>("lint_template", {
       vendor: args.vendor,
@@ -433,5 +456,6 @@ export const api = {
       signature: args.signature ?? null,
       text: args.text,
       values: args.values ?? {},
+      types: args.types ?? {},
     }),
 };

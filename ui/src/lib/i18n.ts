@@ -181,6 +181,11 @@ const strings = {
   addTemplate: { zh: "加入案卷", en: "Add to case" },
   templateName: { zh: "模板名称（可选）", en: "Template name (optional)" },
   edit: { zh: "编辑", en: "Edit" },
+  variables: { zh: "变量", en: "Variables" },
+  varType: { zh: "类型", en: "Type" },
+  varExample: { zh: "示例值（可选）", en: "Example value (optional)" },
+  varInferred: { zh: "推断", en: "inferred" },
+  varTypical: { zh: "按典型值核对", en: "checked at a typical value" },
   showInFolder: { zh: "在文件夹中显示", en: "Show in folder" },
   preview: { zh: "预览", en: "Preview" },
 } satisfies Record<string, Text>;
