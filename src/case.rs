@@ -349,15 +349,24 @@ impl CaseData {
             ("applicant.phone", a.phone.as_deref()),
         ];
         if let Some(h) = &self.handler {
-            texts.extend([("handler.name", Some(h.name.as_str())), ("handler.id_number", h.id_number.as_deref()), ("handler.phone", h.phone.as_deref())]);
+            texts.extend([
+                ("handler.name", Some(h.name.as_str())),
+                ("handler.id_number", h.id_number.as_deref()),
+                ("handler.phone", h.phone.as_deref()),
+            ]);
         }
         if let Some(sig) = &self.signature {
-            texts.extend([("signature.name", Some(sig.name.as_str())), ("signature.owner", sig.owner.as_deref()), ("signature.owner_uscc", sig.owner_uscc.as_deref())]);
+            texts.extend([
+                ("signature.name", Some(sig.name.as_str())),
+                ("signature.owner", sig.owner.as_deref()),
+                ("signature.owner_uscc", sig.owner_uscc.as_deref()),
+            ]);
         }
         for t in &self.templates {
             texts.extend([("templates.text", Some(t.text.as_str())), ("templates.name", t.name.as_deref())]);
             for (name, value) in &t.examples {
-                texts.extend([("templates.variable", Some(name.as_str())), ("templates.example", Some(value.as_str()))]);
+                texts
+                    .extend([("templates.variable", Some(name.as_str())), ("templates.example", Some(value.as_str()))]);
             }
             texts.extend(t.variables.keys().map(|name| ("templates.variable", Some(name.as_str()))));
         }
@@ -464,7 +473,12 @@ const fn limit(field: &'static str, max: usize, zh: &'static str, en: &'static s
 /// Every text of a case has a limit: the strictest vendor's where one is published for the same
 /// value, else a cap far above any real value (so a pasted page is refused, not stored).
 pub const LIMITS: &[Limit] = &[
-    limit("applicant.name", 150, "阿里云提交资质接口 CompanyName 最长 150 字符", "Aliyun SubmitSmsQualification: CompanyName ≤ 150"),
+    limit(
+        "applicant.name",
+        150,
+        "阿里云提交资质接口 CompanyName 最长 150 字符",
+        "Aliyun SubmitSmsQualification: CompanyName ≤ 150",
+    ),
     limit("applicant.uscc", 32, "统一社会信用代码 18 位，余量上限", "a credit code has 18 characters; a cap with room"),
     limit("applicant.legal_rep", 50, "姓名上限", "a cap for a person's name"),
     limit("applicant.legal_rep_id_number", 32, "证件号码上限", "a cap for an ID number"),
@@ -473,15 +487,45 @@ pub const LIMITS: &[Limit] = &[
     limit("handler.name", 50, "姓名上限", "a cap for a person's name"),
     limit("handler.id_number", 32, "证件号码上限", "a cap for an ID number"),
     limit("handler.phone", 32, "电话号码上限", "a cap for a phone number"),
-    limit("signature.name", 32, "各厂商签名最长者：华为云 2–32 字符", "the longest any vendor takes: Huawei Cloud, 2–32 characters"),
-    limit("signature.owner", 150, "阿里云授权委托书 Authorization 最长 150 字符", "Aliyun CreateSmsAuthorizationLetter: Authorization ≤ 150"),
-    limit("signature.owner_uscc", 32, "统一社会信用代码 18 位，余量上限", "a credit code has 18 characters; a cap with room"),
-    limit("templates.text", 1000, "各厂商模板最长者：火山引擎 1000 字符", "the longest any vendor takes: Volcengine, 1000 characters"),
+    limit(
+        "signature.name",
+        32,
+        "各厂商签名最长者：华为云 2–32 字符",
+        "the longest any vendor takes: Huawei Cloud, 2–32 characters",
+    ),
+    limit(
+        "signature.owner",
+        150,
+        "阿里云授权委托书 Authorization 最长 150 字符",
+        "Aliyun CreateSmsAuthorizationLetter: Authorization ≤ 150",
+    ),
+    limit(
+        "signature.owner_uscc",
+        32,
+        "统一社会信用代码 18 位，余量上限",
+        "a credit code has 18 characters; a cap with room",
+    ),
+    limit(
+        "templates.text",
+        1000,
+        "各厂商模板最长者：火山引擎 1000 字符",
+        "the longest any vendor takes: Volcengine, 1000 characters",
+    ),
     limit("templates.name", 30, "阿里云模板名称最长 30 字符", "Aliyun: TemplateName ≤ 30"),
     limit("templates.variable", 25, "变量名上限", "a cap for a variable's name"),
-    limit("templates.example", 100, "变量示例值上限：最长的变量值（阿里云、火山引擎 35 字）之外留有余量", "a cap for an example value, with room above the longest any vendor takes (35)"),
+    limit(
+        "templates.example",
+        100,
+        "变量示例值上限：最长的变量值（阿里云、火山引擎 35 字）之外留有余量",
+        "a cap for an example value, with room above the longest any vendor takes (35)",
+    ),
     limit("landing.name", 100, "网站或 App 名称上限", "a cap for a site's or app's name"),
-    limit("landing.domain", 253, "域名最长 253 字符（RFC 1035）", "a domain name has at most 253 characters (RFC 1035)"),
+    limit(
+        "landing.domain",
+        253,
+        "域名最长 253 字符（RFC 1035）",
+        "a domain name has at most 253 characters (RFC 1035)",
+    ),
     limit("landing.icp_number", 64, "ICP 备案号上限", "a cap for an ICP number"),
     limit("landing.scenario", 500, "应用场景说明上限", "a cap for the scenario description"),
     limit("landing.test_account", 200, "测试账号说明上限", "a cap for the test account description"),

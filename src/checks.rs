@@ -17,7 +17,7 @@ use crate::reading::Reading;
 use crate::requirements::{Finding, established_within_a_month};
 use crate::rules::{Catalog, CompareMode, Comparison, Findings, arg, arg_text};
 use crate::scan::ColourStats;
-use crate::store::{Case, Material};
+use crate::store::{Case, HandlerElsewhere, Material};
 
 /// What the checks know besides the case: the readings of its materials, and the colour of
 /// its licence images (measured by the caller, which caches them).
@@ -25,6 +25,8 @@ pub struct Evidence<'a> {
     pub readings: &'a [(Material, Reading)],
     pub colours: &'a [(Material, ColourStats)],
     pub today: NaiveDate,
+    /// Other cases of the store whose handler has this case's handler's ID number.
+    pub handler_elsewhere: &'a [HandlerElsewhere],
 }
 
 /// An application description shorter than this cannot name page, user and purpose.
@@ -39,6 +41,7 @@ pub fn case_findings(case: &Case, profile: &VendorProfile, evidence: &Evidence<'
     binding(&mut out, case);
     red_lines(&mut out, case, evidence);
     risk(&mut out, case, evidence);
+    handler_elsewhere(&mut out, case, evidence);
     expiries(&mut out, evidence);
     materials(&mut out, case, evidence);
     landing(&mut out, case);
@@ -324,6 +327,29 @@ fn risk(out: &mut Findings<'_>, case: &Case, evidence: &Evidence<'_>) {
     {
         out.add("risk.new_company", &[arg("date", date.format("%Y-%m-%d"))]).field =
             Some("applicant.established".into());
+    }
+}
+
+/// Carriers take one handler per company: the same handler on another company's case is a
+/// warning naming that case. Cases of the same company (by credit code, else by name) may
+/// share their handler.
+fn handler_elsewhere(out: &mut Findings<'_>, case: &Case, evidence: &Evidence<'_>) {
+    let applicant = &case.data.applicant;
+    if applicant.kind != ApplicantKind::Enterprise {
+        return;
+    }
+    let same_company = |other: &HandlerElsewhere| match (applicant.uscc.as_deref(), other.uscc.as_deref()) {
+        (Some(a), Some(b)) => ident::fold_code(a) == ident::fold_code(b),
+        _ => other.applicant_name.trim() == applicant.name.trim(),
+    };
+    for other in evidence.handler_elsewhere.iter().filter(|o| !same_company(o)) {
+        let id_number = case.data.handler.as_ref().and_then(|h| h.id_number.as_deref()).unwrap_or_default();
+        let args = [
+            arg("id", crate::i18n::mask(id_number)),
+            arg("case", &other.case_id),
+            arg("company", &other.applicant_name),
+        ];
+        out.add("handler.other_company", &args).field = Some("handler.id_number".into());
     }
 }
 

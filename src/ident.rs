@@ -83,7 +83,8 @@ pub fn validate(kind: IdKind, input: &str) -> Validation {
 /// space is gone the mark composes with the character before it (found by the `identifier` fuzz
 /// target).
 pub fn fold_code(input: &str) -> String {
-    let fold_once = |s: &str| -> String { s.nfkc().filter(|c| !c.is_whitespace()).flat_map(char::to_uppercase).collect() };
+    let fold_once =
+        |s: &str| -> String { s.nfkc().filter(|c| !c.is_whitespace()).flat_map(char::to_uppercase).collect() };
     let mut folded = fold_once(input);
     // Each round only removes characters or recomposes them; a few rounds settle any input.
     for _ in 0..8 {

@@ -34,11 +34,21 @@ pub struct LetterOptions {
     pub extra_signatures: Vec<String>,
     /// A template text to fill instead of the built-in one (the vendor's own letter).
     pub template: Option<String>,
+    /// The owner's credit code as the owner's licence reads, used (and said to be read) when
+    /// the case declares none.
+    pub owner_uscc_read: Option<String>,
 }
 
 impl LetterOptions {
     pub fn new(date: NaiveDate) -> LetterOptions {
-        LetterOptions { date, valid_from: None, valid_to: None, extra_signatures: Vec::new(), template: None }
+        LetterOptions {
+            date,
+            valid_from: None,
+            valid_to: None,
+            extra_signatures: Vec::new(),
+            template: None,
+            owner_uscc_read: None,
+        }
     }
 }
 
@@ -172,6 +182,13 @@ pub fn authorization_letter(case: &CaseData, profile: &VendorProfile, options: &
         }
     }
     let mut letter = fill_letter(LetterKind::Authorization, case, profile, options)?;
+    let declared = case.signature.as_ref().and_then(|s| s.owner_uscc.as_deref()).is_some_and(|c| !c.trim().is_empty());
+    if let (false, Some(read)) = (declared, &options.owner_uscc_read) {
+        letter.warnings.push(Text::new(
+            format!("授权方统一社会信用代码 {read} 取自授权方营业执照的识别结果：打印前请与执照核对，或在案卷中填写 signature.owner_uscc。"),
+            format!("The owner's credit code {read} was read from the owner's licence: check it against the licence before printing, or declare signature.owner_uscc in the case."),
+        ));
+    }
     if rule.vendor_template && options.template.is_none() {
         let note = rule.note.clone().unwrap_or_else(|| Text::new("", ""));
         letter.warnings.push(Text::new(
@@ -233,7 +250,7 @@ pub fn values(case: &CaseData, profile: &VendorProfile, options: &LetterOptions)
     let third_party = case.signature.as_ref().is_some_and(|s| s.usage == SignatureUse::ThirdParty);
     // For its own use, the signature belongs to the applicant.
     let (owner, owner_uscc) = match &case.signature {
-        Some(s) if third_party => (s.owner.clone(), s.owner_uscc.clone()),
+        Some(s) if third_party => (s.owner.clone(), s.owner_uscc.clone().or_else(|| options.owner_uscc_read.clone())),
         _ => (Some(applicant.name.clone()), applicant.uscc.clone()),
     };
     let signatures = signature_list(case, options);

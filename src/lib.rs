@@ -83,7 +83,12 @@ pub fn check_loaded_case(store: &Store, case: &store::Case, only: Option<Vendor>
     let today = chrono::Local::now().date_naive();
     let readings = store.case_readings(case)?;
     let colours = licence_colours(store, case);
-    let evidence = checks::Evidence { readings: &readings, colours: &colours, today };
+    let handler_elsewhere = match case.data.handler.as_ref().and_then(|h| h.id_number.as_deref()) {
+        Some(id_number) if !id_number.trim().is_empty() => store.cases_with_handler(id_number.trim(), &case.id)?,
+        _ => Vec::new(),
+    };
+    let evidence =
+        checks::Evidence { readings: &readings, colours: &colours, today, handler_elsewhere: &handler_elsewhere };
     let mut report = CheckReport { id: case.id.clone(), vendors: Default::default() };
     for vendor in vendors {
         let profile = VendorProfile::get(vendor)?;
@@ -345,6 +350,17 @@ pub fn generate_document(
     let (layout, mut warnings, printed) = match kind {
         DocumentKind::AuthorizationLetter | DocumentKind::CommitmentLetter => {
             let profile = VendorProfile::get(letter_vendor()?)?;
+            // The owner's credit code, when the case does not declare it, as the owner's licence
+            // reads (a code whose check character holds; the letter says it was read).
+            let mut options = options.clone();
+            if options.owner_uscc_read.is_none() {
+                options.owner_uscc_read = store.case_readings(&case)?.into_iter().find_map(|(material, reading)| {
+                    let field = reading.field("uscc").filter(|_| material.role == case::Role::OwnerBusinessLicense)?;
+                    (field.uncertain.is_empty() && ident::validate(ident::IdKind::Uscc, &field.value).valid)
+                        .then(|| field.value.clone())
+                });
+            }
+            let options = &options;
             let letter = if kind == DocumentKind::AuthorizationLetter {
                 letter::authorization_letter(&case.data, profile, options)?
             } else {

@@ -377,8 +377,13 @@ fn read_licence(reader: &qualkit_ocr::Reader, picture: &image::DynamicImage, sta
         }
         let confidence = found.probs.iter().copied().fold(1.0f32, f32::min);
         let confidence = if uncertain.is_empty() { confidence } else { confidence.min(0.5) };
-        let bbox = found.quads.iter().map(|q| page.on_page(q).bounds()).reduce(|a, b| (a.0.min(b.0), a.1.min(b.1), a.2.max(b.2), a.3.max(b.3)));
-        let bbox = bbox.map(|(x0, y0, x1, y1)| [x0 as u32, y0 as u32, (x1 - x0).max(1.0) as u32, (y1 - y0).max(1.0) as u32]);
+        let bbox = found
+            .quads
+            .iter()
+            .map(|q| page.on_page(q).bounds())
+            .reduce(|a, b| (a.0.min(b.0), a.1.min(b.1), a.2.max(b.2), a.3.max(b.3)));
+        let bbox =
+            bbox.map(|(x0, y0, x1, y1)| [x0 as u32, y0 as u32, (x1 - x0).max(1.0) as u32, (y1 - y0).max(1.0) as u32]);
         reading.fields.insert(found.key.to_string(), Field { value, confidence, bbox, uncertain });
     }
     let warnings = layout::missing_warnings(DocKind::BusinessLicense, &reading);
@@ -421,7 +426,8 @@ fn read_by_layout(
         let confidence = field.glyphs.iter().map(|g| g.conf).fold(100.0f32, f32::min) / 100.0;
         let confidence = if uncertain.is_empty() { confidence.clamp(0.0, 1.0) } else { confidence.min(0.5) };
         let rect = field.glyphs.iter().fold(Rect::default(), |r, g| r.union(&g.rect));
-        let corners = [(rect.x, rect.y), (rect.right(), rect.y), (rect.right(), rect.bottom()), (rect.x, rect.bottom())];
+        let corners =
+            [(rect.x, rect.y), (rect.right(), rect.y), (rect.right(), rect.bottom()), (rect.x, rect.bottom())];
         let quad = qualkit_ocr::Quad(corners.map(|(x, y)| (x as f32, y as f32)));
         let (x0, y0, x1, y1) = page.on_page(&quad).bounds();
         let bbox = [x0 as u32, y0 as u32, (x1 - x0).max(1.0) as u32, (y1 - y0).max(1.0) as u32];
@@ -456,7 +462,8 @@ fn glyph_lines(lines: &[qualkit_ocr::TextLine], rows: bool) -> Vec<Line> {
             .enumerate()
             .filter_map(|(i, (c, &(x, y)))| {
                 let ch = c.text.chars().next()?;
-                let before = i.checked_sub(1).and_then(|j| centres.get(j)).map_or(f32::INFINITY, |p| (x - p.0).abs() / 2.0);
+                let before =
+                    i.checked_sub(1).and_then(|j| centres.get(j)).map_or(f32::INFINITY, |p| (x - p.0).abs() / 2.0);
                 let after = centres.get(i + 1).map_or(f32::INFINITY, |p| (p.0 - x).abs() / 2.0);
                 let half = (height / 2.0).min(before).min(after).max(1.0);
                 let rect = Rect {
@@ -494,7 +501,10 @@ fn reader_failed(e: qualkit_ocr::Error) -> Error {
         ),
         qualkit_ocr::Error::Model { path, .. } => Error::input(
             format!("PP-OCR 模型文件已损坏：{}。请删除后运行 ./dev.sh 重新安装", path.display()),
-            format!("the PP-OCR model file {} is damaged: delete it and run ./dev.sh to install it again", path.display()),
+            format!(
+                "the PP-OCR model file {} is damaged: delete it and run ./dev.sh to install it again",
+                path.display()
+            ),
         ),
         qualkit_ocr::Error::Run(detail) | qualkit_ocr::Error::Image(detail) => Error::input(
             format!("识别文字失败（模型无法处理这张图片）：{detail}"),

@@ -25,9 +25,18 @@ impl DocKind {
     /// authorization letter's keys are qualkit's own).
     pub fn fields(self) -> &'static [&'static str] {
         match self {
-            DocKind::BusinessLicense => {
-                &["name", "uscc", "reg_no", "type", "legal_rep", "registered_capital", "established", "term", "address", "scope"]
-            }
+            DocKind::BusinessLicense => &[
+                "name",
+                "uscc",
+                "reg_no",
+                "type",
+                "legal_rep",
+                "registered_capital",
+                "established",
+                "term",
+                "address",
+                "scope",
+            ],
             DocKind::TrademarkCertificate => {
                 &["reg_number", "mark", "registrant", "address", "classes", "valid_from", "valid_to"]
             }

@@ -35,7 +35,10 @@ pub fn decode_image(bytes: &[u8], path: &Path) -> Result<(image::DynamicImage, b
     // The JPEG decoder fills a cut-off file with grey instead of failing; a half-copied scan
     // would then be read as if whole. A JPEG ends with its EOI marker (FF D9).
     if format == image::ImageFormat::Jpeg && !jpeg_is_complete(bytes) {
-        return Err(unreadable(("文件不完整（JPEG 被截断），请重新拷贝或重新拍摄", "the JPEG file is cut off: copy or take it again".into())));
+        return Err(unreadable((
+            "文件不完整（JPEG 被截断），请重新拷贝或重新拍摄",
+            "the JPEG file is cut off: copy or take it again".into(),
+        )));
     }
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_DIMENSION);
@@ -57,7 +60,10 @@ fn not_an_image(bytes: &[u8]) -> (&'static str, String) {
     if bytes.is_empty() {
         ("文件是空的（0 字节）", "the file is empty (0 bytes)".into())
     } else if bytes.starts_with(b"%PDF") {
-        ("这是 PDF 文件，不是图片：请把它导出或截图为 JPG 或 PNG", "this is a PDF, not an image: export or capture its page as JPG or PNG".into())
+        (
+            "这是 PDF 文件，不是图片：请把它导出或截图为 JPG 或 PNG",
+            "this is a PDF, not an image: export or capture its page as JPG or PNG".into(),
+        )
     } else if is_text(head) {
         ("这是文本文件，不是图片", "this is a text file, not an image".into())
     } else {
@@ -86,7 +92,9 @@ fn decode_failure(e: &image::ImageError) -> (&'static str, String) {
             "图片太大，超出可读取的尺寸（请缩小后再试）",
             "the image is larger than qualkit reads: shrink it and try again",
         ),
-        ImageError::Unsupported(_) => ("这种图片编码不受支持，请另存为 JPG 或 PNG", "this image encoding is not supported: save it as JPG or PNG"),
+        ImageError::Unsupported(_) => {
+            ("这种图片编码不受支持，请另存为 JPG 或 PNG", "this image encoding is not supported: save it as JPG or PNG")
+        }
         ImageError::Decoding(_) | ImageError::IoError(_) | ImageError::Parameter(_) | ImageError::Encoding(_) => {
             ("图片已损坏或不完整，请重新拷贝或重新拍摄", "the image is damaged or incomplete: copy or take it again")
         }

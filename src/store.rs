@@ -142,6 +142,14 @@ pub struct CaseSummary {
     pub updated_at: DateTime<Utc>,
 }
 
+/// Another case with the same handler (see [`Store::cases_with_handler`]).
+#[derive(Clone, Debug)]
+pub struct HandlerElsewhere {
+    pub case_id: String,
+    pub applicant_name: String,
+    pub uscc: Option<String>,
+}
+
 pub struct Store {
     conn: Connection,
     root: PathBuf,
@@ -316,6 +324,23 @@ impl Store {
             return Err(Error::CaseNotFound(id.to_string()));
         }
         Ok(())
+    }
+
+    /// The other cases whose handler has this ID number, with their applicants: carriers take
+    /// one handler per company, so one person handling two companies is flagged.
+    pub fn cases_with_handler(&self, id_number: &str, except: &str) -> Result<Vec<HandlerElsewhere>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, data FROM cases WHERE id != ?2 AND json_extract(data, '$.handler.id_number') = ?1 ORDER BY id",
+        )?;
+        let rows =
+            stmt.query_map(params![id_number, except], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, data) = row?;
+            let data = parse_data(&id, &data)?;
+            out.push(HandlerElsewhere { case_id: id, applicant_name: data.applicant.name, uscc: data.applicant.uscc });
+        }
+        Ok(out)
     }
 
     pub fn list_cases(&self) -> Result<Vec<CaseSummary>> {

@@ -541,3 +541,32 @@ fn the_app_preview_draws_the_same_pages_as_the_pdf() {
         assert!(all.contains(OWNER) || kind == qualkit::DocumentKind::CommitmentLetter, "the owner is named");
     }
 }
+
+#[test]
+fn the_owners_credit_code_is_taken_from_the_owners_licence_when_the_case_has_none() {
+    let env = Env::new();
+    let without_code = |toml: String| third_party(toml).replace(&format!("\nowner_uscc = \"{OWNER_USCC}\""), "");
+    let id = env.import("case", without_code, None);
+    let pdf = env.out("letter.pdf");
+    let letter = |env: &Env| {
+        env.json(&["doc", "authorization-letter", &id, "--vendor", "tencent", "--out", pdf.to_str().unwrap()])
+    };
+    // Nothing declared, nothing read: the letter cannot be filled and says which key is missing.
+    let (code, _, err) = letter(&env);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("signature.owner_uscc"), "{err}");
+
+    // The owner's licence, read: its code fills the letter, which says it was read.
+    let licence = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/yunfan/license.png");
+    let licence = licence.to_str().unwrap();
+    let (code, v, err) = env.json(&["case", "add", &id, "--role", "owner-business-license", licence]);
+    assert_eq!(code, 0, "{v} {err}");
+    let (code, v, err) =
+        env.json(&["case", "confirm", &id, "--role", "owner-business-license", "--set", &format!("uscc={OWNER_USCC}")]);
+    assert_eq!(code, 0, "{v} {err}");
+    let (code, v, err) = letter(&env);
+    assert_eq!(code, 0, "{v} {err}");
+    assert!(squeeze(&text_of(&pdf)).contains(OWNER_USCC), "the code is printed");
+    let warnings = v["warnings"].to_string();
+    assert!(warnings.contains("取自授权方营业执照的识别结果"), "{warnings}");
+}

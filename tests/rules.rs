@@ -890,6 +890,7 @@ fn every_rule_is_tested_both_ways_and_every_used_id_exists() {
     tested.extend(signature_table().iter().map(|r| r.0));
     tested.extend(template_table().iter().map(|r| r.0));
     tested.extend(case_table().iter().map(|r| r.0));
+    tested.extend(cross_case_table().iter().map(|r| r.0));
     let defined: BTreeSet<&str> = catalog.rules().map(|r| r.id.as_str()).collect();
     let untested: Vec<_> = defined.difference(&tested).collect();
     assert!(untested.is_empty(), "rules without a both-ways example: {untested:?}");
@@ -912,6 +913,43 @@ fn every_rule_is_tested_both_ways_and_every_used_id_exists() {
     for rule in catalog.rules() {
         assert!(!rule.message.zh.is_empty() && !rule.message.en.is_empty() && !rule.fix.en.is_empty(), "{}", rule.id);
         assert!(!rule.source.is_empty(), "{}", rule.id);
+    }
+}
+
+/// `(rule, vendor, other failing, other passing)`: rules over a firm's cases, checked on the
+/// fixture case with a second case, edited so, in the same store.
+fn cross_case_table() -> Vec<(&'static str, Vendor, fn(&mut CaseData), fn(&mut CaseData))> {
+    vec![(
+        "handler.other_company",
+        Vendor::Aliyun,
+        |d| {
+            d.applicant.name = "厦门市思明区海鸥贸易有限公司".into();
+            d.applicant.uscc = None;
+        },
+        // Another case of the same company may share its handler.
+        |_| {},
+    )]
+}
+
+#[test]
+fn cross_case_rules_both_ways() {
+    for (rule, vendor, failing, passing) in cross_case_table() {
+        for (edit, fires) in [(failing, true), (passing, false)] {
+            let dir = tempfile::tempdir().unwrap();
+            let mut store = Store::open(&dir.path().join("data")).unwrap();
+            let id = store.import_folder(&fixture()).unwrap();
+            let other = store.import_folder(&fixture()).unwrap();
+            let mut data = store.case(&other).unwrap().data;
+            edit(&mut data);
+            store.update_case(&other, &data).unwrap();
+            let report = check_case(&store, &id, Some(vendor)).unwrap();
+            let found: Vec<&Finding> = report.vendors[&vendor].findings.iter().filter(|f| f.rule == rule).collect();
+            assert_eq!(!found.is_empty(), fires, "{rule} for {vendor} ({fires}): {found:?}");
+            if let Some(f) = found.first() {
+                assert!(f.message.zh.contains(&other) && f.message.zh.contains("海鸥贸易"), "{}", f.message.zh);
+                assert!(!f.message.zh.contains("110105199001011232"), "the ID is masked: {}", f.message.zh);
+            }
+        }
     }
 }
 
