@@ -819,8 +819,8 @@ fn variables_text(variables: &[lint::VariableUse], lang: Lang) -> String {
             Lang::Zh => format!(
                 "变量 ${{{}}}：{}，{}{}；按{} {} 核对\n",
                 v.name,
-                v.kind.label().zh,
-                v.typed_by.describe().zh,
+                v.label.zh,
+                v.how.zh,
                 attribute.map(|a| format!("；属性 {a}")).unwrap_or_default(),
                 if v.example { "示例值" } else { "典型值" },
                 v.value
@@ -828,8 +828,8 @@ fn variables_text(variables: &[lint::VariableUse], lang: Lang) -> String {
             Lang::En => format!(
                 "variable ${{{}}}: {}, {}{}; checked at the {} {}\n",
                 v.name,
-                v.kind.label().en,
-                v.typed_by.describe().en,
+                v.label.en,
+                v.how.en,
                 attribute.map(|a| format!("; attribute {a}")).unwrap_or_default(),
                 if v.example { "example" } else { "typical value" },
                 v.value
