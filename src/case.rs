@@ -65,6 +65,38 @@ kebab_enum!(ApplicantKind { Enterprise = "enterprise", Individual = "individual"
 
 kebab_enum!(CompanyStatus { Normal = "normal", AbnormalList = "abnormal-list", Revoked = "revoked" });
 
+kebab_enum!(
+    /// The industries some vendors take only verification templates from (or no templates at
+    /// all); `other` says the applicant is in none of them, which silences the suggestion the
+    /// checks make from the licence's 经营范围.
+    Industry {
+        Finance = "finance",
+        RealEstate = "real-estate",
+        Education = "education",
+        Games = "games",
+        Social = "social",
+        Recruitment = "recruitment",
+        Immigration = "immigration",
+        Other = "other",
+    }
+);
+
+impl Industry {
+    pub fn label(self) -> Text {
+        let (zh, en) = match self {
+            Industry::Finance => ("金融", "finance"),
+            Industry::RealEstate => ("房地产", "real estate"),
+            Industry::Education => ("教育培训", "education"),
+            Industry::Games => ("游戏", "games"),
+            Industry::Social => ("社交婚恋", "social and dating"),
+            Industry::Recruitment => ("招聘与人力资源", "recruitment"),
+            Industry::Immigration => ("移民与留学中介", "immigration and study abroad"),
+            Industry::Other => ("其他行业", "another industry"),
+        };
+        Text::new(zh, en)
+    }
+}
+
 kebab_enum!(SignatureSource { Company = "company", App = "app", Trademark = "trademark", Website = "website" });
 
 kebab_enum!(SignatureUse { SelfUse = "self", ThirdParty = "third-party" });
@@ -197,6 +229,10 @@ pub struct Applicant {
     pub established: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CompanyStatus>,
+    /// Declared where the applicant is in an industry some vendors restrict; else suggested
+    /// from the licence's business scope.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub industry: Option<Industry>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -264,6 +300,10 @@ pub struct Landing {
     /// Who operates the application, when it differs from what the ICP record names.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
+    /// An App's download page in a store (with its developer shown), which Aliyun, Huawei
+    /// and Baidu ask for with an App signature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store_url: Option<String>,
 }
 
 impl CaseData {
@@ -305,7 +345,14 @@ impl CaseData {
         self.templates.retain(|t| !t.text.is_empty());
         if let Some(l) = &mut self.landing {
             l.name = l.name.trim().to_string();
-            for field in [&mut l.domain, &mut l.icp_number, &mut l.scenario, &mut l.test_account, &mut l.operator] {
+            for field in [
+                &mut l.domain,
+                &mut l.icp_number,
+                &mut l.scenario,
+                &mut l.test_account,
+                &mut l.operator,
+                &mut l.store_url,
+            ] {
                 tidy_opt(field);
             }
         }
@@ -316,6 +363,7 @@ impl CaseData {
                 && l.scenario.is_none()
                 && l.test_account.is_none()
                 && l.operator.is_none()
+                && l.store_url.is_none()
         }) {
             self.landing = None;
         }
@@ -378,6 +426,7 @@ impl CaseData {
                 ("landing.scenario", l.scenario.as_deref()),
                 ("landing.test_account", l.test_account.as_deref()),
                 ("landing.operator", l.operator.as_deref()),
+                ("landing.store_url", l.store_url.as_deref()),
             ]);
         }
         for (field, value) in texts {
@@ -530,6 +579,7 @@ pub const LIMITS: &[Limit] = &[
     limit("landing.scenario", 500, "应用场景说明上限", "a cap for the scenario description"),
     limit("landing.test_account", 200, "测试账号说明上限", "a cap for the test account description"),
     limit("landing.operator", 150, "与 CompanyName 相同：150 字符", "as CompanyName: 150 characters"),
+    limit("landing.store_url", 500, "应用商店链接上限", "a cap for a store link"),
 ];
 
 /// Reads `DIR/case.toml` and checks that every material it names is a readable file inside DIR.

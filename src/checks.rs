@@ -5,22 +5,23 @@
 use chrono::NaiveDate;
 
 use crate::case::{
-    ApplicantKind, CaseData, CompanyStatus, LandingKind, Role, SignatureSource, SignatureUse, TemplateType,
+    ApplicantKind, CaseData, CompanyStatus, Industry, LandingKind, Role, SignatureSource, SignatureUse, TemplateType,
 };
 use crate::error::{Error, Result};
 use crate::i18n::Text;
-use crate::ident;
+use crate::ident::{self, Organisation};
 use crate::lint::{self, SignatureContext, TemplateInput};
 use crate::matching::{self, DifferenceKind};
 use crate::profile::VendorProfile;
 use crate::reading::Reading;
 use crate::requirements::{Finding, established_within_a_month};
-use crate::rules::{Catalog, CompareMode, Comparison, Findings, arg, arg_text};
-use crate::scan::ColourStats;
+use crate::rules::{Catalog, CompareMode, Comparison, Findings, Words, arg, arg_text};
+use crate::scan::{ColourStats, RED_SEAL_MIN};
 use crate::store::{Case, HandlerElsewhere, Material};
+use crate::text;
 
 /// What the checks know besides the case: the readings of its materials, and the colour of
-/// its licence images (measured by the caller, which caches them).
+/// its licence and letter images (measured by the caller, which caches them).
 pub struct Evidence<'a> {
     pub readings: &'a [(Material, Reading)],
     pub colours: &'a [(Material, ColourStats)],
@@ -35,8 +36,11 @@ const MIN_SCENARIO_CHARS: usize = 10;
 pub fn case_findings(case: &Case, profile: &VendorProfile, evidence: &Evidence<'_>) -> Result<Vec<Finding>> {
     let catalog = Catalog::get()?;
     let mut out = Findings::new(catalog, profile);
+    applicant(&mut out, case, evidence);
     signature(&mut out, case, evidence);
     templates(&mut out, case);
+    templates_in_context(&mut out, case, evidence);
+    industries(&mut out, case, evidence);
     documents(&mut out, case, evidence);
     binding(&mut out, case);
     red_lines(&mut out, case, evidence);
@@ -77,8 +81,171 @@ fn signature(out: &mut Findings<'_>, case: &Case, evidence: &Evidence<'_>) {
     };
     let start = out.list.len();
     lint::signature_findings(out, &signature.name, &context);
+    personal_name(out, case, evidence, &signature.name);
     for finding in out.list.iter_mut().skip(start) {
         finding.field = Some("signature.name".to_string());
+    }
+    one_template_type(out, case);
+    app_download_link(out, case, evidence, signature.source);
+    acceptance_notice(out, evidence, signature.source);
+}
+
+/// A signature that is the name of a person in the case: the legal representative (as declared
+/// or read), the handler, or the individual applicant.
+fn personal_name(out: &mut Findings<'_>, case: &Case, evidence: &Evidence<'_>, name: &str) {
+    let Some(rule) = out.profile.signature.personal_names_allowed.clone().filter(|r| !r.value) else { return };
+    let data = &case.data;
+    let legal_rep = Text::new("法定代表人", "legal representative");
+    let mut people: Vec<(&str, Text)> = Vec::new();
+    people.extend(data.applicant.legal_rep.as_deref().map(|n| (n, legal_rep.clone())));
+    people.extend(first_field(evidence, Role::BusinessLicense, "legal_rep").map(|n| (n, legal_rep.clone())));
+    people.extend(data.handler.as_ref().map(|h| (h.name.as_str(), Text::new("经办人", "handler"))));
+    if data.applicant.kind == ApplicantKind::Individual {
+        people.push((data.applicant.name.as_str(), Text::new("申请人", "applicant")));
+    }
+    let name = name.trim();
+    if let Some((_, who)) = people.into_iter().find(|(person, _)| !name.is_empty() && person.trim() == name) {
+        let source = out.cite(&rule.source);
+        let args = [arg("name", name), arg("who", &who.zh), arg("who_en", &who.en)];
+        out.add("signature.personal_name", &args).source = source;
+    }
+}
+
+/// Huawei's signatures are of one type each (验证码类, 通知类, 推广类): a case whose templates
+/// are of several types needs as many signatures.
+fn one_template_type(out: &mut Findings<'_>, case: &Case) {
+    let Some(rule) = out.profile.signature.one_template_type.clone().filter(|r| r.value) else { return };
+    let mut kinds: Vec<TemplateType> = case.data.templates.iter().map(|t| t.kind).collect();
+    kinds.sort();
+    kinds.dedup();
+    if kinds.len() > 1 {
+        let types = kinds.iter().map(|k| k.label()).collect::<Vec<_>>();
+        let zh = types.iter().map(|t| t.zh.as_str()).collect::<Vec<_>>().join("、");
+        let en = types.iter().map(|t| t.en.as_str()).collect::<Vec<_>>().join(", ");
+        let source = out.cite(&rule.source);
+        let f = out.add("signature.mixed_types", &[arg_text("types", Text::new(zh, en))]);
+        f.source = source;
+        f.field = Some("templates".into());
+    }
+}
+
+/// An App signature with neither the App's store link nor a store listing screenshot.
+fn app_download_link(out: &mut Findings<'_>, case: &Case, evidence: &Evidence<'_>, source: SignatureSource) {
+    let Some(rule) = out.profile.signature.app_download_link_required.clone().filter(|r| r.value) else { return };
+    let has_link = case.data.landing.as_ref().is_some_and(|l| l.store_url.is_some());
+    let has_listing = evidence.readings.iter().any(|(m, _)| m.role == Role::AppListing)
+        || case.materials.iter().any(|m| m.role == Role::AppListing);
+    if source == SignatureSource::App && !has_link && !has_listing {
+        let cite = out.cite(&rule.source);
+        let f = out.add("landing.app_download_link", &[]);
+        f.source = cite;
+        f.field = Some("landing.store_url".into());
+    }
+}
+
+/// A trademark signature proved by the acceptance notice instead of the registration certificate.
+fn acceptance_notice(out: &mut Findings<'_>, evidence: &Evidence<'_>, source: SignatureSource) {
+    let Some(rule) = out.profile.signature.acceptance_notice_accepted.clone().filter(|r| !r.value) else { return };
+    if source != SignatureSource::Trademark {
+        return;
+    }
+    for (material, reading) in evidence.readings.iter().filter(|(m, _)| m.role == Role::TrademarkCertificate) {
+        if reading.field("document").is_some_and(|f| f.value.contains("受理通知书")) {
+            let cite = out.cite(&rule.source);
+            let f = out.add("trademark.acceptance_notice", &[arg("file", &material.original_name)]);
+            f.source = cite;
+            f.material = Some(material.role);
+            f.material_id = Some(material.id);
+            f.field = Some("document".into());
+        }
+    }
+}
+
+/// What the applicant is and how its name and licence must look: a sole proprietorship or
+/// partnership where only legal-person enterprises are taken; a government body, public
+/// institution or social organisation, which applies as a type of its own; the symbols the
+/// vendor's company-name field takes; the fields the licence image must show.
+fn applicant(out: &mut Findings<'_>, case: &Case, evidence: &Evidence<'_>) {
+    let applicant = &case.data.applicant;
+    if applicant.kind != ApplicantKind::Enterprise {
+        return;
+    }
+    let rules = out.profile.applicants.clone();
+    let licence_type = first_field(evidence, Role::BusinessLicense, "type");
+    let organisation = Organisation::of(applicant.uscc.as_deref(), &applicant.name, licence_type);
+    let refused = match organisation {
+        Some(Organisation::SoleProprietorship) => rules.sole_proprietorship.as_ref(),
+        Some(Organisation::Partnership) => rules.partnership.as_ref(),
+        _ => None,
+    };
+    if let (Some(rule), Some(form)) = (refused.filter(|r| !r.value), organisation) {
+        let why = match licence_type {
+            Some(t) if Organisation::of(None, "", Some(t)) == Some(form) => {
+                Text::new(format!("营业执照类型为“{t}”"), format!("the licence's type is “{t}”"))
+            }
+            _ => Text::new(format!("名称为“{}”", applicant.name), format!("the name is “{}”", applicant.name)),
+        };
+        let label = form.label();
+        let args = [arg("form", &label.zh), arg("form_en", &label.en), arg("why", &why.zh), arg("why_en", &why.en)];
+        let source = out.cite(&rule.source);
+        let f = out.add("applicant.business_form", &args);
+        f.source = source;
+        f.field = Some("applicant.name".into());
+    }
+    if let (Some(rule), Some(form)) = (rules.public_body.as_ref().filter(|r| r.value), organisation)
+        && form.public_body()
+    {
+        let prefix: String =
+            applicant.uscc.as_deref().map(ident::fold_code).unwrap_or_default().chars().take(2).collect();
+        let label = form.label();
+        let how = rule.note.clone().unwrap_or_else(|| Text::new("按机关事业单位类型申请", "apply as a public body"));
+        let args = [arg("prefix", prefix), arg("form", &label.zh), arg("form_en", &label.en), arg_text("how", how)];
+        let source = out.cite(&rule.source);
+        let f = out.add("applicant.public_body", &args);
+        f.source = source;
+        f.field = Some("applicant.uscc".into());
+    }
+    if let Some(rule) = &rules.name_symbols
+        && let Some(name) = subject(case).0
+    {
+        let allowed = &rule.value;
+        let mut bad: Vec<char> =
+            name.chars().filter(|c| !(text::is_han(*c) || c.is_alphanumeric() || allowed.contains(*c))).collect();
+        bad.dedup();
+        if !bad.is_empty() {
+            let chars = bad.iter().map(|c| format!("“{c}”")).collect::<Vec<_>>().join(" ");
+            let shown = allowed.chars().filter(|c| *c != ' ').collect::<String>() + " 空格";
+            let source = out.cite(&rule.source);
+            let f = out.add("applicant.name_symbols", &[arg("chars", chars), arg("allowed", shown)]);
+            f.source = source;
+            f.field = Some("applicant.name".into());
+        }
+    }
+    if let Some(rule) = &rules.licence_fields {
+        for (material, reading) in evidence.readings.iter().filter(|(m, _)| m.role == Role::BusinessLicense) {
+            let missing: Vec<Text> = rule
+                .value
+                .iter()
+                .filter(|key| reading.field(key).is_none() && !(*key == "uscc" && reading.field("reg_no").is_some()))
+                .map(|key| match key.as_str() {
+                    "name" => Text::new("企业名称", "the company name"),
+                    "uscc" => Text::new("统一社会信用代码", "the credit code"),
+                    "term" => Text::new("营业期限（证件有效期）", "the term (validity)"),
+                    other => Text::new(other, other),
+                })
+                .collect();
+            if missing.is_empty() {
+                continue;
+            }
+            let zh = missing.iter().map(|t| t.zh.as_str()).collect::<Vec<_>>().join("、");
+            let en = missing.iter().map(|t| t.en.as_str()).collect::<Vec<_>>().join(", ");
+            let en = format!("{}{}", en.get(..1).unwrap_or_default().to_uppercase(), en.get(1..).unwrap_or_default());
+            let source = out.cite(&rule.source);
+            let f = out.add("material.licence_fields", &[arg("fields", zh), arg("fields_en", en)]);
+            f.source = source;
+            f.material = Some(material.role);
+            f.material_id = Some(material.id);
+        }
     }
 }
 
@@ -91,6 +258,196 @@ fn templates(out: &mut Findings<'_>, case: &Case) {
             finding.field = Some(format!("templates.{i}"));
         }
     }
+}
+
+/// Rules on a template that need the rest of the case: whose company it speaks for, whether a
+/// third-party signature may carry it, and whether its links are the landing's own.
+fn templates_in_context(out: &mut Findings<'_>, case: &Case, evidence: &Evidence<'_>) {
+    let data = &case.data;
+    let template_rules = out.profile.templates.clone();
+    let signature_rules = out.profile.signature.clone();
+    let words = out.catalog.words.clone();
+    let subject_name = subject(case).0.unwrap_or(data.applicant.name.as_str()).to_string();
+    let ours: Vec<&str> = [Some(subject_name.as_str()), data.signature.as_ref().map(|s| s.name.as_str())]
+        .into_iter()
+        .flatten()
+        .chain(data.landing.as_ref().and_then(|l| l.operator.as_deref()))
+        .collect();
+    let mut domains: Vec<String> = data.landing.as_ref().and_then(|l| l.domain.clone()).into_iter().collect();
+    domains.extend(
+        evidence
+            .readings
+            .iter()
+            .filter(|(m, _)| m.role == Role::IcpRecord)
+            .filter_map(|(_, r)| r.field("domain"))
+            .map(|f| f.value.clone()),
+    );
+    let third_party = data.signature.as_ref().is_some_and(|s| s.usage == SignatureUse::ThirdParty);
+    for (i, template) in data.templates.iter().enumerate() {
+        let field = format!("templates.{i}");
+        if let Some(rule) = template_rules.other_company_allowed.as_ref().filter(|r| !r.value) {
+            for (span, company) in company_names(&template.text) {
+                if !ours.iter().any(|own| same_company(&company, own, &words.generic_name_parts.words)) {
+                    let source = out.cite(&rule.source);
+                    let f =
+                        out.add("template.other_company", &[arg("company", &company), arg("subject", &subject_name)]);
+                    f.source = source;
+                    f.span = Some(span);
+                    f.field = Some(field.clone());
+                }
+            }
+        }
+        if let Some(rule) = signature_rules.third_party_finance_allowed.as_ref().filter(|r| !r.value)
+            && third_party
+            && let Some(hit) = Words::find(&template.text, &words.finance_words.words).into_iter().next()
+        {
+            let source = out.cite(&rule.source);
+            let f = out.add("template.third_party_finance", &[arg("word", &hit.word)]);
+            f.source = source;
+            f.span = Some(hit.span);
+            f.field = Some(field.clone());
+        }
+        if let Some(rule) = template_rules.links_owned_by_subject.as_ref().filter(|r| r.value)
+            && let Some(domain) = domains.first()
+        {
+            let parsed = crate::template::parse(&template.text);
+            for (span, link, has_variable) in lint::template_links(&template.text, &parsed, &words.link_tlds.words) {
+                let host = text::link_host(&link);
+                if has_variable
+                    || words.short_link_hosts.words.contains(&host)
+                    || domains.iter().any(|d| lint::host_within(&host, d))
+                {
+                    continue;
+                }
+                let source = out.cite(&rule.source);
+                let f = out.add("template.link_domain", &[arg("host", &host), arg("domain", domain)]);
+                f.source = source;
+                f.span = Some(span);
+                f.field = Some(field.clone());
+            }
+        }
+    }
+}
+
+/// Names of companies in a text: a run of Han characters ending in a legal form
+/// (有限公司, 股份有限公司, 集团 …), with its span.
+fn company_names(text: &str) -> Vec<([usize; 2], String)> {
+    const FORMS: [&str; 4] = ["有限责任公司", "股份有限公司", "有限公司", "集团"];
+    let chars: Vec<char> = text.chars().collect();
+    let mut found = Vec::new();
+    let mut end = 0;
+    while end < chars.len() {
+        let Some(form) = FORMS.iter().find(|f| {
+            let form: Vec<char> = f.chars().collect();
+            chars.get(end..end + form.len()) == Some(form.as_slice())
+        }) else {
+            end += 1;
+            continue;
+        };
+        let form_len = form.chars().count();
+        // The trade name and region before the form: at most 20 Han characters (or brackets).
+        let mut start = end;
+        while start > 0
+            && end - start < 20
+            && chars.get(start - 1).is_some_and(|c| text::is_han(*c) || matches!(c, '（' | '）' | '(' | ')'))
+        {
+            start -= 1;
+        }
+        if end - start >= 2 {
+            found
+                .push(([start, end + form_len], chars.get(start..end + form_len).unwrap_or_default().iter().collect()));
+        }
+        end += form_len;
+    }
+    found
+}
+
+/// Whether a company named in a template (with whatever words the sentence put before it) is
+/// `own`: some tail of its trade name is part of `own` and holds two characters or more besides
+/// region, industry and legal-form words (网络科技 alone is anybody's).
+fn same_company(named: &str, own: &str, generic: &[String]) -> bool {
+    let chars: Vec<char> = named.chars().collect();
+    (0..chars.len()).any(|start| {
+        let tail: String = chars.get(start..).unwrap_or_default().iter().collect();
+        let mut distinctive = tail.clone();
+        for (span, _) in text::find_words(&tail, generic).into_iter().rev() {
+            let before: String = distinctive.chars().take(span[0]).collect();
+            let after: String = distinctive.chars().skip(span[1]).collect();
+            distinctive = before + &after;
+        }
+        distinctive.chars().count() >= 2 && own.contains(&tail)
+    })
+}
+
+/// The industry the case declares, or the one its licence's business scope suggests, against
+/// the template types the vendor opens to that industry.
+fn industries(out: &mut Findings<'_>, case: &Case, evidence: &Evidence<'_>) {
+    let data = &case.data;
+    let (industry, suggested_by) = match data.applicant.industry {
+        Some(Industry::Other) => return,
+        Some(industry) => (industry, None),
+        None => {
+            let Some(scope) = first_field(evidence, Role::BusinessLicense, "scope") else { return };
+            let Some((industry, word)) = suggested_industry(&out.catalog.words.industries, scope) else { return };
+            (industry, Some(word))
+        }
+    };
+    let Some(rule) = out.profile.industries.get(&industry).cloned() else { return };
+    let allowed = if rule.template_types.is_empty() {
+        Text::new("（无）", "no")
+    } else {
+        let labels: Vec<Text> = rule.template_types.iter().map(|t| t.label()).collect();
+        Text::new(
+            labels.iter().map(|t| t.zh.as_str()).collect::<Vec<_>>().join("、"),
+            labels.iter().map(|t| t.en.as_str()).collect::<Vec<_>>().join(", "),
+        )
+    };
+    for (i, template) in data.templates.iter().enumerate().filter(|(_, t)| !rule.template_types.contains(&t.kind)) {
+        let mut args = vec![
+            arg_text("industry", industry.label()),
+            arg_text("allowed", allowed.clone()),
+            arg_text("type", template.kind.label()),
+        ];
+        let id = match &suggested_by {
+            Some(word) => {
+                args.extend([arg("word", word), arg("id", industry.as_str())]);
+                "industry.suggested"
+            }
+            None => "industry.template_type",
+        };
+        let source = out.cite(&rule.source);
+        let f = out.add(id, &args);
+        f.source = source;
+        f.field = Some(format!("templates.{i}"));
+    }
+}
+
+/// The first industry whose words the scope holds, outside the brackets that exclude an
+/// activity (（不含…）, （除…）).
+pub fn suggested_industry(industries: &[crate::rules::IndustryWords], scope: &str) -> Option<(Industry, String)> {
+    let mut kept = String::new();
+    let mut excluded_depth = 0usize;
+    let chars: Vec<char> = scope.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        match c {
+            '（' | '(' => {
+                let next: String = chars.iter().skip(i + 1).take(2).collect();
+                if excluded_depth > 0 || next.starts_with("不含") || next.starts_with('除') {
+                    excluded_depth += 1;
+                }
+                kept.push(*c);
+            }
+            '）' | ')' => {
+                excluded_depth = excluded_depth.saturating_sub(1);
+                kept.push(*c);
+            }
+            _ if excluded_depth > 0 => {}
+            _ => kept.push(*c),
+        }
+    }
+    industries
+        .iter()
+        .find_map(|entry| Words::find(&kept, &entry.words).into_iter().next().map(|hit| (entry.industry, hit.word)))
 }
 
 /// The case value a comparison checks against.
@@ -504,6 +861,11 @@ fn materials(out: &mut Findings<'_>, case: &Case, evidence: &Evidence<'_>) {
             let args = [arg_text("material", material.role.label()), arg("file", &material.original_name)];
             let f = out.add("material.monochrome_licence", &args);
             f.material = Some(material.role);
+        }
+        if material.role == Role::AuthorizationLetter && stats.red_fraction < RED_SEAL_MIN {
+            let f = out.add("material.letter_seal", &[arg("file", &material.original_name)]);
+            f.material = Some(material.role);
+            f.material_id = Some(material.id);
         }
     }
 }

@@ -14,7 +14,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::case::{ApplicantKind, CaseData, Role, SignatureUse, Template, TemplateType, Vendor};
+use crate::case::{ApplicantKind, CaseData, Role, SignatureSource, SignatureUse, Template, TemplateType, Vendor};
 use crate::i18n::{Lang, Text};
 use crate::letter::LetterOptions;
 use crate::profile::{FormField, FormStep, VendorProfile};
@@ -36,11 +36,14 @@ const PATHS: &[&str] = &[
     "subject.uscc",
     "subject.legal_rep",
     "subject.legal_rep_id_number",
+    "subject.qualification_name",
+    "applicant.organisation",
     "handler.name",
     "handler.id_number",
     "handler.phone",
     "signature.name",
     "signature.source",
+    "signature.type",
     "signature.use",
     "signature.owner",
     "signature.owner_uscc",
@@ -292,6 +295,19 @@ fn resolve(input: &SheetInput, expression: &str, template: Option<(usize, &Templ
         "subject.uscc" => text(applicant.uscc.as_ref()),
         "subject.legal_rep" if third_party => read(input.readings, Role::OwnerBusinessLicense, "legal_rep"),
         "subject.legal_rep" => text(applicant.legal_rep.as_ref()),
+        // Aliyun's QualificationName takes no symbols: the company name without its brackets
+        // and dots.
+        "subject.qualification_name" => {
+            let name = if third_party { signature.and_then(|s| s.owner.as_ref()) } else { Some(&applicant.name) };
+            let name: String = name?.chars().filter(|c| crate::text::is_han(*c) || c.is_alphanumeric()).collect();
+            (!name.is_empty()).then(|| Resolved::filled(name))
+        }
+        "applicant.organisation" => Some(Resolved::filled(organisation(input))),
+        // A company signature of a public body is a type of its own (Tencent's SignType 5).
+        "signature.type" => signature.map(|s| match (s.source, organisation(input)) {
+            (SignatureSource::Company, "public-body") => Resolved::filled("public-body"),
+            (source, _) => Resolved::filled(source.as_str()),
+        }),
         "subject.legal_rep_id_number" if third_party => None,
         "subject.legal_rep_id_number" => text(applicant.legal_rep_id_number.as_ref()),
         // An individual is their own handler.
@@ -354,6 +370,15 @@ fn resolve(input: &SheetInput, expression: &str, template: Option<(usize, &Templ
         }),
         _ => None,
     }
+}
+
+/// `public-body` for a government body, public institution or social organisation, else
+/// `company`, from the credit code and the licence's type as read.
+fn organisation(input: &SheetInput) -> &'static str {
+    let applicant = &input.case.applicant;
+    let licence_type = read(input.readings, Role::BusinessLicense, "type").map(|r| r.value);
+    let form = crate::ident::Organisation::of(applicant.uscc.as_deref(), &applicant.name, licence_type.as_deref());
+    if form.is_some_and(crate::ident::Organisation::public_body) { "public-body" } else { "company" }
 }
 
 /// Each variable's attribute in the vendor's terms: Aliyun's TemplateRule JSON

@@ -577,6 +577,76 @@ pub fn icp(input: &str) -> Validation {
 // ---------------------------------------------------------------------------------------------
 // Trademark registration numbers (ids §4)
 
+/// What kind of body an applicant is, as far as its credit code, name and licence type tell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Organisation {
+    Company,
+    /// 个体工商户: credit code 92….
+    IndividualBusiness,
+    /// 农民专业合作社: 93….
+    Cooperative,
+    /// 个人独资企业: a 91… code; only the licence's 类型 or the name says so.
+    SoleProprietorship,
+    /// 合伙企业 (普通合伙, 有限合伙).
+    Partnership,
+    /// 机关: 11….
+    Government,
+    /// 事业单位 and the other bodies registered with the staffing authority: 12…, 13…, 19….
+    PublicInstitution,
+    /// 社会团体, 民办非企业单位, 基金会: registered with civil affairs, 5….
+    SocialOrganisation,
+}
+
+impl Organisation {
+    /// From the credit code's registering authority and category (GB 32100-2015, the first two
+    /// characters), then the licence's 类型 or the name for the forms a 91 code shares.
+    pub fn of(uscc: Option<&str>, name: &str, licence_type: Option<&str>) -> Option<Organisation> {
+        let code: Vec<char> = uscc.map(fold_code).unwrap_or_default().chars().collect();
+        let by_code = match (code.first(), code.get(1)) {
+            (Some('1'), Some('1')) => Some(Organisation::Government),
+            (Some('1'), Some(_)) => Some(Organisation::PublicInstitution),
+            (Some('5'), Some(_)) => Some(Organisation::SocialOrganisation),
+            (Some('9'), Some('2')) => Some(Organisation::IndividualBusiness),
+            (Some('9'), Some('3')) => Some(Organisation::Cooperative),
+            _ => None,
+        };
+        if by_code.is_some() {
+            return by_code;
+        }
+        let says =
+            |words: &[&str]| words.iter().any(|w| name.contains(w) || licence_type.is_some_and(|t| t.contains(w)));
+        if says(&["个人独资"]) {
+            Some(Organisation::SoleProprietorship)
+        } else if says(&["普通合伙", "有限合伙", "合伙企业"]) {
+            Some(Organisation::Partnership)
+        } else if code.first() == Some(&'9') || licence_type.is_some() {
+            Some(Organisation::Company)
+        } else {
+            None
+        }
+    }
+
+    pub fn label(self) -> Text {
+        let (zh, en) = match self {
+            Organisation::Company => ("企业", "company"),
+            Organisation::IndividualBusiness => ("个体工商户", "individual business"),
+            Organisation::Cooperative => ("农民专业合作社", "farmers' cooperative"),
+            Organisation::SoleProprietorship => ("个人独资企业", "sole proprietorship"),
+            Organisation::Partnership => ("合伙企业", "partnership"),
+            Organisation::Government => ("机关", "government body"),
+            Organisation::PublicInstitution => ("事业单位", "public institution"),
+            Organisation::SocialOrganisation => ("社会组织（社会团体、民办非企业单位或基金会）", "social organisation"),
+        };
+        Text::new(zh, en)
+    }
+
+    /// A government body, public institution or social organisation: a type of its own at
+    /// Aliyun (NON_PROFIT_ORGANIZATION) and Tencent (SignType 5), proved by its own certificate.
+    pub fn public_body(self) -> bool {
+        matches!(self, Organisation::Government | Organisation::PublicInstitution | Organisation::SocialOrganisation)
+    }
+}
+
 pub fn trademark(input: &str) -> Validation {
     let mut code = fold_code(input);
     // Certificates print the number as 第12345678号.

@@ -480,6 +480,7 @@ pub fn extract(kind: DocKind, page: &Page) -> Vec<Extracted> {
         DocKind::TrademarkCertificate => {
             fields.extend(trademark_number_and_mark(&page.lines, &anchors));
             fields.extend(trademark_class(&page.lines));
+            fields.extend(trademark_document(&page.lines));
             fields = split_validity(fields);
         }
         DocKind::AppListing => fields.extend(app_name(&page.lines, page.image.height())),
@@ -996,6 +997,20 @@ fn trademark_number_and_mark(lines: &[Line], anchors: &[Anchor]) -> Vec<Extracte
     out
 }
 
+/// The document's title: 商标注册证, or the 注册申请受理通知书 that some upload in its place and
+/// that proves no registration.
+fn trademark_document(lines: &[Line]) -> Option<Extracted> {
+    ["受理通知书", "商标注册证"].iter().find_map(|title| {
+        let wanted: Vec<char> = title.chars().collect();
+        lines.iter().find_map(|line| {
+            let chars: Vec<char> = line.glyphs.iter().map(|g| g.ch).collect();
+            let at = chars.windows(wanted.len()).position(|w| w == wanted.as_slice())?;
+            let glyphs = line.glyphs.get(at..at + wanted.len())?.to_vec();
+            Some(Extracted::new("document", glyphs))
+        })
+    })
+}
+
 /// 核定使用商品/服务（第9类）: the Nice class number.
 fn trademark_class(lines: &[Line]) -> Option<Extracted> {
     for line in lines {
@@ -1111,6 +1126,21 @@ mod tests {
             at += 22;
         }
         Line { glyphs }
+    }
+
+    #[test]
+    fn a_trademark_document_says_whether_it_is_the_certificate_or_the_acceptance_notice() {
+        let image = GrayImage::new(1000, 600);
+        let title = |lines: Vec<Line>| {
+            let page = Page { lines, image: &image };
+            extract(DocKind::TrademarkCertificate, &page).iter().find(|f| f.key == "document").map(|f| f.finish().0)
+        };
+        let notice =
+            vec![line("商标注册申请受理通知书", 300, 40), line("注册人 厦门市海沧区云帆网络科技有限公司", 80, 200)];
+        assert_eq!(title(notice).as_deref(), Some("受理通知书"));
+        let certificate = vec![line("商标注册证", 400, 40), line("第12345678号", 420, 100)];
+        assert_eq!(title(certificate).as_deref(), Some("商标注册证"));
+        assert_eq!(title(vec![line("注册人 厦门市海沧区云帆网络科技有限公司", 80, 200)]), None);
     }
 
     fn fields(lines: Vec<Line>) -> Vec<(String, String)> {

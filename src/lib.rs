@@ -82,7 +82,7 @@ pub fn check_loaded_case(store: &Store, case: &store::Case, only: Option<Vendor>
     };
     let today = chrono::Local::now().date_naive();
     let readings = store.case_readings(case)?;
-    let colours = licence_colours(store, case);
+    let colours = material_colours(store, case);
     let handler_elsewhere = match case.data.handler.as_ref().and_then(|h| h.id_number.as_deref()) {
         Some(id_number) if !id_number.trim().is_empty() => store.cases_with_handler(id_number.trim(), &case.id)?,
         _ => Vec::new(),
@@ -170,12 +170,18 @@ pub fn read_materials_with_progress(
     Ok(out)
 }
 
-/// Colour measurements of the case's licence images. A licence that is not a decodable image
-/// (a PDF, a broken file) is skipped here: the format rule reports it.
-fn licence_colours(store: &Store, case: &store::Case) -> Vec<(store::Material, scan::ColourStats)> {
+/// Colour measurements of the case's licence and letter images (a black-and-white licence, a
+/// letter without its red seal). A file that is not a decodable image (a PDF, a broken file) is
+/// skipped here: the format rule reports it.
+fn material_colours(store: &Store, case: &store::Case) -> Vec<(store::Material, scan::ColourStats)> {
     case.materials
         .iter()
-        .filter(|m| matches!(m.role, case::Role::BusinessLicense | case::Role::OwnerBusinessLicense))
+        .filter(|m| {
+            matches!(
+                m.role,
+                case::Role::BusinessLicense | case::Role::OwnerBusinessLicense | case::Role::AuthorizationLetter
+            )
+        })
         .filter(|m| m.mime.starts_with("image/"))
         .filter_map(|m| store.colour_stats(&m.sha256).ok().map(|stats| (m.clone(), stats)))
         .collect()

@@ -71,6 +71,15 @@ pub fn signature_findings(out: &mut Findings<'_>, name: &str, context: &Signatur
     } else if !has_han && name.chars().any(|c| c.is_ascii_alphabetic()) {
         out.add("signature.latin_only", &[]);
     }
+    // Initials in capitals (YFWL for 云帆网络), unless they are the registered mark itself.
+    if let Some(rule) = rules.acronyms_allowed.as_ref().filter(|r| !r.value)
+        && (2..=6).contains(&len)
+        && name.chars().all(|c| c.is_ascii_uppercase())
+        && context.mark != Some(name)
+    {
+        let source = out.cite(&rule.source);
+        out.add("signature.acronym", &[arg("name", name)]).source = source;
+    }
 
     if !rules.traditional_allowed.value {
         let traditional = text::traditional_chars(name);
@@ -312,6 +321,8 @@ pub fn template_findings(out: &mut Findings<'_>, input: &TemplateInput<'_>) -> (
         }
     }
     invitations_and_banned_topics(out, input);
+    variants_and_interference(out, input);
+    fixed_text(out, &parsed);
     if input.kind != TemplateType::Marketing {
         opt_out_outside_marketing(out, input);
     }
@@ -480,10 +491,11 @@ fn billed_length(out: &mut Findings<'_>, input: &TemplateInput<'_>, parsed: &tem
     Length { chars, segments, assumed }
 }
 
-fn links_and_numbers(out: &mut Findings<'_>, input: &TemplateInput<'_>, parsed: &template::Parsed) {
-    let words = &out.catalog.words;
-    // Links are found with each variable stood in for by one letter, so `www.${site}.com` is
-    // seen as the link it becomes; `origin` maps each character back to the template.
+/// The links of a template, each with its span in the template and whether a variable is part
+/// of it. Links are found with each variable stood in for by one letter, so `www.${site}.com` is
+/// seen as the link it becomes.
+pub fn template_links(text: &str, parsed: &template::Parsed, tlds: &[String]) -> Vec<([usize; 2], String, bool)> {
+    // `origin` maps each character of the stand-in text back to the template.
     let mut standin = String::new();
     let mut origin: Vec<(usize, bool)> = Vec::new();
     for part in &parsed.parts {
@@ -505,13 +517,32 @@ fn links_and_numbers(out: &mut Findings<'_>, input: &TemplateInput<'_>, parsed: 
         });
         [start, end]
     };
+    text::find_links(&standin, tlds)
+        .into_iter()
+        .map(|(span, link)| {
+            let has_variable = origin.get(span[0]..span[1]).is_some_and(|o| o.iter().any(|(_, is_var)| *is_var));
+            let span = back(span);
+            let link = if has_variable { text::slice(text, span) } else { link };
+            (span, link, has_variable)
+        })
+        .collect()
+}
+
+/// Whether `host` is `domain` or one of its subdomains.
+pub fn host_within(host: &str, domain: &str) -> bool {
+    let (host, domain) = (host.to_lowercase(), domain.trim().trim_start_matches("www.").to_lowercase());
+    host == domain || host.ends_with(&format!(".{domain}"))
+}
+
+fn links_and_numbers(out: &mut Findings<'_>, input: &TemplateInput<'_>, parsed: &template::Parsed) {
+    let words = &out.catalog.words;
     let short_hosts = words.short_link_hosts.words.clone();
-    for (span, link) in text::find_links(&standin, &words.link_tlds.words) {
-        let has_variable = origin.get(span[0]..span[1]).is_some_and(|o| o.iter().any(|(_, is_var)| *is_var));
-        let span = back(span);
-        let link = if has_variable { text::slice(input.text, span) } else { link };
-        let host = text::link_host(&link);
-        let id = if has_variable {
+    let beta_hosts = words.beta_hosts.words.clone();
+    let rules = out.profile.templates.clone();
+    let links = template_links(input.text, parsed, &words.link_tlds.words);
+    for (span, link, has_variable) in &links {
+        let host = text::link_host(link);
+        let id = if *has_variable {
             "template.variable_in_link"
         } else if input.kind == TemplateType::Verification {
             "template.verification_link"
@@ -520,10 +551,88 @@ fn links_and_numbers(out: &mut Findings<'_>, input: &TemplateInput<'_>, parsed: 
         } else {
             "template.link"
         };
-        out.add(id, &[arg("text", &link)]).span = Some(span);
+        out.add(id, &[arg("text", link)]).span = Some(*span);
+        if let Some(rule) = rules.beta_links_allowed.as_ref().filter(|r| !r.value)
+            && beta_hosts.iter().any(|beta| host_within(&host, beta))
+        {
+            let source = out.cite(&rule.source);
+            let f = out.add("template.beta_link", &[arg("host", &host)]);
+            f.span = Some(*span);
+            f.source = source;
+        }
+    }
+    if let Some(rule) = rules.notification_marketing_links_allowed.as_ref().filter(|r| !r.value)
+        && input.kind == TemplateType::Notification
+        && let Some((span, _, _)) = links.first()
+        && let Some((hit, _)) = Words::find_in(input.text, &out.catalog.words.marketing).into_iter().next()
+    {
+        let source = out.cite(&rule.source);
+        let f = out.add("template.notification_marketing_link", &[arg("word", &hit.word)]);
+        f.span = Some(*span);
+        f.source = source;
     }
     for span in text::find_mobile_numbers(input.text) {
         out.add("template.mobile_number", &[arg("text", text::slice(input.text, span))]).span = Some(span);
+    }
+}
+
+/// Variant spellings (威信 for 微信) and symbols or spaces put between characters (加.微.信,
+/// 免 费 领 取): ways of writing a word so that review misses it.
+fn variants_and_interference(out: &mut Findings<'_>, input: &TemplateInput<'_>) {
+    let Some(rule) = out.profile.templates.variant_spellings_allowed.clone().filter(|r| !r.value) else { return };
+    let source = out.cite(&rule.source);
+    let pairs = out.catalog.words.variants.pairs.clone();
+    let variants: Vec<String> = pairs.iter().map(|[variant, _]| variant.clone()).collect();
+    for (span, index) in text::find_words(input.text, &variants) {
+        let right = pairs.get(index).map(|[_, right]| right.clone()).unwrap_or_default();
+        let f =
+            out.add("template.variant_spelling", &[arg("word", text::slice(input.text, span)), arg("right", right)]);
+        f.span = Some(span);
+        f.source = source.clone();
+    }
+    if let Some(span) = interference(input.text) {
+        let f = out.add("template.interference_symbols", &[arg("text", text::slice(input.text, span))]);
+        f.span = Some(span);
+        f.source = source;
+    }
+}
+
+/// The first run of three or more single Han characters each parted from the next by the same
+/// separator (a space or one of `*.-_|/~#+^=·`): 加.微.信, 免 费 领 取. Punctuation that
+/// sentences use (，、。) never counts.
+fn interference(text: &str) -> Option<[usize; 2]> {
+    const SEPARATORS: &str = " \u{3000}*.-_|/~#+^=·";
+    let chars: Vec<char> = text.chars().collect();
+    let han = |i: usize| chars.get(i).copied().is_some_and(text::is_han);
+    for start in (0..chars.len()).filter(|i| han(*i)) {
+        let Some(separator) = chars.get(start + 1).copied().filter(|c| SEPARATORS.contains(*c)) else { continue };
+        let (mut end, mut singles) = (start, 1);
+        while chars.get(end + 1) == Some(&separator) && han(end + 2) {
+            end += 2;
+            singles += 1;
+        }
+        if singles >= 3 {
+            return Some([start, end + 1]);
+        }
+    }
+    None
+}
+
+/// Too little fixed text for its variables: the scenario cannot be read from the template.
+fn fixed_text(out: &mut Findings<'_>, parsed: &template::Parsed) {
+    let Some(min) = out.profile.templates.min_fixed_chars.clone() else { return };
+    let variables = parsed.variables().count();
+    if variables == 0 {
+        return;
+    }
+    let fixed = parsed.fixed_text().chars().filter(|c| c.is_alphanumeric()).count();
+    if fixed == 0 {
+        return; // template.all_variables says it
+    }
+    if fixed < min.value as usize || fixed < 2 * variables {
+        let source = out.cite(&min.source);
+        let args = [arg("len", fixed), arg("vars", variables), arg("min", min.value.max(2 * variables as u32))];
+        out.add("template.little_fixed_text", &args).source = source;
     }
 }
 
@@ -894,6 +1003,14 @@ fn marketing(out: &mut Findings<'_>, input: &TemplateInput<'_>, parsed: &templat
     }
     if text::find_words(input.text, &out.catalog.words.member_words.words).is_empty() {
         out.add("template.marketing_member", &[]);
+    }
+    if let Some(rule) = rules.marketing_member_proof.as_ref().filter(|r| r.value) {
+        let source = out.cite(&rule.source);
+        out.add("template.member_proof", &[]).source = source;
+    }
+    if let Some(window) = &rules.marketing_send_window {
+        let source = out.cite(&window.source);
+        out.add("template.send_window", &[arg("window", &window.value)]).source = source;
     }
     if !rules.marketing_variables_allowed.value && parsed.variables().next().is_some() {
         let source = out.cite(&rules.marketing_variables_allowed.source);

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::case::{ApplicantKind, Role, SignatureSource, SignatureUse, TemplateType, VarType, Vendor};
+use crate::case::{ApplicantKind, Industry, Role, SignatureSource, SignatureUse, TemplateType, VarType, Vendor};
 use crate::error::{Error, Result};
 use crate::i18n::Text;
 
@@ -48,6 +48,18 @@ pub struct VendorProfile {
     /// Whether the vendor takes new customers; absent where it does as far as its pages say.
     #[serde(default)]
     pub status: Option<VendorStatus>,
+    /// Industries the vendor takes only some template types from (none: no templates at all).
+    #[serde(default)]
+    pub industries: BTreeMap<Industry, IndustryRule>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndustryRule {
+    pub template_types: Vec<TemplateType>,
+    pub source: String,
+    #[serde(default)]
+    pub note: Option<Text>,
 }
 
 /// A vendor that stopped taking new customers: since when, why, and what existing customers
@@ -72,6 +84,21 @@ pub struct Applicants {
     /// source says otherwise.
     #[serde(default)]
     pub individual_business: Option<Sourced<bool>>,
+    /// Whether sole proprietorships (个人独资企业) and partnerships (合伙企业) may apply.
+    #[serde(default)]
+    pub sole_proprietorship: Option<Sourced<bool>>,
+    #[serde(default)]
+    pub partnership: Option<Sourced<bool>>,
+    /// Government bodies, public institutions and social organisations apply as a type of their
+    /// own; the note says how.
+    #[serde(default)]
+    pub public_body: Option<Sourced<bool>>,
+    /// The symbols the company name may hold besides Han characters, letters and digits.
+    #[serde(default)]
+    pub name_symbols: Option<Sourced<String>>,
+    /// The fields the licence image must show (reading keys: name, uscc, term).
+    #[serde(default)]
+    pub licence_fields: Option<Sourced<Vec<String>>>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -94,6 +121,25 @@ pub struct SignatureRules {
     pub case_sensitive: Sourced<bool>,
     pub sources: BTreeMap<SignatureSource, SourceRule>,
     pub third_party: ThirdPartyRule,
+    /// Whether a person's name may be a signature (the carriers refuse them).
+    #[serde(default)]
+    pub personal_names_allowed: Option<Sourced<bool>>,
+    /// Whether initials in capitals (ABC for 爱佰诚) may be a signature.
+    #[serde(default)]
+    pub acronyms_allowed: Option<Sourced<bool>>,
+    /// One signature serves one template type (Huawei: 验证码类, 通知类, 推广类).
+    #[serde(default)]
+    pub one_template_type: Option<Sourced<bool>>,
+    /// Whether a third-party (他用) signature may carry finance templates.
+    #[serde(default)]
+    pub third_party_finance_allowed: Option<Sourced<bool>>,
+    /// Whether a trademark's 注册申请受理通知书 proves a trademark signature (the registration
+    /// certificate always does).
+    #[serde(default)]
+    pub acceptance_notice_accepted: Option<Sourced<bool>>,
+    /// An App signature needs the App's download link in a store.
+    #[serde(default)]
+    pub app_download_link_required: Option<Sourced<bool>>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -211,6 +257,31 @@ pub struct TemplateRules {
     /// What no variable value may carry, whatever its type (links, phone numbers, currency signs).
     #[serde(default)]
     pub variable_values_refuse: Option<Sourced<Vec<ValueContent>>>,
+    /// Whether misspelt or variant forms (威信 for 微信) and interference symbols (微-信) pass.
+    #[serde(default)]
+    pub variant_spellings_allowed: Option<Sourced<bool>>,
+    /// The fewest characters of fixed text (outside variables) that show the scenario.
+    #[serde(default)]
+    pub min_fixed_chars: Option<Sourced<u32>>,
+    /// Whether a template may speak for a company other than the signature's.
+    #[serde(default)]
+    pub other_company_allowed: Option<Sourced<bool>>,
+    /// Links must be the signature company's own (its ICP-filed domain).
+    #[serde(default)]
+    pub links_owned_by_subject: Option<Sourced<bool>>,
+    /// Whether links to app beta-distribution hosts (fir.im, 蒲公英) pass.
+    #[serde(default)]
+    pub beta_links_allowed: Option<Sourced<bool>>,
+    /// Whether a notification may carry a link next to marketing wording.
+    #[serde(default)]
+    pub notification_marketing_links_allowed: Option<Sourced<bool>>,
+    /// Marketing is sent to members only, and the vendor may ask for proof of membership.
+    #[serde(default)]
+    pub marketing_member_proof: Option<Sourced<bool>>,
+    /// The hours marketing messages may be sent in (`08:00–22:00`): a sending rule, not a
+    /// review rule, said at review so nobody schedules a campaign at night.
+    #[serde(default)]
+    pub marketing_send_window: Option<Sourced<String>>,
 }
 
 /// One variable type as a vendor takes it.
@@ -426,6 +497,13 @@ impl VendorProfile {
                 "applicants.individual_business",
                 self.applicants.individual_business.as_ref().map(|v| (v.value.to_string(), &v.source)),
             ),
+            ("applicants.name_symbols", self.applicants.name_symbols.as_ref().map(|v| (v.value.clone(), &v.source))),
+            (
+                "applicants.licence_fields",
+                self.applicants.licence_fields.as_ref().map(|v| (v.value.join(", "), &v.source)),
+            ),
+            ("templates.min_fixed_chars", t.min_fixed_chars.as_ref().map(|v| (v.value.to_string(), &v.source))),
+            ("templates.marketing_send_window", t.marketing_send_window.as_ref().map(|v| (v.value.clone(), &v.source))),
         ];
         limits.extend(
             optional.into_iter().filter_map(|(key, v)| v.map(|(value, source)| Limit::new(key, value, source))),
@@ -443,6 +521,21 @@ impl VendorProfile {
             ("templates.verification_context_required", &t.verification_context_required),
             ("templates.verification_contacts_allowed", &t.verification_contacts_allowed),
             ("templates.notification_contact_words_allowed", &t.notification_contact_words_allowed),
+            ("templates.variant_spellings_allowed", &t.variant_spellings_allowed),
+            ("templates.other_company_allowed", &t.other_company_allowed),
+            ("templates.links_owned_by_subject", &t.links_owned_by_subject),
+            ("templates.beta_links_allowed", &t.beta_links_allowed),
+            ("templates.notification_marketing_links_allowed", &t.notification_marketing_links_allowed),
+            ("templates.marketing_member_proof", &t.marketing_member_proof),
+            ("applicants.sole_proprietorship", &self.applicants.sole_proprietorship),
+            ("applicants.partnership", &self.applicants.partnership),
+            ("applicants.public_body", &self.applicants.public_body),
+            ("signature.personal_names_allowed", &self.signature.personal_names_allowed),
+            ("signature.acronyms_allowed", &self.signature.acronyms_allowed),
+            ("signature.one_template_type", &self.signature.one_template_type),
+            ("signature.third_party_finance_allowed", &self.signature.third_party_finance_allowed),
+            ("signature.acceptance_notice_accepted", &self.signature.acceptance_notice_accepted),
+            ("signature.app_download_link_required", &self.signature.app_download_link_required),
         ];
         limits.extend(flags.into_iter().filter_map(|(key, flag)| flag.as_ref().map(|f| Limit::of(key, f))));
         limits.push(Limit::new(
@@ -472,6 +565,11 @@ impl VendorProfile {
         if let Some(refused) = &t.variable_values_refuse {
             let value = refused.value.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ");
             limits.push(Limit::new("templates.variable_values_refuse", value, &refused.source));
+        }
+        for (industry, rule) in &self.industries {
+            let types: Vec<&str> = rule.template_types.iter().map(|t| t.as_str()).collect();
+            let value = format!("{industry}: {}", if types.is_empty() { "none".to_string() } else { types.join(", ") });
+            limits.push(Limit::new(format!("industries.{industry}"), value, &rule.source));
         }
         if let Some(status) = &self.status {
             limits.push(Limit::new("status.new_customers", status.new_customers.to_string(), &status.source));

@@ -38,7 +38,7 @@ impl DocKind {
                 "scope",
             ],
             DocKind::TrademarkCertificate => {
-                &["reg_number", "mark", "registrant", "address", "classes", "valid_from", "valid_to"]
+                &["reg_number", "mark", "registrant", "address", "classes", "valid_from", "valid_to", "document"]
             }
             DocKind::IcpRecord => &["name", "icp_number", "site_name", "domain", "approved"],
             DocKind::AppListing => &["app_name", "developer"],

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use crate::case::{Role, TemplateType, Vendor};
+use crate::case::{Industry, Role, TemplateType, Vendor};
 use crate::error::{Error, Result};
 use crate::i18n::Text;
 use crate::profile::VendorProfile;
@@ -107,10 +107,34 @@ pub struct Words {
     pub contact_words: WordList,
     /// What states a verification template's purpose or expiry.
     pub verification_context: WordList,
+    /// Variant spellings and the words they stand for (威信 → 微信).
+    pub variants: Variants,
+    /// App beta-distribution hosts (fir.im, pgyer.com).
+    pub beta_hosts: WordList,
+    /// Finance wording (贷款, 信用卡, 理财 …).
+    pub finance_words: WordList,
+    /// What in a business scope suggests an industry.
+    pub industries: Vec<IndustryWords>,
     pub marketing: Vec<Category>,
     pub redline: Vec<Category>,
     /// Topics refused per vendor (and template type).
     pub banned: Vec<Category>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Variants {
+    pub source: String,
+    /// `[variant, word]`.
+    pub pairs: Vec<[String; 2]>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndustryWords {
+    pub industry: Industry,
+    pub source: String,
+    pub words: Vec<String>,
 }
 
 /// A word found in a text: the word as written there and its span in characters.
@@ -321,12 +345,19 @@ pub fn listing(vendor: Option<crate::case::Vendor>) -> Result<Vec<Listed>> {
             if held.is_empty() {
                 continue;
             }
-            let sources = held
+            // Each source once, though several values of the vendor rest on it.
+            let mut ids: Vec<&str> = Vec::new();
+            for id in held
                 .iter()
                 .map(|l| l.source)
                 .chain(std::iter::once(rule.source.as_str()))
-                .collect::<Vec<_>>()
-                .join(" ");
+                .flat_map(str::split_whitespace)
+            {
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+            let sources = ids.join(" ");
             covered.extend(held.iter().map(|l| (*vendor, l.key.clone())));
             listed.push(Listed {
                 rule: rule.id.clone(),

@@ -296,6 +296,30 @@ fn a_third_party_sheet_is_the_owners_qualification_with_the_letter() {
     assert!(out.join(letter["value"].as_str().unwrap()).is_file());
 }
 
+/// A public institution (credit code 12…) applies as one: Aliyun's CompanyType and Tencent's
+/// SignType say so, and the qualification's name loses the brackets Aliyun refuses there.
+#[test]
+fn a_public_bodys_sheet_takes_its_own_type_and_a_name_without_symbols() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let id = sample_case(tmp.path(), &data);
+    let sheet = export_folder(&data, &id, "aliyun", &tmp.path().join("company"));
+    assert_eq!(field(&sheet, "CompanyType")["value"], "COMPANY");
+    assert_eq!(field(&sheet, "QualificationName")["value"], "厦门市海沧区云帆网络科技有限公司");
+
+    let data = tmp.path().join("data2");
+    let toml = CASE_TOML
+        .replace("91350205MA2Y0LQ12U", "12350200MB01234567")
+        .replace("厦门市海沧区云帆网络科技有限公司", "厦门市海沧区数据服务中心（海沧）");
+    let id = sample_case_from(&tmp.path().join("b"), &data, &toml);
+    let sheet = export_folder(&data, &id, "aliyun", &tmp.path().join("aliyun"));
+    assert_eq!(field(&sheet, "CompanyType")["value"], "NON_PROFIT_ORGANIZATION");
+    assert_eq!(field(&sheet, "QualificationName")["value"], "厦门市海沧区数据服务中心海沧");
+    assert_eq!(field(&sheet, "CompanyName")["value"], "厦门市海沧区数据服务中心（海沧）");
+    let sheet = export_folder(&data, &id, "tencent", &tmp.path().join("tencent"));
+    assert_eq!(field(&sheet, "SignType")["value"], "5");
+}
+
 #[test]
 fn a_zip_bundle_imports_back_and_an_altered_one_is_refused() {
     let tmp = tempfile::tempdir().unwrap();

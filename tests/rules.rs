@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use qualkit::case::{
-    ApplicantKind, CaseData, CompanyStatus, Role, SignatureSource, SignatureUse, TemplateType, VarType, Vendor,
+    ApplicantKind, CaseData, CompanyStatus, Industry, LandingKind, Role, SignatureSource, SignatureUse, TemplateType,
+    VarType, Vendor,
 };
 use qualkit::lint::{self, SignatureContext, TemplateInput};
 use qualkit::profile::VendorProfile;
@@ -70,6 +71,15 @@ fn signature_table() -> Vec<(&'static str, Vendor, &'static str, &'static str, S
         ("signature.company_generic", Aliyun, "网络科技", "云帆网络科技", company()),
         ("signature.app_name", Aliyun, "云帆", "云帆快送", app),
         ("signature.trademark_mark", Huawei, "帆哥哥", "帆哥", mark),
+        ("signature.acronym", Aliyun, "YFWL", "云帆网络", company()),
+        // Initials that are the registered mark itself are the mark.
+        (
+            "signature.acronym",
+            Tencent,
+            "YFWL",
+            "YFKJ",
+            SignatureContext { source: Some(SignatureSource::Trademark), mark: Some("YFKJ"), ..Default::default() },
+        ),
     ]
 }
 
@@ -430,6 +440,68 @@ fn template_table() -> Vec<TplRow> {
         row("template.segments", tpl(Aliyun, Notification), &"您的订单已发货，".repeat(9), "您的订单已发货"),
         row("template.rendered", tpl(Tencent, Verification), CODE, "您的验证码为{1}，5分钟内有效，请勿泄露于他人。"),
         row("redline.industry", tpl(Aliyun, Notification), "您申请的小额贷款已到账", "您的订单已发货"),
+        row(
+            "template.variant_spelling",
+            tpl(Aliyun, Notification),
+            "您的订单已发货，可在威信公众号查看物流",
+            "您的订单已发货，可在微信公众号查看物流",
+        ),
+        row(
+            "template.variant_spelling",
+            tpl(Baidu, Notification),
+            "您的订单已发货，售后请联系扣扣客服",
+            "您的订单已发货，请注意查收",
+        ),
+        row(
+            "template.interference_symbols",
+            tpl(Volcengine, Marketing),
+            "尊敬的会员，免.费.领.取新品试用，拒收请回复R",
+            "尊敬的会员，免费领取新品试用，拒收请回复R",
+        ),
+        row(
+            "template.interference_symbols",
+            tpl(Aliyun, Notification),
+            "您的订单已发货，退 换 货请在App内申请",
+            "您的订单已发货，退换货请在App内申请",
+        ),
+        row(
+            "template.little_fixed_text",
+            tpl(Huawei, Notification),
+            "${name}您好${content}",
+            "您的订单${no}已发货，请注意查收",
+        ),
+        row(
+            "template.little_fixed_text",
+            tpl(Tencent, Verification),
+            "${code}为验证码",
+            "您的验证码为${code}，5分钟内有效",
+        ),
+        row(
+            "template.beta_link",
+            tpl(Volcengine, Notification),
+            "您申请的内测版已就绪，下载地址 https://www.pgyer.com/yunfan",
+            "您申请的内测版已就绪，下载地址 https://yunfan.example.cn/app",
+        ),
+        row(
+            "template.notification_marketing_link",
+            tpl(Aliyun, Notification),
+            "您的订单已发货，限时优惠详见 yunfan.example.cn",
+            "您的订单已发货，物流详见 yunfan.example.cn",
+        ),
+        (
+            "template.send_window",
+            tpl(Tencent, Marketing),
+            "尊敬的会员，新品上市，拒收请回复R".to_string(),
+            tpl(Tencent, Notification),
+            "您的订单已发货，请注意查收".to_string(),
+        ),
+        (
+            "template.member_proof",
+            tpl(Huawei, Marketing),
+            "尊敬的会员，新品上市，拒收请回复R".to_string(),
+            tpl(Aliyun, Marketing),
+            "尊敬的会员，新品上市，拒收请回复R".to_string(),
+        ),
     ]
 }
 
@@ -593,6 +665,38 @@ fn dated(role: Role, kind: DocKind, days: i64, from: Option<i64>) -> Setup {
 
 fn plain(edit: fn(&mut CaseData)) -> Setup {
     Setup { edit, materials: Vec::new(), readings: Vec::new() }
+}
+
+/// A trademark signature whose certificate reads with the title `document`.
+fn trademark_document(document: &'static str) -> Setup {
+    let reading = Reading::new(DocKind::TrademarkCertificate, Origin::Ocr).with("document", Field::confirmed(document));
+    Setup {
+        edit: |d| d.signature.as_mut().unwrap().source = SignatureSource::Trademark,
+        materials: vec![(Role::TrademarkCertificate, "mark.png", Picture::Colour)],
+        readings: vec![(Role::TrademarkCertificate, reading)],
+    }
+}
+
+/// The licence read with business scope `scope`, the case edited by `edit`.
+fn scope(scope: &'static str, edit: fn(&mut CaseData)) -> Setup {
+    Setup { edit, materials: Vec::new(), readings: vec![licence(&[("scope", scope)])] }
+}
+
+fn notification_with(text: &str) -> qualkit::case::Template {
+    qualkit::case::Template {
+        kind: TemplateType::Notification,
+        text: text.into(),
+        name: None,
+        variables: Default::default(),
+        examples: Default::default(),
+    }
+}
+
+/// The signature made third-party, for its owner.
+fn third_party(d: &mut CaseData) {
+    let signature = d.signature.as_mut().unwrap();
+    signature.usage = SignatureUse::ThirdParty;
+    signature.owner = Some("厦门市思明区海鸥贸易有限公司".into());
 }
 
 fn case_table() -> Vec<(&'static str, Vendor, Setup, Setup)> {
@@ -771,6 +875,174 @@ fn case_table() -> Vec<(&'static str, Vendor, Setup, Setup)> {
                 })
             }),
         ),
+        (
+            "applicant.business_form",
+            Huawei,
+            plain(|d| d.applicant.name = "厦门市海沧区云帆网络科技合伙企业（有限合伙）".into()),
+            plain(nothing),
+        ),
+        (
+            "applicant.business_form",
+            Huawei,
+            Setup { edit: nothing, materials: Vec::new(), readings: vec![licence(&[("type", "个人独资企业")])] },
+            Setup {
+                edit: nothing,
+                materials: Vec::new(),
+                readings: vec![licence(&[("type", "有限责任公司(自然人投资或控股)")])],
+            },
+        ),
+        (
+            "applicant.public_body",
+            Aliyun,
+            plain(|d| d.applicant.uscc = Some("12350200MB01234567".into())),
+            plain(nothing),
+        ),
+        (
+            "applicant.name_symbols",
+            Aliyun,
+            plain(|d| d.applicant.name = "厦门市海沧区云帆网络科技有限公司/海沧".into()),
+            plain(|d| d.applicant.name = "厦门市海沧区云帆网络科技有限公司（海沧）".into()),
+        ),
+        (
+            "material.licence_fields",
+            Aliyun,
+            Setup {
+                edit: nothing,
+                materials: Vec::new(),
+                readings: vec![licence(&[("name", COMPANY), ("uscc", "91350205MA2Y0LQ12U")])],
+            },
+            Setup {
+                edit: nothing,
+                materials: Vec::new(),
+                readings: vec![licence(&[
+                    ("name", COMPANY),
+                    ("uscc", "91350205MA2Y0LQ12U"),
+                    ("term", "2019年03月12日至长期"),
+                ])],
+            },
+        ),
+        (
+            "material.letter_seal",
+            Aliyun,
+            Setup {
+                edit: nothing,
+                materials: vec![(Role::AuthorizationLetter, "letter.png", Picture::Grey)],
+                readings: Vec::new(),
+            },
+            Setup {
+                edit: nothing,
+                materials: vec![(Role::AuthorizationLetter, "letter.png", Picture::Colour)],
+                readings: Vec::new(),
+            },
+        ),
+        (
+            "signature.personal_name",
+            Aliyun,
+            plain(|d| d.signature.as_mut().unwrap().name = "王伟".into()),
+            plain(nothing),
+        ),
+        (
+            "signature.personal_name",
+            Tencent,
+            plain(|d| d.signature.as_mut().unwrap().name = "李娜".into()),
+            plain(nothing),
+        ),
+        (
+            "signature.mixed_types",
+            Huawei,
+            plain(|d| {
+                let mut notice = d.templates[0].clone();
+                notice.kind = TemplateType::Notification;
+                notice.text = "您的订单已发货，请注意查收。".into();
+                d.templates.push(notice);
+            }),
+            plain(nothing),
+        ),
+        (
+            "landing.app_download_link",
+            Aliyun,
+            plain(|d| {
+                d.signature.as_mut().unwrap().source = SignatureSource::App;
+                d.landing.as_mut().unwrap().kind = LandingKind::App;
+            }),
+            plain(|d| {
+                d.signature.as_mut().unwrap().source = SignatureSource::App;
+                let landing = d.landing.as_mut().unwrap();
+                landing.kind = LandingKind::App;
+                landing.store_url = Some("https://appgallery.huawei.com/app/C100000001".into());
+            }),
+        ),
+        ("trademark.acceptance_notice", Tencent, trademark_document("受理通知书"), trademark_document("商标注册证")),
+        (
+            "template.other_company",
+            Huawei,
+            plain(|d| {
+                d.templates[0].text = "您的验证码为${code}，用于登录星河网络科技有限公司平台，5分钟内有效。".into()
+            }),
+            plain(|d| {
+                d.templates[0].text = "您的验证码为${code}，用于登录云帆网络科技有限公司平台，5分钟内有效。".into()
+            }),
+        ),
+        (
+            "template.third_party_finance",
+            Aliyun,
+            plain(|d| {
+                third_party(d);
+                d.templates[0].text = "您的验证码为${code}，用于信用卡还款确认，5分钟内有效。".into();
+            }),
+            plain(|d| d.templates[0].text = "您的验证码为${code}，用于信用卡还款确认，5分钟内有效。".into()),
+        ),
+        (
+            "template.link_domain",
+            Tencent,
+            plain(|d| d.templates[0] = notification_with("您的订单已发货，物流详见 https://shop.other.example.com/t")),
+            plain(|d| d.templates[0] = notification_with("您的订单已发货，物流详见 https://m.yunfan.example.cn/t")),
+        ),
+        (
+            "industry.template_type",
+            Tencent,
+            plain(|d| {
+                d.applicant.industry = Some(Industry::Games);
+                d.templates[0] = notification_with("您的账号已完成实名认证，请注意查收。");
+            }),
+            plain(|d| d.applicant.industry = Some(Industry::Games)),
+        ),
+        (
+            "industry.template_type",
+            Tencent,
+            plain(|d| d.applicant.industry = Some(Industry::Finance)),
+            plain(|d| d.applicant.industry = Some(Industry::Education)),
+        ),
+        (
+            "industry.template_type",
+            Volcengine,
+            plain(|d| {
+                d.applicant.industry = Some(Industry::RealEstate);
+                d.templates[0] = notification_with("您预约的看房时间为明天上午十点，请准时到场。");
+            }),
+            plain(|d| d.applicant.industry = Some(Industry::RealEstate)),
+        ),
+        (
+            "industry.suggested",
+            Huawei,
+            scope("房地产经纪；房地产咨询；物业管理。", |d| {
+                d.templates[0] = notification_with("您预约的看房时间为明天上午十点。")
+            }),
+            scope("软件开发；教育咨询服务（不含涉许可审批的教育培训活动）。", |d| {
+                d.templates[0] = notification_with("您预约的看房时间为明天上午十点。")
+            }),
+        ),
+        (
+            "industry.suggested",
+            Baidu,
+            scope("教育咨询；文化艺术培训。", |d| {
+                d.templates[0] = notification_with("您报名的课程明天开课，请准时参加。")
+            }),
+            scope("教育咨询；文化艺术培训。", |d| {
+                d.applicant.industry = Some(Industry::Other);
+                d.templates[0] = notification_with("您报名的课程明天开课，请准时参加。");
+            }),
+        ),
     ]
 }
 
@@ -918,7 +1190,9 @@ fn every_rule_is_tested_both_ways_and_every_used_id_exists() {
 
 /// `(rule, vendor, other failing, other passing)`: rules over a firm's cases, checked on the
 /// fixture case with a second case, edited so, in the same store.
-fn cross_case_table() -> Vec<(&'static str, Vendor, fn(&mut CaseData), fn(&mut CaseData))> {
+type CrossCaseRow = (&'static str, Vendor, fn(&mut CaseData), fn(&mut CaseData));
+
+fn cross_case_table() -> Vec<CrossCaseRow> {
     vec![(
         "handler.other_company",
         Vendor::Aliyun,

@@ -21,6 +21,7 @@ fn applicant(kind: ApplicantKind, name: &str) -> Applicant {
         phone: None,
         established: None,
         status: None,
+        industry: None,
     }
 }
 
@@ -44,6 +45,7 @@ fn first_step() -> CaseData {
             scenario: None,
             test_account: None,
             operator: None,
+            store_url: None,
         }),
     }
 }
@@ -162,4 +164,21 @@ fn a_case_toml_picked_in_a_file_dialog_imports_its_folder() {
     let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/yunfan");
     let id = qualkit::export::import_case(&mut store, &fixture.join("case.toml")).expect("import");
     assert!(store.case(&id).expect("case").has_material(Role::BusinessLicense));
+}
+
+/// The app's form stops each text at the core's limit: ui/src/lib/limits.ts holds the same
+/// numbers as `case::LIMITS`, field for field.
+#[test]
+fn the_forms_limits_are_the_cores() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/src/lib/limits.ts");
+    let ts = std::fs::read_to_string(path).unwrap();
+    let ui: Vec<(String, usize)> = ts
+        .lines()
+        .filter_map(|l| {
+            let (key, value) = l.trim().strip_prefix('"')?.split_once("\": ")?;
+            Some((key.to_string(), value.trim_end_matches(',').parse().ok()?))
+        })
+        .collect();
+    let core: Vec<(String, usize)> = qualkit::case::LIMITS.iter().map(|l| (l.field.to_string(), l.max)).collect();
+    assert_eq!(ui, core);
 }

@@ -273,9 +273,13 @@ async fn a_case_built_in_the_wizard() {
     app.type_into("#applicant-name", "厦门市海沧区云帆网络科技有限公司").await;
     app.type_into("#applicant-uscc", "91350205MA2Y0LQ12U").await;
     app.type_into("#applicant-legal-rep", "王伟").await;
+    // The industry some vendors restrict to verification templates (education, here).
+    app.select("#applicant-industry", "education").await;
     app.screenshot("10-wizard-new-case").await;
     app.click("#create-case").await;
     app.wait_text("#case-title", "云帆网络科技有限公司").await;
+    stored_case("the industry declared", &|c| c.data.applicant.industry == Some(qualkit::case::Industry::Education))
+        .await;
 
     // Step 2, vendors: none chosen yet, and the guide says so.
     app.find("#step-vendors.current").await;
@@ -410,6 +414,7 @@ async fn a_case_built_in_the_wizard() {
     let mut case_toml = String::new();
     archive.by_name("case.toml").expect("case.toml").read_to_string(&mut case_toml).expect("read");
     assert!(case_toml.contains(printed) && case_toml.contains("闽ICP备12345678号-1"), "{case_toml}");
+    assert!(case_toml.contains("industry = \"education\""), "{case_toml}");
     let mut manifest = String::new();
     archive.by_name("manifest.json").expect("manifest").read_to_string(&mut manifest).expect("read");
     let manifest: serde_json::Value = serde_json::from_str(&manifest).expect("json");

@@ -48,7 +48,14 @@ export interface Applicant {
   phone?: string;
   established?: string;
   status?: "normal" | "abnormal-list" | "revoked";
+  industry?: Industry;
 }
+
+/** The industries some vendors restrict (case::Industry); `other` is none of them. */
+export const INDUSTRIES = [
+  "finance", "real-estate", "education", "games", "social", "recruitment", "immigration", "other",
+] as const;
+export type Industry = (typeof INDUSTRIES)[number];
 
 export interface Person {
   name: string;
@@ -86,6 +93,7 @@ export interface Landing {
   scenario?: string;
   test_account?: string;
   operator?: string;
+  store_url?: string;
 }
 
 /** What a case declares; the core trims it and drops blank values when it is saved. */
