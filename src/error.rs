@@ -19,6 +19,14 @@ pub enum Error {
     #[error("no case with id `{0}`")]
     CaseNotFound(String),
 
+    /// A save based on version `base` of a case that is now at `current`: somebody else saved
+    /// it meanwhile. Nothing was written.
+    #[error(
+        "case {case} was changed by someone else since version {base} (now {current}; changed: {}): reload it, then save again",
+        .changed.join(", ")
+    )]
+    Conflict { case: String, base: i64, current: i64, changed: Vec<String> },
+
     #[error("{}: {source}", .path.display())]
     Io { path: PathBuf, source: std::io::Error },
 
@@ -51,6 +59,10 @@ impl Error {
                 format!("{} 第 {line} 行：{}", path.display(), detail.zh)
             }
             (Error::CaseNotFound(id), Lang::Zh) => format!("找不到编号为 `{id}` 的案卷"),
+            (Error::Conflict { case, base, current, changed }, Lang::Zh) => format!(
+                "案卷 {case} 在版本 {base} 之后已被他人修改（现为版本 {current}，改动：{}）：未保存，请重新载入后再改",
+                changed.join("、")
+            ),
             (Error::Io { path, source }, Lang::Zh) => {
                 format!("无法读写 {}：{}", path.display(), io_reason_zh(source))
             }

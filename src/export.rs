@@ -205,6 +205,9 @@ pub fn export_case_with_progress(
     };
     bundle.add(MANIFEST, to_json(&manifest)?.as_bytes(), None)?;
     bundle.finish(out)?;
+    let forced = if manifest.forced { " (--force)" } else { "" };
+    let detail = format!("{vendor}: {}{forced}", out.display());
+    store.record_event(id, crate::history::EventKind::Exported, &detail)?;
     progress(&Progress { done: total, total, what: Text::new("完成", "done") });
     Ok(Outcome::Written { path: out.to_path_buf(), manifest })
 }

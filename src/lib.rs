@@ -13,6 +13,7 @@ pub mod export;
 pub mod fields;
 pub mod font;
 pub mod guide;
+pub mod history;
 pub mod i18n;
 pub mod icp;
 pub mod ident;
@@ -22,6 +23,7 @@ pub mod lint;
 pub mod matching;
 pub mod ocr;
 pub mod pdf;
+pub mod portfolio;
 pub mod profile;
 pub mod reading;
 pub mod report;
@@ -30,6 +32,7 @@ pub mod rules;
 pub mod scan;
 pub mod sources;
 pub mod store;
+pub mod submission;
 pub mod template;
 pub mod text;
 pub mod upload;
@@ -202,6 +205,71 @@ pub fn save_case(store: &mut Store, id: &str, mut data: case::CaseData) -> Resul
     data.require_applicant_name()?;
     data.check_limits()?;
     store.update_case(id, &data)
+}
+
+/// Saves the case's declared values if they are based on version `base` (what the editor
+/// loaded); returns the new version. Somebody else's save since is refused with what it changed
+/// ([`Error::Conflict`]), never overwritten.
+pub fn save_case_from(store: &mut Store, id: &str, mut data: case::CaseData, base: Option<i64>) -> Result<i64> {
+    data.tidy();
+    data.require_applicant_name()?;
+    data.check_limits()?;
+    store.update_case_from(id, &data, base)
+}
+
+/// Sets case fields by their path in the case's form (`applicant.name`, `landing.domain`,
+/// `templates.0.text`, `vendors` as a comma-separated list); an empty value removes the field.
+/// The result must still be a valid case. Saved as [`save_case_from`].
+pub fn set_case_fields(store: &mut Store, id: &str, fields: &[(String, String)], base: Option<i64>) -> Result<i64> {
+    let case = store.case(id)?;
+    let mut value = serde_json::to_value(&case.data).map_err(|e| Error::input(e.to_string(), e.to_string()))?;
+    for (path, text) in fields {
+        let new = match path.as_str() {
+            "vendors" => serde_json::Value::Array(
+                text.split(',').map(str::trim).filter(|v| !v.is_empty()).map(|v| serde_json::Value::String(v.into())).collect(),
+            ),
+            _ if text.trim().is_empty() => serde_json::Value::Null,
+            _ => serde_json::Value::String(text.clone()),
+        };
+        set_path(&mut value, path, new).ok_or_else(|| {
+            Error::input(format!("案卷没有字段“{path}”"), format!("a case has no field `{path}`"))
+        })?;
+    }
+    let data: case::CaseData = serde_json::from_value(value).map_err(|e| {
+        Error::input(format!("修改后的案卷无效：{e}"), format!("the case would not be valid: {e}"))
+    })?;
+    save_case_from(store, id, data, base)
+}
+
+/// Sets `path` (dot-separated keys, array indices as numbers) in `value`, creating objects on
+/// the way; `None` when the path runs through a value that is neither object nor array.
+fn set_path(value: &mut serde_json::Value, path: &str, new: serde_json::Value) -> Option<()> {
+    let mut at = value;
+    let mut keys = path.split('.').peekable();
+    while let Some(key) = keys.next() {
+        let last = keys.peek().is_none();
+        if at.is_null() {
+            *at = serde_json::Value::Object(Default::default());
+        }
+        at = match at {
+            serde_json::Value::Array(items) => items.get_mut(key.parse::<usize>().ok()?)?,
+            serde_json::Value::Object(map) if last => {
+                if new.is_null() {
+                    map.remove(key);
+                } else {
+                    map.insert(key.to_string(), new);
+                }
+                return Some(());
+            }
+            serde_json::Value::Object(map) => map.entry(key.to_string()).or_insert(serde_json::Value::Null),
+            _ => return None,
+        };
+        if last {
+            *at = new;
+            return Some(());
+        }
+    }
+    None
 }
 
 /// The check report and the same verdicts regrouped by wizard step.

@@ -81,6 +81,27 @@ enum Command {
     /// Make material files ready for a vendor's upload form: an accepted format, under the size
     /// limit while legible, a safe file name, no EXIF, and an optional diagonal watermark.
     Prepare(PrepareArgs),
+    /// Every case with its coming deadlines (licence term, letter and trademark validity, MIIT
+    /// SMS countdowns, carrier reporting) and each vendor's submission status, soonest first.
+    Portfolio {
+        /// Only what is due within this long (30d, 48h, 2w), overdue included.
+        #[arg(long, value_name = "DURATION")]
+        due: Option<String>,
+        #[arg(long, value_parser = Vendor::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>())]
+        vendor: Option<String>,
+        /// Only cases whose latest submission is pending, approved or rejected.
+        #[arg(long, value_parser = ["pending", "approved", "rejected"])]
+        status: Option<String>,
+        /// Only cases this staff member changed or submitted.
+        #[arg(long, value_name = "NAME")]
+        staff: Option<String>,
+        /// Comma-separated values, one deadline a row.
+        #[arg(long, conflicts_with = "json")]
+        csv: bool,
+    },
+    /// The reasons vendors gave for returning packages, counted, with the rules they match;
+    /// those matching none are what the rules should learn next.
+    Rejections,
     /// Every rule and vendor limit qualkit checks, with its public source and the date that
     /// source was last checked.
     Rules {
@@ -274,6 +295,45 @@ enum CaseCommand {
         #[arg(long, value_parser = Vendor::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>())]
         vendor: Option<String>,
     },
+    /// Set case fields by path: applicant.name=… landing.domain=… templates.0.text=…; an empty
+    /// value removes one. With --base, refused if someone saved the case since that version.
+    Set {
+        id: String,
+        #[arg(value_name = "FIELD=VALUE", required = true)]
+        fields: Vec<String>,
+        /// The version the change is based on (`case show --json`'s `version`).
+        #[arg(long, value_name = "VERSION")]
+        base: Option<i64>,
+    },
+    /// What changed, when and by whom, oldest first.
+    History { id: String },
+    /// Record that the case was submitted to a vendor.
+    Submit {
+        id: String,
+        #[arg(long, value_parser = Vendor::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>())]
+        vendor: String,
+        /// What was submitted: qualification, signature, templates (comma-separated).
+        #[arg(long, value_delimiter = ',', default_value = "qualification,signature,templates")]
+        items: Vec<String>,
+        /// When (RFC 3339 or YYYY-MM-DD; default now).
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
+    },
+    /// Record the vendor's answer to the latest submission: --approved, or --rejected with the
+    /// reviewer's reason as pasted.
+    Decide {
+        id: String,
+        #[arg(long, value_parser = Vendor::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>())]
+        vendor: String,
+        #[arg(long, conflicts_with = "rejected", required_unless_present = "rejected")]
+        approved: bool,
+        #[arg(long, value_name = "REASON")]
+        rejected: Option<String>,
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
+    },
+    /// The case's submissions and the vendors' answers, each rejection with the rules behind it.
+    Submissions { id: String },
 }
 
 /// What a command produced: a value to print and the exit code it means.
@@ -421,6 +481,35 @@ fn run(cli: &Cli, lang: Lang) -> qualkit::Result<Output> {
             Ok(Output { json: to_json(&tracker)?, text: tracker_text(&tracker, lang), exit: Exit::Fine })
         }
         Command::Case(command) => case_command(command, open_store()?, lang),
+        Command::Portfolio { due, vendor, status, staff, csv } => {
+            let due_within = match due {
+                Some(text) => Some(qualkit::portfolio::parse_duration(text).ok_or_else(|| {
+                    Error::input(
+                        format!("--due 应写作 30d、48h 或 2w：{text}"),
+                        format!("--due takes 30d, 48h or 2w: {text}"),
+                    )
+                })?),
+                None => None,
+            };
+            let filter = qualkit::portfolio::Filter {
+                due_within,
+                vendor: vendor.as_deref().and_then(Vendor::parse),
+                status: status.clone(),
+                staff: staff.clone(),
+            };
+            let entries = qualkit::portfolio::portfolio(&open_store()?, chrono::Utc::now(), &filter)?;
+            let text = if *csv {
+                qualkit::portfolio::csv(&entries, lang)
+            } else {
+                qualkit::portfolio::text(&entries, lang)
+            };
+            Ok(Output { json: to_json(&entries)?, text, exit: Exit::Fine })
+        }
+        Command::Rejections => {
+            let counted = qualkit::submission::counted_reasons(&open_store()?)?;
+            let text = qualkit::submission::counted_text(&counted, lang);
+            Ok(Output { json: to_json(&counted)?, text, exit: Exit::Fine })
+        }
         Command::Lint(command) => lint_command(command, lang),
         Command::Ocr { kind, files } => ocr_command(kind, files, lang),
         Command::Doc(args) => doc_command(args, open_store()?, lang),
@@ -781,6 +870,51 @@ fn case_command(command: &CaseCommand, mut store: Store, lang: Lang) -> qualkit:
                     Ok(Output { json, text, exit: Exit::Failed })
                 }
             }
+        }
+        CaseCommand::Set { id, fields, base } => {
+            let pairs = fields
+                .iter()
+                .map(|field| key_value(field, "FIELD=VALUE", "字段=值", "FIELD=VALUE"))
+                .collect::<qualkit::Result<Vec<_>>>()?;
+            let version = qualkit::set_case_fields(&mut store, id, &pairs, *base)?;
+            let text = pick(lang, &format!("已保存案卷 {id}（版本 {version}）\n"), &format!("saved case {id} (version {version})\n"));
+            Ok(Output { json: json!({ "id": id, "version": version }), text, exit: Exit::Fine })
+        }
+        CaseCommand::History { id } => {
+            let events = store.history(id)?;
+            Ok(Output { json: to_json(&events)?, text: qualkit::history::text(&events, lang), exit: Exit::Fine })
+        }
+        CaseCommand::Submit { id, vendor, items, at } => {
+            let vendor = Vendor::parse(vendor).ok_or_else(|| Error::input("未知的厂商", "unknown vendor"))?;
+            let items = items
+                .iter()
+                .map(|i| {
+                    qualkit::submission::Item::parse(i.trim()).ok_or_else(|| {
+                        Error::input(
+                            format!("未知的提交内容“{i}”：可用 qualification、signature、templates"),
+                            format!("unknown item `{i}`: qualification, signature, templates"),
+                        )
+                    })
+                })
+                .collect::<qualkit::Result<Vec<_>>>()?;
+            let at = at.as_deref().map(qualkit::submission::parse_time).transpose()?;
+            let submission = store.record_submission(id, vendor, &items, at)?;
+            let text = qualkit::submission::text(std::slice::from_ref(&submission), lang);
+            Ok(Output { json: to_json(&submission)?, text, exit: Exit::Fine })
+        }
+        CaseCommand::Decide { id, vendor, approved, rejected, at } => {
+            use qualkit::submission::Outcome;
+            let vendor = Vendor::parse(vendor).ok_or_else(|| Error::input("未知的厂商", "unknown vendor"))?;
+            let outcome = if *approved { Outcome::Approved } else { Outcome::Rejected };
+            let at = at.as_deref().map(qualkit::submission::parse_time).transpose()?;
+            let submission = store.record_outcome(id, vendor, outcome, rejected.as_deref(), at)?;
+            let text = qualkit::submission::text(std::slice::from_ref(&submission), lang);
+            Ok(Output { json: to_json(&submission)?, text, exit: Exit::Fine })
+        }
+        CaseCommand::Submissions { id } => {
+            let submissions = store.submissions(id)?;
+            let text = qualkit::submission::text(&submissions, lang);
+            Ok(Output { json: to_json(&submissions)?, text, exit: Exit::Fine })
         }
         CaseCommand::Check { id, vendor } => {
             let vendor = vendor.as_deref().and_then(Vendor::parse);

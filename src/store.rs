@@ -23,9 +23,11 @@ use sha2::{Digest, Sha256};
 
 use crate::case::{ApplicantKind, CaseData, Role, Vendor, read_case_folder};
 use crate::error::{Error, Result};
+use crate::history::{Change, Event, EventKind};
 use crate::icp::{FilingType, IcpPlan, IcpTracker, MessageState};
 use crate::reading::{DocKind, Field, Origin, Reading};
 use crate::scan::ColourStats;
+use crate::submission::{Item as SubmissionItem, Outcome as SubmissionOutcome, Submission};
 
 const DB_FILE: &str = "qualkit.db";
 /// See [`Store::lock_blobs`].
@@ -88,6 +90,36 @@ fn migrations() -> Migrations<'static> {
                 data TEXT NOT NULL
             ) STRICT;",
         ),
+        // Staff share cases: each change is recorded with who made it, a save based on an old
+        // version is refused, and what was submitted to which vendor is logged with the answer.
+        M::up(
+            "ALTER TABLE cases ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+            CREATE TABLE case_events (
+                id INTEGER PRIMARY KEY,
+                case_id TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+                at TEXT NOT NULL,
+                who TEXT NOT NULL,
+                what TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                field TEXT,
+                old TEXT,
+                new TEXT,
+                detail TEXT
+            ) STRICT;
+            CREATE INDEX case_events_by_case ON case_events(case_id, id);
+            CREATE TABLE submissions (
+                id INTEGER PRIMARY KEY,
+                case_id TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+                vendor TEXT NOT NULL,
+                items TEXT NOT NULL,
+                submitted_at TEXT NOT NULL,
+                submitted_by TEXT NOT NULL,
+                outcome TEXT,
+                reason TEXT,
+                decided_at TEXT
+            ) STRICT;
+            CREATE INDEX submissions_by_case ON submissions(case_id, id);",
+        ),
     ])
 }
 
@@ -109,6 +141,8 @@ pub struct Case {
     pub materials: Vec<Material>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Counts the saves of `data`: a save based on an older version is refused.
+    pub version: i64,
 }
 
 impl Case {
@@ -153,6 +187,8 @@ pub struct HandlerElsewhere {
 pub struct Store {
     conn: Connection,
     root: PathBuf,
+    /// Who the history names for this store's changes ([`crate::history::staff`]).
+    staff: String,
 }
 
 /// What a killed process leaves in `blobs/tmp`: a copy not yet renamed into place, or the mark
@@ -177,7 +213,7 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations().to_latest(&mut conn)?;
-        let store = Store { conn, root: root.to_path_buf() };
+        let store = Store { conn, root: root.to_path_buf(), staff: crate::history::staff() };
         store.clean_up_after_a_crash()?;
         Ok(store)
     }
@@ -270,6 +306,12 @@ impl Store {
         &self.root
     }
 
+    /// Names who makes this store's changes from now on (the app's settings).
+    pub fn set_staff(&mut self, name: &str) {
+        let name = name.trim();
+        self.staff = if name.is_empty() { crate::history::staff() } else { name.chars().take(50).collect() };
+    }
+
     /// Where a material's bytes live.
     pub fn blob_path(&self, sha256: &str) -> PathBuf {
         let (dir, rest) = sha256.split_at(sha256.len().min(2));
@@ -293,6 +335,8 @@ impl Store {
             }
             let tx = WriteTx::begin(&mut self.conn)?;
             let id = insert_case(&tx, &folder.data)?;
+            let who = self.staff.as_str();
+            record(&tx, &id, who, EventKind::Imported, 1, None, Some(&dir.display().to_string()))?;
             for (file, blob) in folder.materials.iter().zip(&blobs) {
                 insert_material(&tx, &id, file.role, &file.name, blob)?;
             }
@@ -310,20 +354,185 @@ impl Store {
     pub fn create_case(&mut self, data: &CaseData) -> Result<String> {
         let tx = WriteTx::begin(&mut self.conn)?;
         let id = insert_case(&tx, data)?;
+        record(&tx, &id, &self.staff, EventKind::Created, 1, None, None)?;
         tx.commit()?;
         Ok(id)
     }
 
+    /// Saves the case's declared values, whatever version they were based on.
     pub fn update_case(&mut self, id: &str, data: &CaseData) -> Result<()> {
+        self.update_case_from(id, data, None).map(|_| ())
+    }
+
+    /// Saves the case's declared values if they are based on version `base` (when given) and
+    /// records each changed field; returns the new version. A save based on an older version is
+    /// refused with the fields changed since, never written over them.
+    pub fn update_case_from(&mut self, id: &str, data: &CaseData, base: Option<i64>) -> Result<i64> {
         let json = serde_json::to_string(data).map_err(|e| Error::input(e.to_string(), e.to_string()))?;
-        let changed = self.conn.execute(
-            "UPDATE cases SET applicant_kind = ?2, applicant_name = ?3, data = ?4, updated_at = ?5 WHERE id = ?1",
-            params![id, data.applicant.kind.as_str(), data.applicant.name, json, now()],
-        )?;
-        if changed == 0 {
+        let staff = self.staff.clone();
+        let tx = WriteTx::begin(&mut self.conn)?;
+        let row: Option<(String, i64)> = tx
+            .query_row("SELECT data, version FROM cases WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let Some((stored, version)) = row else {
             return Err(Error::CaseNotFound(id.to_string()));
+        };
+        if let Some(base) = base.filter(|b| *b != version) {
+            let mut changed: Vec<String> = tx
+                .prepare(
+                    "SELECT DISTINCT field FROM case_events WHERE case_id = ?1 AND version > ?2 AND field IS NOT NULL",
+                )?
+                .query_map(params![id, base], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            changed.sort();
+            return Err(Error::Conflict { case: id.to_string(), base, current: version, changed });
         }
-        Ok(())
+        let changes = crate::history::changes(&parse_data(id, &stored)?, data);
+        if changes.is_empty() {
+            return Ok(version);
+        }
+        let next = version + 1;
+        tx.execute(
+            "UPDATE cases SET applicant_kind = ?2, applicant_name = ?3, data = ?4, updated_at = ?5, version = ?6 WHERE id = ?1",
+            params![id, data.applicant.kind.as_str(), data.applicant.name, json, now(), next],
+        )?;
+        for change in &changes {
+            record(&tx, id, &staff, EventKind::Changed, next, Some(change), None)?;
+        }
+        tx.commit()?;
+        Ok(next)
+    }
+
+    /// What happened to the case, oldest first.
+    pub fn history(&self, id: &str) -> Result<Vec<Event>> {
+        self.case_exists(id)?;
+        let mut stmt = self.conn.prepare(
+            "SELECT at, who, what, version, field, old, new, detail FROM case_events WHERE case_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([id], |r| {
+            let Some(what) = EventKind::parse(&r.get::<_, String>(2)?) else { return Ok(None) };
+            Ok(Some(Event {
+                at: parse_time(&r.get::<_, String>(0)?),
+                who: r.get(1)?,
+                what,
+                version: r.get(3)?,
+                field: r.get(4)?,
+                old: r.get(5)?,
+                new: r.get(6)?,
+                detail: r.get(7)?,
+            }))
+        })?;
+        let out = rows.filter_map(|row| row.transpose()).collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(out)
+    }
+
+    /// Records that the case was submitted to `vendor` (its `items`) at `at` (default now).
+    pub fn record_submission(
+        &mut self,
+        id: &str,
+        vendor: Vendor,
+        items: &[SubmissionItem],
+        at: Option<DateTime<Utc>>,
+    ) -> Result<Submission> {
+        if items.is_empty() {
+            return Err(Error::input(
+                "请写明提交了什么（资质、签名、模板）",
+                "say what was submitted (qualification, signature, templates)",
+            ));
+        }
+        let at = at.unwrap_or_else(Utc::now);
+        let items_json = serde_json::to_string(items).map_err(|e| Error::input(e.to_string(), e.to_string()))?;
+        let staff = self.staff.clone();
+        let tx = WriteTx::begin(&mut self.conn)?;
+        tx.query_row("SELECT 1 FROM cases WHERE id = ?1", [id], |_| Ok(()))
+            .optional()?
+            .ok_or_else(|| Error::CaseNotFound(id.to_string()))?;
+        tx.execute(
+            "INSERT INTO submissions (case_id, vendor, items, submitted_at, submitted_by) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id, vendor.as_str(), items_json, at.to_rfc3339(), staff],
+        )?;
+        let shown: Vec<&str> = items.iter().map(|i| i.as_str()).collect();
+        record_now(&tx, id, &staff, EventKind::Submitted, &format!("{vendor}: {}", shown.join(", ")))?;
+        tx.commit()?;
+        self.submissions(id)?.into_iter().last().ok_or_else(|| Error::CaseNotFound(id.to_string()))
+    }
+
+    /// Records the vendor's answer to the case's latest submission to it still waiting for one.
+    pub fn record_outcome(
+        &mut self,
+        id: &str,
+        vendor: Vendor,
+        outcome: SubmissionOutcome,
+        reason: Option<&str>,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<Submission> {
+        let reason = match (outcome, reason) {
+            (SubmissionOutcome::Rejected, reason) => Some(crate::submission::tidy_reason(reason.unwrap_or_default())?),
+            (SubmissionOutcome::Approved, Some(note)) if !note.trim().is_empty() => {
+                Some(crate::submission::tidy_reason(note)?)
+            }
+            (SubmissionOutcome::Approved, _) => None,
+        };
+        let at = at.unwrap_or_else(Utc::now);
+        let staff = self.staff.clone();
+        let tx = WriteTx::begin(&mut self.conn)?;
+        let pending: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM submissions WHERE case_id = ?1 AND vendor = ?2 AND outcome IS NULL ORDER BY id DESC LIMIT 1",
+                params![id, vendor.as_str()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(submission) = pending else {
+            return Err(Error::input(
+                format!("案卷 {id} 没有等待{vendor}答复的提交：先记录提交（qualkit case submit）"),
+                format!(
+                    "case {id} has no submission to {vendor} awaiting an answer: record the submission first (qualkit case submit)"
+                ),
+            ));
+        };
+        tx.execute(
+            "UPDATE submissions SET outcome = ?2, reason = ?3, decided_at = ?4 WHERE id = ?1",
+            params![submission, outcome.as_str(), reason, at.to_rfc3339()],
+        )?;
+        let detail = match &reason {
+            Some(reason) => format!("{vendor}: {outcome}: {reason}"),
+            None => format!("{vendor}: {outcome}"),
+        };
+        record_now(&tx, id, &staff, EventKind::Decided, &detail)?;
+        tx.commit()?;
+        self.submissions(id)?
+            .into_iter()
+            .find(|s| s.id == submission)
+            .ok_or_else(|| Error::CaseNotFound(id.to_string()))
+    }
+
+    /// The case's submissions, oldest first, each rejection matched to the rules behind it.
+    pub fn submissions(&self, id: &str) -> Result<Vec<Submission>> {
+        self.case_exists(id)?;
+        submissions_where(&self.conn, "case_id = ?1", [id])
+    }
+
+    /// Every submission of the store, oldest first (the portfolio, the unmatched reasons).
+    pub fn all_submissions(&self) -> Result<Vec<(String, Submission)>> {
+        let mut stmt = self.conn.prepare("SELECT case_id FROM submissions GROUP BY case_id ORDER BY case_id")?;
+        let ids: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let mut out = Vec::new();
+        for id in ids {
+            out.extend(submissions_where(&self.conn, "case_id = ?1", [&id])?.into_iter().map(|s| (id.clone(), s)));
+        }
+        Ok(out)
+    }
+
+    /// Records an event that changes no stored value of the case (an export made).
+    pub fn record_event(&mut self, id: &str, what: EventKind, detail: &str) -> Result<()> {
+        let staff = self.staff.clone();
+        let tx = WriteTx::begin(&mut self.conn)?;
+        let version: Option<i64> =
+            tx.query_row("SELECT version FROM cases WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+        let version = version.ok_or_else(|| Error::CaseNotFound(id.to_string()))?;
+        record(&tx, id, &staff, what, version, None, Some(detail))?;
+        tx.commit()
     }
 
     /// The other cases whose handler has this ID number, with their applicants: carriers take
@@ -370,11 +579,16 @@ impl Store {
     pub fn case(&self, id: &str) -> Result<Case> {
         let row = self
             .conn
-            .query_row("SELECT data, created_at, updated_at FROM cases WHERE id = ?1", [id], |row| {
-                Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?))
+            .query_row("SELECT data, created_at, updated_at, version FROM cases WHERE id = ?1", [id], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, i64>(3)?,
+                ))
             })
             .optional()?;
-        let Some((data, created, updated)) = row else {
+        let Some((data, created, updated, version)) = row else {
             return Err(Error::CaseNotFound(id.to_string()));
         };
         let mut stmt = self.conn.prepare(
@@ -399,6 +613,7 @@ impl Store {
             materials,
             created_at: parse_time(&created),
             updated_at: parse_time(&updated),
+            version,
         })
     }
 
@@ -409,6 +624,7 @@ impl Store {
         let case = self.case(id)?;
         let tx = WriteTx::begin(&mut self.conn)?;
         let copy = insert_case(&tx, &case.data)?;
+        record(&tx, &copy, &self.staff, EventKind::Duplicated, 1, None, Some(id))?;
         tx.execute(
             "INSERT INTO materials (case_id, role, original_name, size, mime, sha256, added_at)
              SELECT ?2, role, original_name, size, mime, sha256, added_at FROM materials WHERE case_id = ?1 ORDER BY id",
@@ -430,6 +646,8 @@ impl Store {
             let tx = WriteTx::begin(&mut self.conn)?;
             let material_id = insert_material(&tx, id, role, &name, &blob)?;
             tx.execute("UPDATE cases SET updated_at = ?2 WHERE id = ?1", params![id, now()])?;
+            let detail = format!("{} #{material_id} {name}", role.as_str());
+            record_now(&tx, id, &self.staff, EventKind::MaterialAdded, &detail)?;
             tx.commit()?;
             Ok(material_id)
         })();
@@ -452,13 +670,15 @@ impl Store {
     }
 
     pub fn remove_material(&mut self, id: &str, material_id: i64) -> Result<()> {
-        let sha: Option<String> = self
+        let row: Option<(String, String, String)> = self
             .conn
-            .query_row("SELECT sha256 FROM materials WHERE id = ?1 AND case_id = ?2", params![material_id, id], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT sha256, role, original_name FROM materials WHERE id = ?1 AND case_id = ?2",
+                params![material_id, id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
             .optional()?;
-        let Some(sha) = sha else {
+        let Some((sha, role, name)) = row else {
             return Err(Error::input(
                 format!("案卷 {id} 中没有编号为 {material_id} 的材料"),
                 format!("case {id} has no material {material_id}"),
@@ -467,6 +687,7 @@ impl Store {
         let tx = WriteTx::begin(&mut self.conn)?;
         tx.execute("DELETE FROM materials WHERE id = ?1", [material_id])?;
         tx.execute("UPDATE cases SET updated_at = ?2 WHERE id = ?1", params![id, now()])?;
+        record_now(&tx, id, &self.staff, EventKind::MaterialRemoved, &format!("{role} #{material_id} {name}"))?;
         tx.commit()?;
         self.collect_garbage(&[sha])
     }
@@ -590,6 +811,10 @@ impl Store {
             }
             reading.origin = Origin::Person;
             store.save_reading(&sha256, &reading)?;
+            let keys: Vec<&str> = fields.iter().map(|(key, _)| key.as_str()).collect();
+            let detail = format!("{} #{material_id}: {}", kind.as_str(), keys.join(", "));
+            let staff = store.staff.clone();
+            record_now(&store.conn, id, &staff, EventKind::ReadingConfirmed, &detail)?;
             Ok(reading)
         })
     }
@@ -837,6 +1062,68 @@ fn insert_case(tx: &Connection, data: &CaseData) -> Result<String> {
             return Ok(id);
         }
     }
+}
+
+fn submissions_where(conn: &Connection, condition: &str, args: impl rusqlite::Params) -> Result<Vec<Submission>> {
+    let sql = format!(
+        "SELECT id, vendor, items, submitted_at, submitted_by, outcome, reason, decided_at FROM submissions WHERE {condition} ORDER BY id"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(args, |r| {
+        let Some(vendor) = Vendor::parse(&r.get::<_, String>(1)?) else { return Ok(None) };
+        Ok(Some(Submission {
+            id: r.get(0)?,
+            vendor,
+            items: serde_json::from_str(&r.get::<_, String>(2)?).unwrap_or_default(),
+            submitted_at: parse_time(&r.get::<_, String>(3)?),
+            submitted_by: r.get(4)?,
+            outcome: r.get::<_, Option<String>>(5)?.as_deref().and_then(SubmissionOutcome::parse),
+            reason: r.get(6)?,
+            decided_at: r.get::<_, Option<String>>(7)?.as_deref().map(parse_time),
+            matched: Vec::new(),
+        }))
+    })?;
+    let mut out = rows.filter_map(|row| row.transpose()).collect::<rusqlite::Result<Vec<_>>>()?;
+    for submission in &mut out {
+        if let (Some(SubmissionOutcome::Rejected), Some(reason)) = (submission.outcome, &submission.reason) {
+            submission.matched = crate::submission::match_reason(submission.vendor, reason)?;
+        }
+    }
+    Ok(out)
+}
+
+/// Adds one entry to a case's history, in the caller's transaction.
+fn record(
+    tx: &Connection,
+    case_id: &str,
+    who: &str,
+    what: EventKind,
+    version: i64,
+    change: Option<&Change>,
+    detail: Option<&str>,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO case_events (case_id, at, who, what, version, field, old, new, detail)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            case_id,
+            now(),
+            who,
+            what.as_str(),
+            version,
+            change.map(|c| c.field.as_str()),
+            change.and_then(|c| c.old.as_deref()),
+            change.and_then(|c| c.new.as_deref()),
+            detail
+        ],
+    )?;
+    Ok(())
+}
+
+/// [`record`] at the case's current version: a change that is not a save of its values.
+fn record_now(tx: &Connection, case_id: &str, who: &str, what: EventKind, detail: &str) -> Result<()> {
+    let version: i64 = tx.query_row("SELECT version FROM cases WHERE id = ?1", [case_id], |r| r.get(0))?;
+    record(tx, case_id, who, what, version, None, Some(detail))
 }
 
 fn insert_material(tx: &Connection, case_id: &str, role: Role, name: &str, blob: &Blob) -> Result<i64> {

@@ -34,7 +34,7 @@ fn case(data: CaseData, roles: &[Role]) -> Case {
             sha256: format!("{i:064}"),
         })
         .collect();
-    Case { id: "test".into(), data, materials, created_at: Utc::now(), updated_at: Utc::now() }
+    Case { id: "test".into(), data, materials, created_at: Utc::now(), updated_at: Utc::now(), version: 1 }
 }
 
 fn status(case: &Case, vendor: Vendor, item: &str) -> Option<Status> {

@@ -176,6 +176,63 @@ async fn imported_cases_through_review_documents_and_export() {
     .await;
     app.screenshot("06-mismatch-fixed").await;
 
+    // A colleague saves the case from another process while it is open here: the app's save,
+    // based on the version it loaded, is refused with what changed, and the reload shows theirs.
+    app.step("applicant").await;
+    app.find("#applicant-legal-rep").await;
+    let id = app
+        .wait_store("the open case", |store| {
+            store.list_cases().ok()?.into_iter().find(|c| c.applicant_name.ends_with("有限责任公司")).map(|c| c.id)
+        })
+        .await;
+    let mut colleague = qualkit::Store::open(app.data_dir.path()).expect("store");
+    colleague.set_staff("王芳");
+    let mut data = colleague.case(&id).expect("case").data;
+    data.applicant.legal_rep = Some("张伟".into());
+    colleague.update_case(&id, &data).expect("the colleague's save");
+    app.type_into("#applicant-legal-rep", "李四").await;
+    app.click("#save-step").await;
+    let refused = app.wait_text("#conflict", "已被他人修改").await;
+    assert!(refused.contains("applicant.legal_rep"), "{refused}");
+    let stored = colleague.case(&id).expect("case").data.applicant.legal_rep;
+    assert_eq!(stored.as_deref(), Some("张伟"), "the refused save wrote nothing");
+    app.scroll_to("#conflict").await;
+    app.screenshot("06b-conflict").await;
+    app.click_and_recheck("#conflict-reload").await;
+    app.wait_for("the form reloaded with the colleague's value", WAIT_LIMIT, async || {
+        let value = app.execute("return document.getElementById('applicant-legal-rep')?.value ?? '';").await;
+        (value == "张伟").then_some(())
+    })
+    .await;
+    assert_eq!(app.count("#conflict").await, 0, "the refusal is gone after the reload");
+    app.type_into("#applicant-legal-rep", "李四").await;
+    app.click_and_recheck("#save-step").await;
+    app.wait_store("the app's save after the reload", |store| {
+        let case = store.case(&id).ok()?;
+        (case.data.applicant.legal_rep.as_deref() == Some("李四")).then_some(())
+    })
+    .await;
+    // The history names both saves and who made them.
+    app.step("review").await;
+    app.click("#history summary").await;
+    let colleagues = app.wait_text("#history li[data-field='applicant.legal_rep']", "王芳").await;
+    assert!(colleagues.contains("王伟 → 张伟"), "{colleagues}");
+    app.wait_text("#history", "张伟 → 李四").await;
+
+    // The portfolio lists the licence whose term ends within 30 days, soonest first.
+    let licence = colleague.case(&id).expect("case").materials.into_iter().find(|m| m.role == Role::BusinessLicense);
+    let licence = licence.expect("licence");
+    let end = chrono::Local::now().date_naive() + chrono::Duration::days(20);
+    let term = format!("2016年01月01日至{}", end.format("%Y年%m月%d日"));
+    let reading = colleague.reading(&licence.sha256, DocKind::BusinessLicense).expect("read").expect("a reading");
+    colleague.save_reading(&licence.sha256, &reading.with("term", Field::confirmed(term))).expect("term");
+    app.click("#open-portfolio").await;
+    let row = app.wait_text(&format!("#portfolio tr[data-case='{id}'][data-what='licence-term']"), "营业执照").await;
+    assert!(row.contains("还有 19 天") || row.contains("还有 20 天"), "{row}");
+    app.screenshot("06c-portfolio").await;
+    app.click(&format!("#portfolio tr[data-case='{id}'] button.link")).await;
+    app.wait_text("#case-title", "有限责任公司").await;
+
     // Lint a template live: the case's vendors side by side, Huawei with its numbered variables.
     app.step("templates").await;
     app.type_into("#template-text", "恭喜！您的验证码为${code}，点击领取红包").await;

@@ -31,7 +31,12 @@ struct CommandError {
 
 impl From<qualkit::Error> for CommandError {
     fn from(e: qualkit::Error) -> Self {
-        let code = if e.is_user_input() { "input" } else { "internal" };
+        let code = match &e {
+            // A save based on an old version: the UI offers to reload the case.
+            qualkit::Error::Conflict { .. } => "conflict",
+            _ if e.is_user_input() => "input",
+            _ => "internal",
+        };
         CommandError { code, message: Text::new(e.message(qualkit::Lang::Zh), e.message(qualkit::Lang::En)) }
     }
 }
@@ -102,10 +107,33 @@ async fn new_case(data: CaseData) -> CommandResult<String> {
     with_store(move |store| qualkit::new_case(store, data)).await
 }
 
-/// Saves the declared values a wizard step edited.
+/// Saves the declared values a wizard step edited, if the case is still at `version` (what the
+/// form was loaded from); returns the new version.
 #[tauri::command]
-async fn save_case(id: String, data: CaseData) -> CommandResult<()> {
-    with_store(move |store| qualkit::save_case(store, &id, data)).await
+async fn save_case(id: String, data: CaseData, version: Option<i64>) -> CommandResult<i64> {
+    with_store(move |store| qualkit::save_case_from(store, &id, data, version)).await
+}
+
+/// What changed in the case, when and by whom.
+#[tauri::command]
+async fn case_history(id: String) -> CommandResult<Vec<qualkit::history::Event>> {
+    with_store(move |store| store.history(&id)).await
+}
+
+/// Every case with its coming deadlines; `due` keeps those within that long (`30d`).
+#[tauri::command]
+async fn portfolio(due: Option<String>) -> CommandResult<Vec<qualkit::portfolio::Entry>> {
+    with_store(move |store| {
+        let due_within = match due.as_deref() {
+            Some(text) => Some(qualkit::portfolio::parse_duration(text).ok_or_else(|| {
+                qualkit::Error::input(format!("无效的期限：{text}"), format!("not a duration: {text}"))
+            })?),
+            None => None,
+        };
+        let filter = qualkit::portfolio::Filter { due_within, ..Default::default() };
+        qualkit::portfolio::portfolio(store, chrono::Utc::now(), &filter)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -367,6 +395,8 @@ fn main() {
             delete_case,
             new_case,
             save_case,
+            case_history,
+            portfolio,
             duplicate_case,
             review_case,
             applicant_kinds,

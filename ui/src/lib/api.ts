@@ -112,6 +112,37 @@ export interface Case {
   materials: Material[];
   created_at: string;
   updated_at: string;
+  /** Counts the saves of `data`; a save based on an older one is refused (code "conflict"). */
+  version: number;
+}
+
+/** One entry of a case's history (history::Event). */
+export interface CaseEvent {
+  at: string;
+  who: string;
+  what:
+    | "created" | "imported" | "duplicated" | "changed" | "material-added" | "material-removed"
+    | "reading-confirmed" | "exported" | "submitted" | "decided";
+  version: number;
+  field?: string;
+  old?: string;
+  new?: string;
+  detail?: string;
+}
+
+/** A case of the portfolio with what comes due (portfolio::Entry). */
+export interface PortfolioEntry {
+  id: string;
+  name: string;
+  vendors: Vendor[];
+  deadlines: {
+    what: "licence-term" | "owner-licence-term" | "letter-validity" | "trademark-validity" | "icp-sms" | "carrier-reporting";
+    label: Text;
+    due: string;
+    days: number;
+    vendor: Vendor | null;
+  }[];
+  submissions: { vendor: Vendor; status: "pending" | "approved" | "rejected"; at: string; reason?: string }[];
 }
 
 export type ItemStatus = "ok" | "missing" | "invalid" | "warn";
@@ -386,7 +417,7 @@ export interface KindFacts {
 export type FileDrop = { type: "over" } | { type: "drop"; paths: string[] } | { type: "leave" };
 
 export interface CommandError {
-  code: "input" | "internal";
+  code: "input" | "internal" | "conflict";
   message: Text;
 }
 
@@ -401,7 +432,10 @@ export const api = {
   importCase: (dir: string) => invoke<string>("import_case", { dir }),
   deleteCase: (id: string) => invoke<void>("delete_case", { id }),
   newCase: (data: CaseData) => invoke<string>("new_case", { data }),
-  saveCase: (id: string, data: CaseData) => invoke<void>("save_case", { id, data }),
+  /** Saves if the case is still at `version`; the new version. */
+  saveCase: (id: string, data: CaseData, version: number) => invoke<number>("save_case", { id, data, version }),
+  caseHistory: (id: string) => invoke<CaseEvent[]>("case_history", { id }),
+  portfolio: (due: string | null) => invoke<PortfolioEntry[]>("portfolio", { due }),
   duplicateCase: (id: string) => invoke<string>("duplicate_case", { id }),
   reviewCase: (id: string) => invoke<CaseReview>("review_case", { id }),
   applicantKinds: () => invoke<KindFacts[]>("applicant_kinds"),
