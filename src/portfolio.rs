@@ -3,6 +3,8 @@
 //! the carriers' real-name reporting after an approval — and where each vendor's submission
 //! stands. What no vendor console offers a firm: one view of all its clients.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 
@@ -88,23 +90,63 @@ pub struct Filter {
 /// `after_approval`); the portfolio shows when the longest of them ends.
 const REPORTING_WORKING_DAYS: u32 = 10;
 
-/// Every case with its deadlines, the case due soonest first.
+/// Every case with its deadlines, the case due soonest first. A few queries for the whole store
+/// (cases, dated readings, submissions), not a few per case: a firm's store holds thousands.
 pub fn portfolio(store: &Store, now: DateTime<Utc>, filter: &Filter) -> Result<Vec<Entry>> {
-    let mut entries = Vec::new();
-    for summary in store.list_cases()? {
-        if filter.vendor.is_some_and(|v| !summary.vendors.contains(&v)) {
-            continue;
+    let roles =
+        [Role::BusinessLicense, Role::OwnerBusinessLicense, Role::AuthorizationLetter, Role::TrademarkCertificate];
+    let mut deadlines: HashMap<String, Vec<Deadline>> = HashMap::new();
+    let mut add = |case: &str, what: DeadlineKind, due: DateTime<Utc>, vendor: Option<Vendor>| {
+        let days = (due - now).num_days();
+        deadlines.entry(case.to_string()).or_default().push(Deadline { what, label: what.label(), due, days, vendor });
+    };
+    for (case, role, reading) in store.readings_of_roles(&roles)? {
+        let date = |key: &str| {
+            let field = reading.field(key).filter(|f| f.uncertain.is_empty())?;
+            match key {
+                "term" => crate::checks::term_end(&field.value),
+                _ => NaiveDate::parse_from_str(field.value.trim(), "%Y-%m-%d").ok(),
+            }
+        };
+        let (what, date) = match role {
+            Role::BusinessLicense => (DeadlineKind::LicenceTerm, date("term")),
+            Role::OwnerBusinessLicense => (DeadlineKind::OwnerLicenceTerm, date("term")),
+            Role::AuthorizationLetter => (DeadlineKind::LetterValidity, date("valid_to")),
+            _ => (DeadlineKind::TrademarkValidity, date("valid_to")),
+        };
+        if let Some(day) = date {
+            add(&case, what, end_of(day), None);
         }
-        let case = store.case(&summary.id)?;
-        let submissions = store.submissions(&case.id)?;
-        if let Some(staff) = &filter.staff {
-            let by_staff = submissions.iter().any(|s| &s.submitted_by == staff)
-                || store.history(&case.id)?.iter().any(|e| &e.who == staff);
-            if !by_staff {
-                continue;
+    }
+    for case in store.cases_with_icp_plans()? {
+        let Some(tracker) = store.icp_tracker(&case)? else { continue };
+        for message in tracker.messages.iter().filter(|m| m.status != MessageStatus::Verified) {
+            if let Some(deadline) = message.deadline {
+                add(&case, DeadlineKind::IcpSms, deadline, None);
             }
         }
-        let statuses = latest_statuses(&submissions);
+    }
+    let mut submissions: HashMap<String, Vec<Submission>> = HashMap::new();
+    for (case, submission) in store.all_submissions()? {
+        if submission.outcome == Some(Outcome::Approved)
+            && submission.items.contains(&Item::Signature)
+            && let Some(approved) = submission.decided_at
+        {
+            let due = after_working_days(approved, REPORTING_WORKING_DAYS);
+            add(&case, DeadlineKind::CarrierReporting, due, Some(submission.vendor));
+        }
+        submissions.entry(case).or_default().push(submission);
+    }
+    let touched: Option<Vec<String>> = filter.staff.as_deref().map(|who| store.cases_touched_by(who)).transpose()?;
+
+    let mut entries = Vec::new();
+    for summary in store.list_cases()? {
+        if filter.vendor.is_some_and(|v| !summary.vendors.contains(&v))
+            || touched.as_ref().is_some_and(|ids| !ids.contains(&summary.id))
+        {
+            continue;
+        }
+        let statuses = latest_statuses(submissions.get(&summary.id).map(Vec::as_slice).unwrap_or_default());
         if let Some(wanted) = &filter.status {
             let any =
                 statuses.iter().filter(|s| filter.vendor.is_none_or(|v| v == s.vendor)).any(|s| s.status == wanted);
@@ -112,64 +154,22 @@ pub fn portfolio(store: &Store, now: DateTime<Utc>, filter: &Filter) -> Result<V
                 continue;
             }
         }
-        let mut deadlines = Vec::new();
-        let mut add = |what: DeadlineKind, due: DateTime<Utc>, vendor: Option<Vendor>| {
-            let days = (due - now).num_days();
-            deadlines.push(Deadline { what, label: what.label(), due, days, vendor });
-        };
-        for (material, reading) in store.case_readings(&case)? {
-            let date = |key: &str| {
-                let field = reading.field(key).filter(|f| f.uncertain.is_empty())?;
-                match key {
-                    "term" => crate::checks::term_end(&field.value),
-                    _ => NaiveDate::parse_from_str(field.value.trim(), "%Y-%m-%d").ok(),
-                }
-            };
-            let (what, date) = match material.role {
-                Role::BusinessLicense => (DeadlineKind::LicenceTerm, date("term")),
-                Role::OwnerBusinessLicense => (DeadlineKind::OwnerLicenceTerm, date("term")),
-                Role::AuthorizationLetter => (DeadlineKind::LetterValidity, date("valid_to")),
-                Role::TrademarkCertificate => (DeadlineKind::TrademarkValidity, date("valid_to")),
-                _ => continue,
-            };
-            if let Some(day) = date {
-                add(what, end_of(day), None);
-            }
-        }
-        if let Some(tracker) = store.icp_tracker(&case.id)? {
-            for message in tracker.messages.iter().filter(|m| m.status != MessageStatus::Verified) {
-                if let Some(deadline) = message.deadline {
-                    add(DeadlineKind::IcpSms, deadline, None);
-                }
-            }
-        }
-        for submission in &submissions {
-            if submission.outcome == Some(Outcome::Approved)
-                && submission.items.contains(&Item::Signature)
-                && let Some(approved) = submission.decided_at
-            {
-                add(
-                    DeadlineKind::CarrierReporting,
-                    after_working_days(approved, REPORTING_WORKING_DAYS),
-                    Some(submission.vendor),
-                );
-            }
-        }
+        let mut dues = deadlines.remove(&summary.id).unwrap_or_default();
         if let Some(v) = filter.vendor {
-            deadlines.retain(|d| d.vendor.is_none_or(|dv| dv == v));
+            dues.retain(|d| d.vendor.is_none_or(|dv| dv == v));
         }
         if let Some(within) = filter.due_within {
-            deadlines.retain(|d| d.due <= now + within);
-            if deadlines.is_empty() {
+            dues.retain(|d| d.due <= now + within);
+            if dues.is_empty() {
                 continue;
             }
         }
-        deadlines.sort_by_key(|d| d.due);
+        dues.sort_by_key(|d| d.due);
         entries.push(Entry {
-            id: case.id.clone(),
-            name: case.data.applicant.name.clone(),
-            vendors: case.data.vendors.clone(),
-            deadlines,
+            id: summary.id,
+            name: summary.applicant_name,
+            vendors: summary.vendors,
+            deadlines: dues,
             submissions: statuses,
         });
     }

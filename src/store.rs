@@ -510,18 +510,51 @@ impl Store {
     /// The case's submissions, oldest first, each rejection matched to the rules behind it.
     pub fn submissions(&self, id: &str) -> Result<Vec<Submission>> {
         self.case_exists(id)?;
-        submissions_where(&self.conn, "case_id = ?1", [id])
+        Ok(submissions_where(&self.conn, "case_id = ?1", [id])?.into_iter().map(|(_, s)| s).collect())
     }
 
-    /// Every submission of the store, oldest first (the portfolio, the unmatched reasons).
+    /// Every submission of the store with its case, oldest first (the portfolio, the reasons).
     pub fn all_submissions(&self) -> Result<Vec<(String, Submission)>> {
-        let mut stmt = self.conn.prepare("SELECT case_id FROM submissions GROUP BY case_id ORDER BY case_id")?;
-        let ids: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        submissions_where(&self.conn, "1 = 1", [])
+    }
+
+    /// What the store's materials of these roles read, with their case: the portfolio's dates,
+    /// in one query instead of one a material.
+    pub fn readings_of_roles(&self, roles: &[Role]) -> Result<Vec<(String, Role, Reading)>> {
         let mut out = Vec::new();
-        for id in ids {
-            out.extend(submissions_where(&self.conn, "case_id = ?1", [&id])?.into_iter().map(|s| (id.clone(), s)));
+        for role in roles {
+            let Some(kind) = DocKind::for_role(*role) else { continue };
+            let mut stmt = self.conn.prepare(
+                "SELECT m.case_id, r.data FROM materials m JOIN readings r ON r.sha256 = m.sha256 AND r.kind = ?2
+                 WHERE m.role = ?1 ORDER BY m.id",
+            )?;
+            let rows = stmt.query_map(params![role.as_str(), kind.as_str()], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?;
+            for row in rows {
+                let (case_id, data) = row?;
+                if let Ok(reading) = serde_json::from_str::<Reading>(&data) {
+                    out.push((case_id, *role, reading));
+                }
+            }
         }
         Ok(out)
+    }
+
+    /// The cases that have a verification-SMS plan.
+    pub fn cases_with_icp_plans(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare("SELECT case_id FROM icp_plans ORDER BY case_id")?;
+        let ids = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(ids)
+    }
+
+    /// The cases `who` changed or submitted.
+    pub fn cases_touched_by(&self, who: &str) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT case_id FROM case_events WHERE who = ?1 UNION SELECT case_id FROM submissions WHERE submitted_by = ?1",
+        )?;
+        let ids = stmt.query_map([who], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(ids)
     }
 
     /// Records an event that changes no stored value of the case (an export made).
@@ -553,11 +586,31 @@ impl Store {
     }
 
     pub fn list_cases(&self) -> Result<Vec<CaseSummary>> {
-        let mut stmt = self.conn.prepare(
+        self.summaries("", [])
+    }
+
+    /// The cases whose applicant name, id or credit code contains `query` (case-insensitive for
+    /// Latin letters), most recently changed first.
+    pub fn search_cases(&self, query: &str) -> Result<Vec<CaseSummary>> {
+        let query = query.trim();
+        if query.is_empty() {
+            return self.list_cases();
+        }
+        let escaped = query.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let pattern = format!("%{escaped}%");
+        self.summaries(
+            "WHERE c.applicant_name LIKE ?1 ESCAPE '\\' OR c.id LIKE ?1 ESCAPE '\\'
+               OR json_extract(c.data, '$.applicant.uscc') LIKE ?1 ESCAPE '\\'",
+            [pattern],
+        )
+    }
+
+    fn summaries(&self, condition: &str, args: impl rusqlite::Params) -> Result<Vec<CaseSummary>> {
+        let mut stmt = self.conn.prepare(&format!(
             "SELECT c.id, c.data, c.updated_at, (SELECT count(*) FROM materials m WHERE m.case_id = c.id)
-             FROM cases c ORDER BY c.updated_at DESC, c.id",
-        )?;
-        let rows = stmt.query_map([], |row| {
+             FROM cases c {condition} ORDER BY c.updated_at DESC, c.id"
+        ))?;
+        let rows = stmt.query_map(args, |row| {
             Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?, row.get::<_, i64>(3)?))
         })?;
         let mut out = Vec::new();
@@ -1064,27 +1117,36 @@ fn insert_case(tx: &Connection, data: &CaseData) -> Result<String> {
     }
 }
 
-fn submissions_where(conn: &Connection, condition: &str, args: impl rusqlite::Params) -> Result<Vec<Submission>> {
+fn submissions_where(
+    conn: &Connection,
+    condition: &str,
+    args: impl rusqlite::Params,
+) -> Result<Vec<(String, Submission)>> {
     let sql = format!(
-        "SELECT id, vendor, items, submitted_at, submitted_by, outcome, reason, decided_at FROM submissions WHERE {condition} ORDER BY id"
+        "SELECT id, vendor, items, submitted_at, submitted_by, outcome, reason, decided_at, case_id
+         FROM submissions WHERE {condition} ORDER BY id"
     );
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map(args, |r| {
         let Some(vendor) = Vendor::parse(&r.get::<_, String>(1)?) else { return Ok(None) };
-        Ok(Some(Submission {
-            id: r.get(0)?,
-            vendor,
-            items: serde_json::from_str(&r.get::<_, String>(2)?).unwrap_or_default(),
-            submitted_at: parse_time(&r.get::<_, String>(3)?),
-            submitted_by: r.get(4)?,
-            outcome: r.get::<_, Option<String>>(5)?.as_deref().and_then(SubmissionOutcome::parse),
-            reason: r.get(6)?,
-            decided_at: r.get::<_, Option<String>>(7)?.as_deref().map(parse_time),
-            matched: Vec::new(),
-        }))
+        let case_id: String = r.get(8)?;
+        Ok(Some((
+            case_id,
+            Submission {
+                id: r.get(0)?,
+                vendor,
+                items: serde_json::from_str(&r.get::<_, String>(2)?).unwrap_or_default(),
+                submitted_at: parse_time(&r.get::<_, String>(3)?),
+                submitted_by: r.get(4)?,
+                outcome: r.get::<_, Option<String>>(5)?.as_deref().and_then(SubmissionOutcome::parse),
+                reason: r.get(6)?,
+                decided_at: r.get::<_, Option<String>>(7)?.as_deref().map(parse_time),
+                matched: Vec::new(),
+            },
+        )))
     })?;
     let mut out = rows.filter_map(|row| row.transpose()).collect::<rusqlite::Result<Vec<_>>>()?;
-    for submission in &mut out {
+    for (_, submission) in &mut out {
         if let (Some(SubmissionOutcome::Rejected), Some(reason)) = (submission.outcome, &submission.reason) {
             submission.matched = crate::submission::match_reason(submission.vendor, reason)?;
         }
