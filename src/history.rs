@@ -72,12 +72,14 @@ pub struct Change {
     pub new: Option<String>,
 }
 
-/// Who is making changes: `QUALKIT_STAFF` (the app's settings set it), else the user the
-/// operating system says is logged in.
-pub fn staff() -> String {
-    ["QUALKIT_STAFF", "USER", "USERNAME", "LOGNAME"]
-        .iter()
-        .find_map(|var| std::env::var(var).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty()))
+/// Who is making changes in `data_dir`: `QUALKIT_STAFF`, else the name saved in the data
+/// folder's settings (the app's settings field), else the user the operating system says is
+/// logged in.
+pub fn staff(data_dir: &std::path::Path) -> String {
+    let from_env = |var: &str| std::env::var(var).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    from_env("QUALKIT_STAFF")
+        .or_else(|| crate::settings::Settings::load(data_dir).staff)
+        .or_else(|| ["USER", "USERNAME", "LOGNAME"].iter().find_map(|var| from_env(var)))
         .unwrap_or_else(|| "unknown".to_string())
 }
 

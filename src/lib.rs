@@ -30,6 +30,7 @@ pub mod report;
 pub mod requirements;
 pub mod rules;
 pub mod scan;
+pub mod settings;
 pub mod sources;
 pub mod store;
 pub mod submission;

@@ -102,6 +102,11 @@ enum Command {
     /// The reasons vendors gave for returning packages, counted, with the rules they match;
     /// those matching none are what the rules should learn next.
     Rejections,
+    /// This data folder's settings: --staff NAME sets who the history records (empty clears it).
+    Settings {
+        #[arg(long, value_name = "NAME")]
+        staff: Option<String>,
+    },
     /// Every rule and vendor limit qualkit checks, with its public source and the date that
     /// source was last checked.
     Rules {
@@ -504,6 +509,18 @@ fn run(cli: &Cli, lang: Lang) -> qualkit::Result<Output> {
                 qualkit::portfolio::text(&entries, lang)
             };
             Ok(Output { json: to_json(&entries)?, text, exit: Exit::Fine })
+        }
+        Command::Settings { staff } => {
+            let dir = cli.data_dir.clone().unwrap_or_else(qualkit::default_data_dir);
+            let mut settings = qualkit::settings::Settings::load(&dir);
+            if let Some(name) = staff {
+                settings.set_staff(name)?;
+                std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+                settings.save(&dir)?;
+            }
+            let who = qualkit::history::staff(&dir);
+            let text = pick(lang, &format!("记录为：{who}\n"), &format!("recorded as: {who}\n"));
+            Ok(Output { json: json!({ "staff": settings.staff, "recorded_as": who }), text, exit: Exit::Fine })
         }
         Command::Rejections => {
             let counted = qualkit::submission::counted_reasons(&open_store()?)?;

@@ -213,7 +213,7 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations().to_latest(&mut conn)?;
-        let store = Store { conn, root: root.to_path_buf(), staff: crate::history::staff() };
+        let store = Store { conn, root: root.to_path_buf(), staff: crate::history::staff(root) };
         store.clean_up_after_a_crash()?;
         Ok(store)
     }
@@ -309,7 +309,11 @@ impl Store {
     /// Names who makes this store's changes from now on (the app's settings).
     pub fn set_staff(&mut self, name: &str) {
         let name = name.trim();
-        self.staff = if name.is_empty() { crate::history::staff() } else { name.chars().take(50).collect() };
+        self.staff = if name.is_empty() {
+            crate::history::staff(&self.root)
+        } else {
+            name.chars().take(crate::settings::MAX_STAFF_CHARS).collect()
+        };
     }
 
     /// Where a material's bytes live.

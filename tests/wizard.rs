@@ -181,4 +181,6 @@ fn the_forms_limits_are_the_cores() {
         .collect();
     let core: Vec<(String, usize)> = qualkit::case::LIMITS.iter().map(|l| (l.field.to_string(), l.max)).collect();
     assert_eq!(ui, core);
+    let reason = format!("export const MAX_REASON_CHARS = {};", qualkit::submission::MAX_REASON_CHARS);
+    assert!(ts.contains(&reason), "limits.ts: {reason}");
 }

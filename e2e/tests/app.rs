@@ -490,5 +490,30 @@ async fn a_case_built_in_the_wizard() {
         qualkit::store::sha256_hex(&bytes)
     );
     assert!(bytes.len() > 10_000, "the licence itself, {} bytes", bytes.len());
+
+    // The person names themselves in the settings; the submission and Aliyun's rejection are
+    // logged under that name, and the reason is matched to the rule that catches it.
+    app.type_into("#staff-name", "李娜").await;
+    app.click("#staff-save").await;
+    app.wait_text("#recorded-as", "李娜").await;
+    app.click("#submission-record").await;
+    let pending = "#submissions li[data-vendor='aliyun'][data-outcome='pending']";
+    app.wait_text(pending, "李娜").await;
+    app.type_into(&format!("{pending} textarea"), "模板驳回：固定文本太少，变量过多").await;
+    app.click(&format!("{pending} button[data-decide='rejected']")).await;
+    let rejected = "#submissions li[data-vendor='aliyun'][data-outcome='rejected']";
+    app.wait_text(&format!("{rejected} li[data-rule='template.little_fixed_text']"), "template.little_fixed_text").await;
+    app.wait_text(rejected, "固定文本太少").await;
+    let logged = stored_case("the rejection logged", &|_| true).await;
+    let submissions = app
+        .wait_store("the submission in the store", |store| {
+            let log = store.submissions(&logged.id).ok()?;
+            log.first().filter(|s| s.outcome.is_some()).cloned()
+        })
+        .await;
+    assert_eq!(submissions.submitted_by, "李娜");
+    assert_eq!(submissions.reason.as_deref(), Some("模板驳回：固定文本太少，变量过多"));
+    app.scroll_to("#submissions").await;
+    app.screenshot("17-submission-rejected").await;
     app.close().await;
 }

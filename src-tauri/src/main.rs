@@ -114,6 +114,56 @@ async fn save_case(id: String, data: CaseData, version: Option<i64>) -> CommandR
     with_store(move |store| qualkit::save_case_from(store, &id, data, version)).await
 }
 
+/// Records that the case was submitted to `vendor`.
+#[tauri::command]
+async fn record_submission(
+    id: String,
+    vendor: Vendor,
+    items: Vec<qualkit::submission::Item>,
+) -> CommandResult<qualkit::submission::Submission> {
+    with_store(move |store| store.record_submission(&id, vendor, &items, None)).await
+}
+
+/// Records the vendor's answer to the latest submission: approved, or rejected with the reason.
+#[tauri::command]
+async fn record_outcome(
+    id: String,
+    vendor: Vendor,
+    approved: bool,
+    reason: Option<String>,
+) -> CommandResult<qualkit::submission::Submission> {
+    use qualkit::submission::Outcome;
+    let outcome = if approved { Outcome::Approved } else { Outcome::Rejected };
+    with_store(move |store| store.record_outcome(&id, vendor, outcome, reason.as_deref(), None)).await
+}
+
+#[tauri::command]
+async fn case_submissions(id: String) -> CommandResult<Vec<qualkit::submission::Submission>> {
+    with_store(move |store| store.submissions(&id)).await
+}
+
+/// Who this desktop's changes are recorded as, and the name saved in the settings.
+#[derive(Serialize)]
+struct StaffSetting {
+    staff: Option<String>,
+    recorded_as: String,
+}
+
+#[tauri::command]
+fn get_settings() -> StaffSetting {
+    let dir = data_dir();
+    StaffSetting { staff: qualkit::settings::Settings::load(&dir).staff, recorded_as: qualkit::history::staff(&dir) }
+}
+
+#[tauri::command]
+fn save_staff(name: String) -> CommandResult<StaffSetting> {
+    let dir = data_dir();
+    let mut settings = qualkit::settings::Settings::load(&dir);
+    settings.set_staff(&name)?;
+    settings.save(&dir)?;
+    Ok(get_settings())
+}
+
 /// What changed in the case, when and by whom.
 #[tauri::command]
 async fn case_history(id: String) -> CommandResult<Vec<qualkit::history::Event>> {
@@ -397,6 +447,11 @@ fn main() {
             save_case,
             case_history,
             portfolio,
+            record_submission,
+            record_outcome,
+            case_submissions,
+            get_settings,
+            save_staff,
             duplicate_case,
             review_case,
             applicant_kinds,

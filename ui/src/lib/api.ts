@@ -130,6 +130,27 @@ export interface CaseEvent {
   detail?: string;
 }
 
+export type SubmissionItem = "qualification" | "signature" | "templates";
+
+/** One submission of a case to a vendor and the answer (submission::Submission). */
+export interface Submission {
+  id: number;
+  vendor: Vendor;
+  items: SubmissionItem[];
+  submitted_at: string;
+  submitted_by: string;
+  outcome?: "approved" | "rejected";
+  reason?: string;
+  decided_at?: string;
+  /** For a rejection: the published reasons found in it, with the rules that catch them. */
+  matched?: { pattern: string; rules: string[]; source: string; note?: Text }[];
+}
+
+export interface StaffSetting {
+  staff: string | null;
+  recorded_as: string;
+}
+
 /** A case of the portfolio with what comes due (portfolio::Entry). */
 export interface PortfolioEntry {
   id: string;
@@ -436,6 +457,13 @@ export const api = {
   saveCase: (id: string, data: CaseData, version: number) => invoke<number>("save_case", { id, data, version }),
   caseHistory: (id: string) => invoke<CaseEvent[]>("case_history", { id }),
   portfolio: (due: string | null) => invoke<PortfolioEntry[]>("portfolio", { due }),
+  recordSubmission: (id: string, vendor: Vendor, items: SubmissionItem[]) =>
+    invoke<Submission>("record_submission", { id, vendor, items }),
+  recordOutcome: (id: string, vendor: Vendor, approved: boolean, reason: string | null) =>
+    invoke<Submission>("record_outcome", { id, vendor, approved, reason }),
+  caseSubmissions: (id: string) => invoke<Submission[]>("case_submissions", { id }),
+  getSettings: () => invoke<StaffSetting>("get_settings"),
+  saveStaff: (name: string) => invoke<StaffSetting>("save_staff", { name }),
   duplicateCase: (id: string) => invoke<string>("duplicate_case", { id }),
   reviewCase: (id: string) => invoke<CaseReview>("review_case", { id }),
   applicantKinds: () => invoke<KindFacts[]>("applicant_kinds"),

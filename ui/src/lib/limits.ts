@@ -28,3 +28,6 @@ export const LIMITS = {
 } as const;
 
 export type LimitedField = keyof typeof LIMITS;
+
+/** The longest rejection reason kept (submission::MAX_REASON_CHARS). */
+export const MAX_REASON_CHARS = 2000;
