@@ -80,7 +80,27 @@ pub fn staff(data_dir: &std::path::Path) -> String {
     from_env("QUALKIT_STAFF")
         .or_else(|| crate::settings::Settings::load(data_dir).staff)
         .or_else(|| ["USER", "USERNAME", "LOGNAME"].iter().find_map(|var| from_env(var)))
+        .or_else(account_name)
         .unwrap_or_else(|| "unknown".to_string())
+}
+
+/// The process's account name from the password database, where no variable names it (a
+/// service or a CI job started without `USER`).
+#[cfg(unix)]
+fn account_name() -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let uid = std::fs::metadata("/proc/self").ok()?.uid().to_string();
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    passwd.lines().find_map(|line| {
+        let mut fields = line.split(':');
+        let name = fields.next()?;
+        (fields.nth(1)? == uid).then(|| name.to_string())
+    })
+}
+
+#[cfg(not(unix))]
+fn account_name() -> Option<String> {
+    None
 }
 
 /// The fields that differ between `old` and `new`, each a path of the case's JSON form
