@@ -170,7 +170,8 @@ fn applicant(out: &mut Findings<'_>, case: &Case, evidence: &Evidence<'_>) {
     if applicant.kind != ApplicantKind::Enterprise {
         return;
     }
-    let rules = out.profile.applicants.clone();
+    // The profile outlives `out`'s borrow: no copy of its rules.
+    let rules = &out.profile.applicants;
     let licence_type = first_field(evidence, Role::BusinessLicense, "type");
     let organisation = Organisation::of(applicant.uscc.as_deref(), &applicant.name, licence_type);
     let refused = match organisation {
@@ -264,9 +265,8 @@ fn templates(out: &mut Findings<'_>, case: &Case) {
 /// third-party signature may carry it, and whether its links are the landing's own.
 fn templates_in_context(out: &mut Findings<'_>, case: &Case, evidence: &Evidence<'_>) {
     let data = &case.data;
-    let template_rules = out.profile.templates.clone();
-    let signature_rules = out.profile.signature.clone();
-    let words = out.catalog.words.clone();
+    let (profile, catalog) = (out.profile, out.catalog);
+    let (template_rules, signature_rules, words) = (&profile.templates, &profile.signature, &catalog.words);
     let subject_name = subject(case).0.unwrap_or(data.applicant.name.as_str()).to_string();
     let ours: Vec<&str> = [Some(subject_name.as_str()), data.signature.as_ref().map(|s| s.name.as_str())]
         .into_iter()

@@ -536,9 +536,8 @@ pub fn host_within(host: &str, domain: &str) -> bool {
 
 fn links_and_numbers(out: &mut Findings<'_>, input: &TemplateInput<'_>, parsed: &template::Parsed) {
     let words = &out.catalog.words;
-    let short_hosts = words.short_link_hosts.words.clone();
-    let beta_hosts = words.beta_hosts.words.clone();
-    let rules = out.profile.templates.clone();
+    let (short_hosts, beta_hosts) = (&words.short_link_hosts.words, &words.beta_hosts.words);
+    let rules = &out.profile.templates;
     let links = template_links(input.text, parsed, &words.link_tlds.words);
     for (span, link, has_variable) in &links {
         let host = text::link_host(link);
@@ -581,7 +580,7 @@ fn links_and_numbers(out: &mut Findings<'_>, input: &TemplateInput<'_>, parsed: 
 fn variants_and_interference(out: &mut Findings<'_>, input: &TemplateInput<'_>) {
     let Some(rule) = out.profile.templates.variant_spellings_allowed.clone().filter(|r| !r.value) else { return };
     let source = out.cite(&rule.source);
-    let pairs = out.catalog.words.variants.pairs.clone();
+    let pairs = &out.catalog.words.variants.pairs;
     let variants: Vec<String> = pairs.iter().map(|[variant, _]| variant.clone()).collect();
     for (span, index) in text::find_words(input.text, &variants) {
         let right = pairs.get(index).map(|[_, right]| right.clone()).unwrap_or_default();
