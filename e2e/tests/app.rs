@@ -230,6 +230,11 @@ async fn imported_cases_through_review_documents_and_export() {
     let row = app.wait_text(&format!("#portfolio tr[data-case='{id}'][data-what='licence-term']"), "营业执照").await;
     assert!(row.contains("还有 19 天") || row.contains("还有 20 天"), "{row}");
     app.screenshot("06c-portfolio").await;
+    // Filtered to rejected submissions: this case has none, and the portfolio says nothing is due.
+    app.select("#portfolio-status", "rejected").await;
+    app.wait_text("#portfolio[data-rows='0'] .empty", "没有到期事项").await;
+    app.select("#portfolio-status", "").await;
+    app.wait_text(&format!("#portfolio tr[data-case='{id}'][data-what='licence-term']"), "营业执照").await;
     app.click(&format!("#portfolio tr[data-case='{id}'] button.link")).await;
     app.wait_text("#case-title", "有限责任公司").await;
 

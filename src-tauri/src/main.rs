@@ -170,9 +170,15 @@ async fn case_history(id: String) -> CommandResult<Vec<qualkit::history::Event>>
     with_store(move |store| store.history(&id)).await
 }
 
-/// Every case with its coming deadlines; `due` keeps those within that long (`30d`).
+/// Every case with its coming deadlines; `due` keeps those within that long (`30d`), and the
+/// other filters those of a vendor, a submission status or a staff member.
 #[tauri::command]
-async fn portfolio(due: Option<String>) -> CommandResult<Vec<qualkit::portfolio::Entry>> {
+async fn portfolio(
+    due: Option<String>,
+    vendor: Option<Vendor>,
+    status: Option<String>,
+    staff: Option<String>,
+) -> CommandResult<Vec<qualkit::portfolio::Entry>> {
     with_store(move |store| {
         let due_within = match due.as_deref() {
             Some(text) => Some(qualkit::portfolio::parse_duration(text).ok_or_else(|| {
@@ -180,7 +186,8 @@ async fn portfolio(due: Option<String>) -> CommandResult<Vec<qualkit::portfolio:
             })?),
             None => None,
         };
-        let filter = qualkit::portfolio::Filter { due_within, ..Default::default() };
+        let staff = staff.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let filter = qualkit::portfolio::Filter { due_within, vendor, status, staff };
         qualkit::portfolio::portfolio(store, chrono::Utc::now(), &filter)
     })
     .await

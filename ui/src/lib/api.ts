@@ -456,7 +456,8 @@ export const api = {
   /** Saves if the case is still at `version`; the new version. */
   saveCase: (id: string, data: CaseData, version: number) => invoke<number>("save_case", { id, data, version }),
   caseHistory: (id: string) => invoke<CaseEvent[]>("case_history", { id }),
-  portfolio: (due: string | null) => invoke<PortfolioEntry[]>("portfolio", { due }),
+  portfolio: (filter: { due: string | null; vendor: Vendor | null; status: string | null; staff: string | null }) =>
+    invoke<PortfolioEntry[]>("portfolio", filter),
   recordSubmission: (id: string, vendor: Vendor, items: SubmissionItem[]) =>
     invoke<Submission>("record_submission", { id, vendor, items }),
   recordOutcome: (id: string, vendor: Vendor, approved: boolean, reason: string | null) =>
