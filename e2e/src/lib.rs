@@ -18,6 +18,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
+use fantoccini::error::NewSessionError;
 use fantoccini::{Client, ClientBuilder, Locator};
 use tokio::sync::{Mutex, MutexGuard};
 
@@ -103,6 +104,32 @@ fn free_port() -> u16 {
     TcpListener::bind(("127.0.0.1", 0)).and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free local port")
 }
 
+/// tauri-driver on free ports for the app on `data_dir`, once it listens; panics past `deadline`.
+async fn start_driver(data_dir: &Path, deadline: Instant) -> (Child, u16) {
+    let port = free_port();
+    // Two free ports asked one after the other may be the same one, released in between.
+    let native_port = std::iter::repeat_with(free_port).find(|p| *p != port).unwrap_or(port + 1);
+    let driver_bin = which("tauri-driver").expect("tauri-driver");
+    let mut driver = Command::new(driver_bin)
+        .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+        .env("QUALKIT_DATA_DIR", data_dir)
+        .env("QUALKIT_EXPORT_DIR", data_dir.join("exports"))
+        .env("NO_AT_BRIDGE", "1")
+        .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start tauri-driver");
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if Instant::now() > deadline || !matches!(driver.try_wait(), Ok(None)) {
+            stop(&mut driver);
+            panic!("tauri-driver did not listen on {port} within {} s", START_LIMIT.as_secs());
+        }
+        tokio::time::sleep(POLL).await;
+    }
+    (driver, port)
+}
+
 /// A running app with its own data directory. Dropping it ends the session and the driver.
 pub struct App {
     pub client: Client,
@@ -118,43 +145,42 @@ impl App {
         let one_app = ONE_APP.lock().await;
         let data_dir = tempfile::tempdir().expect("temp data dir");
         prepare(data_dir.path());
-        let (port, native_port) = (free_port(), free_port());
-        let driver_bin = which("tauri-driver").expect("tauri-driver");
-        let mut driver = Command::new(driver_bin)
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-            .env("QUALKIT_DATA_DIR", data_dir.path())
-            .env("QUALKIT_EXPORT_DIR", data_dir.path().join("exports"))
-            .env("NO_AT_BRIDGE", "1")
-            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start tauri-driver");
         let deadline = Instant::now() + START_LIMIT;
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if Instant::now() > deadline || !matches!(driver.try_wait(), Ok(None)) {
-                stop(&mut driver);
-                panic!("tauri-driver did not listen on {port} within {} s", START_LIMIT.as_secs());
+        // A session request the driver drops before answering (seen once in a CI run:
+        // "webdriver server did not respond (legacy client): SendRequest") created nothing, so it
+        // is asked again of a new driver on new ports, until the start limit.
+        let mut attempt = 1;
+        loop {
+            let (mut driver, port) = start_driver(data_dir.path(), deadline).await;
+            let mut caps = serde_json::Map::new();
+            caps.insert(
+                "tauri:options".into(),
+                serde_json::json!({ "application": app_binary().display().to_string() }),
+            );
+            let mut builder = ClientBuilder::native();
+            builder.capabilities(caps);
+            let url = format!("http://127.0.0.1:{port}");
+            let left = deadline.saturating_duration_since(Instant::now());
+            match tokio::time::timeout(left, builder.connect(&url)).await {
+                Ok(Ok(client)) => return App { client, data_dir, driver, _one_app: one_app },
+                Ok(Err(e @ (NewSessionError::Failed(_) | NewSessionError::FailedC(_) | NewSessionError::Lost(_))))
+                    if Instant::now() < deadline =>
+                {
+                    eprintln!("qualkit-e2e: session request {attempt} not answered ({e}); asking a new driver");
+                    stop(&mut driver);
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+                Ok(Err(e)) => {
+                    stop(&mut driver);
+                    panic!("no WebDriver session with the app: {e}");
+                }
+                Err(_) => {
+                    stop(&mut driver);
+                    panic!("the app did not open a WebDriver session within {} s", START_LIMIT.as_secs());
+                }
             }
-            tokio::time::sleep(POLL).await;
         }
-        let mut caps = serde_json::Map::new();
-        caps.insert("tauri:options".into(), serde_json::json!({ "application": app_binary().display().to_string() }));
-        let mut builder = ClientBuilder::native();
-        builder.capabilities(caps);
-        let url = format!("http://127.0.0.1:{port}");
-        let client = match tokio::time::timeout(START_LIMIT, builder.connect(&url)).await {
-            Ok(Ok(client)) => client,
-            Ok(Err(e)) => {
-                stop(&mut driver);
-                panic!("no WebDriver session with the app: {e}");
-            }
-            Err(_) => {
-                stop(&mut driver);
-                panic!("the app did not open a WebDriver session within {} s", START_LIMIT.as_secs());
-            }
-        };
-        App { client, data_dir, driver, _one_app: one_app }
     }
 
     /// Fails the test: a screenshot of what the app shows (if it still answers), then the panic.
@@ -178,7 +204,12 @@ impl App {
 
     /// Polls `check` until it gives a value, for at most `limit`; then fails saying `what`
     /// never happened.
-    pub async fn wait_for<T>(&self, what: impl Display, limit: Duration, mut check: impl AsyncFnMut() -> Option<T>) -> T {
+    pub async fn wait_for<T>(
+        &self,
+        what: impl Display,
+        limit: Duration,
+        mut check: impl AsyncFnMut() -> Option<T>,
+    ) -> T {
         let deadline = Instant::now() + limit;
         loop {
             if let Some(value) = check().await {
@@ -219,7 +250,9 @@ impl App {
 
     /// [`App::wait_text`] with its own limit, for slow work such as OCR on a loaded machine.
     pub async fn wait_text_within(&self, css: &str, text: &str, limit: Duration) -> String {
-        let element = self.wait_for(format!("`{css}` containing {text:?}"), limit, async || self.with_text(css, text).await).await;
+        let element = self
+            .wait_for(format!("`{css}` containing {text:?}"), limit, async || self.with_text(css, text).await)
+            .await;
         element.1
     }
 
@@ -263,8 +296,9 @@ impl App {
 
     /// Clicks the element matched by `css` whose text contains `text` (waiting for it).
     pub async fn click_text(&self, css: &str, text: &str) {
-        let (element, _) =
-            self.wait_for(format!("`{css}` containing {text:?}"), WAIT_LIMIT, async || self.with_text(css, text).await).await;
+        let (element, _) = self
+            .wait_for(format!("`{css}` containing {text:?}"), WAIT_LIMIT, async || self.with_text(css, text).await)
+            .await;
         self.call(format!("click `{css}` containing {text:?}"), element.click()).await;
     }
 
