@@ -487,17 +487,8 @@ fn run(cli: &Cli, lang: Lang) -> qualkit::Result<Output> {
         }
         Command::Case(command) => case_command(command, open_store()?, lang),
         Command::Portfolio { due, vendor, status, staff, csv } => {
-            let due_within = match due {
-                Some(text) => Some(qualkit::portfolio::parse_duration(text).ok_or_else(|| {
-                    Error::input(
-                        format!("--due 应写作 30d、48h 或 2w：{text}"),
-                        format!("--due takes 30d, 48h or 2w: {text}"),
-                    )
-                })?),
-                None => None,
-            };
             let filter = qualkit::portfolio::Filter {
-                due_within,
+                due_within: qualkit::portfolio::due_within(due.as_deref())?,
                 vendor: vendor.as_deref().and_then(Vendor::parse),
                 status: status.clone(),
                 staff: staff.clone(),

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 
 use crate::case::{Role, Vendor, kebab_enum};
@@ -57,6 +57,7 @@ pub struct VendorStatus {
     pub vendor: Vendor,
     /// `pending`, `approved` or `rejected`.
     pub status: &'static str,
+    pub label: Text,
     pub at: DateTime<Utc>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -199,7 +200,7 @@ pub fn text(entries: &[Entry], lang: Lang) -> String {
         }
         for s in &entry.submissions {
             let at = s.at.with_timezone(&chrono::Local).format("%Y-%m-%d");
-            let status = status_label(s.status).get(lang).to_string();
+            let status = s.label.get(lang).to_string();
             out.push_str(&format!("  {}: {status} ({at})\n", s.vendor));
         }
     }
@@ -232,14 +233,6 @@ pub fn csv(entries: &[Entry], lang: Lang) -> String {
     out
 }
 
-fn status_label(status: &str) -> Text {
-    match status {
-        "pending" => Text::new("审核中", "pending"),
-        "approved" => Text::new("已通过", "approved"),
-        _ => Text::new("已驳回", "rejected"),
-    }
-}
-
 fn pick(lang: Lang, zh: &str, en: &str) -> String {
     match lang {
         Lang::Zh => zh.to_string(),
@@ -251,14 +244,10 @@ fn pick(lang: Lang, zh: &str, en: &str) -> String {
 fn latest_statuses(submissions: &[Submission]) -> Vec<VendorStatus> {
     let mut out: Vec<VendorStatus> = Vec::new();
     for s in submissions {
-        let status = match s.outcome {
-            None => "pending",
-            Some(Outcome::Approved) => "approved",
-            Some(Outcome::Rejected) => "rejected",
-        };
         let entry = VendorStatus {
             vendor: s.vendor,
-            status,
+            status: crate::submission::status(s.outcome).0,
+            label: crate::submission::status(s.outcome).1,
             at: s.decided_at.unwrap_or(s.submitted_at),
             reason: s.reason.clone(),
         };
@@ -272,11 +261,7 @@ fn latest_statuses(submissions: &[Submission]) -> Vec<VendorStatus> {
 
 /// The last moment of a day, in China's time (UTC+8), where the documents' dates are meant.
 fn end_of(day: NaiveDate) -> DateTime<Utc> {
-    let last = day.and_hms_opt(23, 59, 59).unwrap_or_default();
-    match chrono::FixedOffset::east_opt(8 * 3600).and_then(|china| china.from_local_datetime(&last).single()) {
-        Some(at) => at.with_timezone(&Utc),
-        None => Utc.from_utc_datetime(&last),
-    }
+    crate::submission::china_time(day.and_hms_opt(23, 59, 59).unwrap_or_default())
 }
 
 /// `days` working days (Monday to Friday) after `from`.
@@ -290,6 +275,19 @@ fn after_working_days(from: DateTime<Utc>, days: u32) -> DateTime<Utc> {
         }
     }
     at
+}
+
+/// `--due`'s text as a duration, or the error that says how to write it.
+pub fn due_within(text: Option<&str>) -> Result<Option<Duration>> {
+    text.map(|text| {
+        parse_duration(text).ok_or_else(|| {
+            crate::Error::input(
+                format!("期限应写作 30d、48h 或 2w：{text}"),
+                format!("a duration is 30d, 48h or 2w: {text}"),
+            )
+        })
+    })
+    .transpose()
 }
 
 /// `30d`, `48h`, `2w` as a duration.
@@ -307,6 +305,8 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
 
 #[cfg(test)]
 mod tests {
+    use chrono::TimeZone;
+
     use super::*;
 
     #[test]

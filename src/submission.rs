@@ -136,10 +136,25 @@ pub fn parse_time(text: &str) -> Result<DateTime<Utc>> {
             format!("a time is 2026-12-02 or 2026-12-02T10:30:00+08:00: {text}"),
         )
     })?;
-    let start = date.and_hms_opt(0, 0, 0).unwrap_or_default();
-    Ok(chrono::FixedOffset::east_opt(8 * 3600)
-        .and_then(|china| start.and_local_timezone(china).single())
-        .map_or_else(|| start.and_utc(), |at| at.with_timezone(&Utc)))
+    Ok(china_time(date.and_hms_opt(0, 0, 0).unwrap_or_default()))
+}
+
+/// A wall-clock time in China (UTC+8), where the documents' dates and the vendors' answers are
+/// meant, as a moment.
+pub fn china_time(at: chrono::NaiveDateTime) -> DateTime<Utc> {
+    chrono::FixedOffset::east_opt(8 * 3600)
+        .and_then(|china| at.and_local_timezone(china).single())
+        .map_or_else(|| at.and_utc(), |at| at.with_timezone(&Utc))
+}
+
+/// Where a submission stands: `pending` until the vendor answers, then its outcome; with its
+/// label in both languages.
+pub fn status(outcome: Option<Outcome>) -> (&'static str, Text) {
+    match outcome {
+        None => ("pending", Text::new("审核中", "pending")),
+        Some(Outcome::Approved) => ("approved", Text::new("已通过", "approved")),
+        Some(Outcome::Rejected) => ("rejected", Text::new("已驳回", "rejected")),
+    }
 }
 
 /// One block per submission: when, by whom, what; the answer; the rules a rejection matched.
@@ -153,12 +168,11 @@ pub fn text(submissions: &[Submission], lang: Lang) -> String {
         let items: Vec<&str> = s.items.iter().map(|i| i.as_str()).collect();
         let at = s.submitted_at.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M");
         out.push_str(&format!("#{} {} {at} {} [{}]\n", s.id, s.vendor, s.submitted_by, items.join(", ")));
+        let label = status(s.outcome).1;
         match (s.outcome, &s.reason) {
-            (None, _) => out.push_str(if zh { "  审核中\n" } else { "  pending\n" }),
-            (Some(Outcome::Approved), _) => out.push_str(if zh { "  已通过\n" } else { "  approved\n" }),
             (Some(Outcome::Rejected), reason) => {
                 let reason = reason.as_deref().unwrap_or_default();
-                out.push_str(&format!("  {}：{reason}\n", if zh { "已驳回" } else { "rejected" }));
+                out.push_str(&format!("  {}：{reason}\n", label.get(lang)));
                 if s.matched.is_empty() {
                     out.push_str(if zh {
                         "  （没有对应的规则：已记录原文，供规则补充）\n"
@@ -173,6 +187,7 @@ pub fn text(submissions: &[Submission], lang: Lang) -> String {
                     }
                 }
             }
+            _ => out.push_str(&format!("  {}\n", label.get(lang))),
         }
     }
     out

@@ -180,13 +180,8 @@ async fn portfolio(
     staff: Option<String>,
 ) -> CommandResult<Vec<qualkit::portfolio::Entry>> {
     with_store(move |store| {
-        let due_within = match due.as_deref() {
-            Some(text) => Some(qualkit::portfolio::parse_duration(text).ok_or_else(|| {
-                qualkit::Error::input(format!("无效的期限：{text}"), format!("not a duration: {text}"))
-            })?),
-            None => None,
-        };
         let staff = staff.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let due_within = qualkit::portfolio::due_within(due.as_deref())?;
         let filter = qualkit::portfolio::Filter { due_within, vendor, status, staff };
         qualkit::portfolio::portfolio(store, chrono::Utc::now(), &filter)
     })
