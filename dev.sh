@@ -21,6 +21,7 @@ APT_PACKAGES=(
   fonts-noto-cjk
   xvfb xauth dbus webkit2gtk-driver
   poppler-utils qpdf
+  postgresql
   python3 python3-pip
   iproute2 strace
 )
@@ -199,6 +200,17 @@ setup() {
   build_ui
 }
 
+# The team-store tests run on a throwaway PostgreSQL cluster of their own (a Unix socket only, so
+# the tests' network namespace reaches it), stopped and removed when this script exits.
+start_test_postgres() {
+  local dir
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/qualkit-pg.XXXXXX")
+  trap 'scripts/throwaway-postgres.sh stop "'"$dir"'"; rm -rf "'"$dir"'"' EXIT
+  log "postgres: a throwaway cluster in $dir"
+  QUALKIT_TEST_DATABASE_URL=$(scripts/throwaway-postgres.sh start "$dir")
+  export QUALKIT_TEST_DATABASE_URL QUALKIT_REQUIRE_POSTGRES=1
+}
+
 # Tesseract is about twice as fast with one OpenMP thread (engineering/ocr.md §1).
 export OMP_THREAD_LIMIT=1
 
@@ -258,6 +270,7 @@ case "${1:-}" in
     (cd ui && npm run --silent check && npm test --silent)
     log "the network check catches a connection"
     check_offline_guard
+    start_test_postgres
     log "cargo test (the core, the CLI, the OCR reader), with no network"
     # The models were installed above: their absence is a failure here, not a skip. The whole
     # workspace, as it was built: leaving a package out (`--exclude`, `-p`) changes the features

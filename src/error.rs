@@ -33,6 +33,11 @@ pub enum Error {
     #[error("database: {0}")]
     Database(#[from] rusqlite::Error),
 
+    /// The team store (PostgreSQL) could not be reached or refused the change; the text never
+    /// holds the connection's password.
+    #[error("{}", .0.en)]
+    Team(Text),
+
     #[error("database migration: {0}")]
     Migration(#[from] rusqlite_migration::Error),
 
@@ -67,6 +72,7 @@ impl Error {
                 format!("无法读写 {}：{}", path.display(), io_reason_zh(source))
             }
             (Error::Database(e), Lang::Zh) => format!("数据库错误：{e}"),
+            (Error::Team(text), Lang::Zh) => text.zh.clone(),
             (Error::Migration(e), Lang::Zh) => format!("数据库升级失败：{e}"),
             (Error::Asset { name, detail }, Lang::Zh) => format!("内置数据 {name} 有误：{detail}"),
         }

@@ -233,7 +233,7 @@ fn material_file(
     number: usize,
     notes: &mut Vec<Text>,
 ) -> Result<(String, Vec<u8>)> {
-    let path = store.blob_path(&material.sha256);
+    let path = store.material_file(&material.sha256)?;
     let label =
         if profile.files.ascii_names.value { material.role.as_str().to_string() } else { material.role.label().zh };
     let original_extension =

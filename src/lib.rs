@@ -143,7 +143,7 @@ pub fn read_materials_with_progress(
         return Ok(Vec::new());
     }
     let jobs: Vec<(PathBuf, reading::DocKind)> =
-        pending.iter().map(|(m, kind)| (store.blob_path(&m.sha256), *kind)).collect();
+        pending.iter().map(|(m, kind)| Ok((store.material_file(&m.sha256)?, *kind))).collect::<Result<_>>()?;
     let total = jobs.len();
     progress(&export::Progress { done: 0, total, what: Text::new("识别文字", "reading the text") });
     let results = ocr::read_jobs_with_progress(&jobs, &|done| {
@@ -337,7 +337,7 @@ pub fn material_views(store: &Store, id: &str) -> Result<Vec<MaterialView>> {
     let case = store.case(id)?;
     let mut views = Vec::with_capacity(case.materials.len());
     for material in case.materials {
-        let path = store.blob_path(&material.sha256);
+        let path = store.material_file(&material.sha256)?;
         // The header alone gives the size; a PDF or a broken file has none.
         let size = image::ImageReader::open(&path)
             .ok()
@@ -362,7 +362,7 @@ pub fn material_views(store: &Store, id: &str) -> Result<Vec<MaterialView>> {
 pub fn material_thumbnail(store: &Store, id: &str, material_id: i64, max_side: u32) -> Result<Vec<u8>> {
     let case = store.case(id)?;
     let material = case.material(material_id)?;
-    let picture = scan::open_image(&store.blob_path(&material.sha256))?;
+    let picture = scan::open_image(&store.material_file(&material.sha256)?)?;
     let small = picture.thumbnail(max_side, max_side).to_rgb8();
     upload::encode_jpeg(&small, 85).ok_or_else(|| Error::input("无法生成缩略图", "cannot make the thumbnail"))
 }

@@ -438,7 +438,7 @@ fn check_argument_lengths() -> qualkit::Result<()> {
 fn run(cli: &Cli, lang: Lang) -> qualkit::Result<Output> {
     let open_store = || -> qualkit::Result<Store> {
         let dir = cli.data_dir.clone().unwrap_or_else(qualkit::default_data_dir);
-        Store::open(&dir)
+        Store::open_configured(&dir)
     };
     match &cli.command {
         Command::Validate { kind, values } => {

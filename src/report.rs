@@ -350,7 +350,7 @@ fn thumbnail(
     if !material.mime.starts_with("image/") {
         return None;
     }
-    let image = crate::scan::open_image(&store.blob_path(&material.sha256)).ok()?;
+    let image = crate::scan::open_image(&store.material_file(&material.sha256).ok()?).ok()?;
     let mut rgb = image.to_rgb8();
     if let Some(reading) = reading {
         for (key, field) in &reading.fields {

@@ -1,4 +1,5 @@
-//! What a person sets once for a data folder: their name as the history shows it. Kept in
+//! What a person sets once for a data folder: their name as the history shows it, and the team
+//! store the cases live on (absent: the data folder's own SQLite). Kept in
 //! `settings.json` beside the database, written through a temporary file and a rename; the CLI
 //! and the app read the same file, and `QUALKIT_STAFF` overrides it for one process.
 
@@ -17,6 +18,10 @@ pub struct Settings {
     /// Who this desktop's changes are recorded as; absent: the OS user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub staff: Option<String>,
+    /// The team store, `postgres://user:password@host:port/database`. The file is the user's
+    /// own (0600 where the system has modes); the password is shown nowhere else.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
 }
 
 impl Settings {
@@ -31,7 +36,32 @@ impl Settings {
 
     pub fn save(&self, data_dir: &Path) -> Result<()> {
         let json = serde_json::to_vec_pretty(self).map_err(|e| Error::input(e.to_string(), e.to_string()))?;
-        crate::write_file_atomically(&data_dir.join(FILE), &json)
+        let path = data_dir.join(FILE);
+        crate::write_file_atomically(&path, &json)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).map_err(|e| Error::io(&path, e))?;
+        }
+        Ok(())
+    }
+
+    /// Sets the team store (checked, not yet connected); empty goes back to the data folder's
+    /// own store.
+    pub fn set_database_url(&mut self, url: &str) -> Result<()> {
+        let url = url.trim();
+        if url.is_empty() {
+            self.database_url = None;
+            return Ok(());
+        }
+        crate::store::TeamUrl::parse(url)?;
+        self.database_url = Some(url.to_string());
+        Ok(())
+    }
+
+    /// The team store's address with its password masked, for showing.
+    pub fn database_url_shown(&self) -> Option<String> {
+        self.database_url.as_deref().map(crate::store::mask_password)
     }
 
     /// Sets the staff name (trimmed; empty clears it), refusing one longer than a name can be.

@@ -1,4 +1,9 @@
-//! The case store: one SQLite database plus a content-addressed folder of material files.
+//! The case store: a database plus a content-addressed folder of material files.
+//!
+//! The database is SQLite in the data folder (one desktop, the default), or a firm's PostgreSQL
+//! server (the team store, [`Store::open_team`]); [`db`] hides which. On a team store the
+//! materials' bytes live in the database too (`blobs`, in chunks, stored once per SHA-256), and
+//! the data folder's blob files are this desktop's cache of them, fetched and verified on use.
 //!
 //! Layout of the data directory:
 //! - `qualkit.db` — cases, materials (role, original name, size, type, SHA-256), ICP tracking;
@@ -16,7 +21,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -28,6 +33,12 @@ use crate::icp::{FilingType, IcpPlan, IcpTracker, MessageState};
 use crate::reading::{DocKind, Field, Origin, Reading};
 use crate::scan::ColourStats;
 use crate::submission::{Item as SubmissionItem, Outcome as SubmissionOutcome, Submission};
+
+mod db;
+mod team;
+
+use db::{Db, Row, Value, args};
+pub use db::{TeamUrl, mask_password};
 
 const DB_FILE: &str = "qualkit.db";
 /// See [`Store::lock_blobs`].
@@ -185,7 +196,7 @@ pub struct HandlerElsewhere {
 }
 
 pub struct Store {
-    conn: Connection,
+    db: Db,
     root: PathBuf,
     /// Who the history names for this store's changes ([`crate::history::staff`]).
     staff: String,
@@ -201,8 +212,11 @@ struct Blob {
     mime: String,
 }
 
+/// The environment variable that puts the case store on a team server, over the settings.
+pub const DATABASE_URL_VAR: &str = "QUALKIT_DATABASE_URL";
+
 impl Store {
-    /// Opens (creating if needed) the store in `root`, bringing the schema up to date.
+    /// Opens (creating if needed) the SQLite store in `root`, bringing the schema up to date.
     pub fn open(root: &Path) -> Result<Store> {
         std::fs::create_dir_all(root.join("blobs").join("tmp")).map_err(|e| Error::io(root, e))?;
         let path = root.join(DB_FILE);
@@ -213,9 +227,35 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations().to_latest(&mut conn)?;
-        let store = Store { conn, root: root.to_path_buf(), staff: crate::history::staff(root) };
+        Store::with_db(Db::sqlite(conn), root)
+    }
+
+    /// Opens the team store at `url`, with `root` as this desktop's data folder (its settings and
+    /// its cache of material files), bringing the server's schema up to date.
+    pub fn open_team(root: &Path, url: &TeamUrl) -> Result<Store> {
+        std::fs::create_dir_all(root.join("blobs").join("tmp")).map_err(|e| Error::io(root, e))?;
+        Store::with_db(Db::postgres(url, team::MIGRATIONS)?, root)
+    }
+
+    /// The store this desktop is set to use: the team store named by `QUALKIT_DATABASE_URL` or
+    /// the settings, else SQLite in `root`. A team store that cannot be reached is an error,
+    /// never a silent fall-back to the desktop's own (stale) cases.
+    pub fn open_configured(root: &Path) -> Result<Store> {
+        match configured_team_url(root)? {
+            Some(url) => Store::open_team(root, &url),
+            None => Store::open(root),
+        }
+    }
+
+    fn with_db(db: Db, root: &Path) -> Result<Store> {
+        let store = Store { db, root: root.to_path_buf(), staff: crate::history::staff(root) };
         store.clean_up_after_a_crash()?;
         Ok(store)
+    }
+
+    /// The team store this store is on, `None` for the desktop's SQLite.
+    pub fn team_url(&self) -> Option<&TeamUrl> {
+        self.db.team_url()
     }
 
     /// Removes what an import, a removal or a bundle import killed half-way left behind: copies
@@ -243,10 +283,11 @@ impl Store {
             }
         }
         let used: std::collections::HashSet<String> = self
-            .conn
-            .prepare("SELECT DISTINCT sha256 FROM materials")?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+            .db
+            .query("SELECT DISTINCT sha256 FROM materials", &[])?
+            .iter()
+            .map(|r| r.text(0))
+            .collect::<Result<_>>()?;
         let unused: Vec<String> = self.stored_blobs()?.into_iter().filter(|sha| !used.contains(sha)).collect();
         self.remove_unused(&unused)
     }
@@ -316,10 +357,21 @@ impl Store {
         };
     }
 
-    /// Where a material's bytes live.
+    /// Where a material's bytes live on this desktop. On a team store the file may not be here
+    /// yet: [`Store::material_file`] fetches it.
     pub fn blob_path(&self, sha256: &str) -> PathBuf {
         let (dir, rest) = sha256.split_at(sha256.len().min(2));
         self.root.join("blobs").join(dir).join(rest)
+    }
+
+    /// A material's file on this desktop, fetched from the team store (and checked against its
+    /// SHA-256) when this desktop has not had it yet.
+    pub fn material_file(&self, sha256: &str) -> Result<PathBuf> {
+        let path = self.blob_path(sha256);
+        if self.db.is_team() && !path.is_file() {
+            team::fetch_blob(&self.db, sha256, &path, &self.root.join("blobs").join("tmp"))?;
+        }
+        Ok(path)
     }
 
     /// Imports a case folder (case.toml + files). All or nothing: on any error no case row
@@ -337,11 +389,12 @@ impl Store {
                 }
                 blobs.push(blob);
             }
-            let tx = WriteTx::begin(&mut self.conn)?;
+            let tx = self.db.begin()?;
             let id = insert_case(&tx, &folder.data)?;
             let who = self.staff.as_str();
             record(&tx, &id, who, EventKind::Imported, 1, None, Some(&dir.display().to_string()))?;
             for (file, blob) in folder.materials.iter().zip(&blobs) {
+                self.upload_blob(&tx, blob)?;
                 insert_material(&tx, &id, file.role, &file.name, blob)?;
             }
             tx.commit()?;
@@ -355,8 +408,14 @@ impl Store {
         result
     }
 
+    /// On a team store, puts a blob this desktop has into the database, in the caller's
+    /// transaction, unless it is there already (another staff member's copy of the same file).
+    fn upload_blob(&self, db: &Db, blob: &Blob) -> Result<()> {
+        if db.is_team() { team::upload_blob(db, &blob.sha256, blob.size, &self.blob_path(&blob.sha256)) } else { Ok(()) }
+    }
+
     pub fn create_case(&mut self, data: &CaseData) -> Result<String> {
-        let tx = WriteTx::begin(&mut self.conn)?;
+        let tx = self.db.begin()?;
         let id = insert_case(&tx, data)?;
         record(&tx, &id, &self.staff, EventKind::Created, 1, None, None)?;
         tx.commit()?;
@@ -372,22 +431,22 @@ impl Store {
     /// records each changed field; returns the new version. A save based on an older version is
     /// refused with the fields changed since, never written over them.
     pub fn update_case_from(&mut self, id: &str, data: &CaseData, base: Option<i64>) -> Result<i64> {
-        let json = serde_json::to_string(data).map_err(|e| Error::input(e.to_string(), e.to_string()))?;
-        let staff = self.staff.clone();
-        let tx = WriteTx::begin(&mut self.conn)?;
-        let row: Option<(String, i64)> = tx
-            .query_row("SELECT data, version FROM cases WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
-        let Some((stored, version)) = row else {
+        let json = to_json(data)?;
+        let tx = self.db.begin()?;
+        let row = tx.query_opt("SELECT data, version FROM cases WHERE id = ?1", args![id])?;
+        let Some(row) = row else {
             return Err(Error::CaseNotFound(id.to_string()));
         };
+        let (stored, version) = (row.text(0)?, row.int(1)?);
         if let Some(base) = base.filter(|b| *b != version) {
             let mut changed: Vec<String> = tx
-                .prepare(
+                .query(
                     "SELECT DISTINCT field FROM case_events WHERE case_id = ?1 AND version > ?2 AND field IS NOT NULL",
+                    args![id, base],
                 )?
-                .query_map(params![id, base], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
+                .iter()
+                .map(|r| r.text(0))
+                .collect::<Result<_>>()?;
             changed.sort();
             return Err(Error::Conflict { case: id.to_string(), base, current: version, changed });
         }
@@ -398,10 +457,10 @@ impl Store {
         let next = version + 1;
         tx.execute(
             "UPDATE cases SET applicant_kind = ?2, applicant_name = ?3, data = ?4, updated_at = ?5, version = ?6 WHERE id = ?1",
-            params![id, data.applicant.kind.as_str(), data.applicant.name, json, now(), next],
+            args![id, data.applicant.kind.as_str(), data.applicant.name.as_str(), json, now(), next],
         )?;
         for change in &changes {
-            record(&tx, id, &staff, EventKind::Changed, next, Some(change), None)?;
+            record(&tx, id, &self.staff, EventKind::Changed, next, Some(change), None)?;
         }
         tx.commit()?;
         Ok(next)
@@ -410,23 +469,24 @@ impl Store {
     /// What happened to the case, oldest first.
     pub fn history(&self, id: &str) -> Result<Vec<Event>> {
         self.case_exists(id)?;
-        let mut stmt = self.conn.prepare(
+        let rows = self.db.query(
             "SELECT at, who, what, version, field, old, new, detail FROM case_events WHERE case_id = ?1 ORDER BY id",
+            args![id],
         )?;
-        let rows = stmt.query_map([id], |r| {
-            let Some(what) = EventKind::parse(&r.get::<_, String>(2)?) else { return Ok(None) };
-            Ok(Some(Event {
-                at: parse_time(&r.get::<_, String>(0)?),
-                who: r.get(1)?,
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let Some(what) = EventKind::parse(&r.text(2)?) else { continue };
+            out.push(Event {
+                at: parse_time(&r.text(0)?),
+                who: r.text(1)?,
                 what,
-                version: r.get(3)?,
-                field: r.get(4)?,
-                old: r.get(5)?,
-                new: r.get(6)?,
-                detail: r.get(7)?,
-            }))
-        })?;
-        let out = rows.filter_map(|row| row.transpose()).collect::<rusqlite::Result<Vec<_>>>()?;
+                version: r.int(3)?,
+                field: r.opt_text(4)?,
+                old: r.opt_text(5)?,
+                new: r.opt_text(6)?,
+                detail: r.opt_text(7)?,
+            });
+        }
         Ok(out)
     }
 
@@ -445,18 +505,16 @@ impl Store {
             ));
         }
         let at = at.unwrap_or_else(Utc::now);
-        let items_json = serde_json::to_string(items).map_err(|e| Error::input(e.to_string(), e.to_string()))?;
-        let staff = self.staff.clone();
-        let tx = WriteTx::begin(&mut self.conn)?;
-        tx.query_row("SELECT 1 FROM cases WHERE id = ?1", [id], |_| Ok(()))
-            .optional()?
+        let items_json = to_json(items)?;
+        let tx = self.db.begin()?;
+        tx.query_opt("SELECT 1 FROM cases WHERE id = ?1", args![id])?
             .ok_or_else(|| Error::CaseNotFound(id.to_string()))?;
         tx.execute(
             "INSERT INTO submissions (case_id, vendor, items, submitted_at, submitted_by) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![id, vendor.as_str(), items_json, at.to_rfc3339(), staff],
+            args![id, vendor.as_str(), items_json, at.to_rfc3339(), self.staff.as_str()],
         )?;
         let shown: Vec<&str> = items.iter().map(|i| i.as_str()).collect();
-        record_now(&tx, id, &staff, EventKind::Submitted, &format!("{vendor}: {}", shown.join(", ")))?;
+        record_now(&tx, id, &self.staff, EventKind::Submitted, &format!("{vendor}: {}", shown.join(", ")))?;
         tx.commit()?;
         self.submissions(id)?.into_iter().last().ok_or_else(|| Error::CaseNotFound(id.to_string()))
     }
@@ -478,16 +536,12 @@ impl Store {
             (SubmissionOutcome::Approved, _) => None,
         };
         let at = at.unwrap_or_else(Utc::now);
-        let staff = self.staff.clone();
-        let tx = WriteTx::begin(&mut self.conn)?;
-        let pending: Option<i64> = tx
-            .query_row(
-                "SELECT id FROM submissions WHERE case_id = ?1 AND vendor = ?2 AND outcome IS NULL ORDER BY id DESC LIMIT 1",
-                params![id, vendor.as_str()],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let Some(submission) = pending else {
+        let tx = self.db.begin()?;
+        let pending = tx.query_opt(
+            "SELECT id FROM submissions WHERE case_id = ?1 AND vendor = ?2 AND outcome IS NULL ORDER BY id DESC LIMIT 1",
+            args![id, vendor.as_str()],
+        )?;
+        let Some(pending) = pending else {
             return Err(Error::input(
                 format!("案卷 {id} 没有等待{vendor}答复的提交：先记录提交（qualkit case submit）"),
                 format!(
@@ -495,15 +549,16 @@ impl Store {
                 ),
             ));
         };
+        let submission = pending.int(0)?;
         tx.execute(
             "UPDATE submissions SET outcome = ?2, reason = ?3, decided_at = ?4 WHERE id = ?1",
-            params![submission, outcome.as_str(), reason, at.to_rfc3339()],
+            args![submission, outcome.as_str(), reason.as_deref(), at.to_rfc3339()],
         )?;
         let detail = match &reason {
             Some(reason) => format!("{vendor}: {outcome}: {reason}"),
             None => format!("{vendor}: {outcome}"),
         };
-        record_now(&tx, id, &staff, EventKind::Decided, &detail)?;
+        record_now(&tx, id, &self.staff, EventKind::Decided, &detail)?;
         tx.commit()?;
         self.submissions(id)?
             .into_iter()
@@ -514,12 +569,12 @@ impl Store {
     /// The case's submissions, oldest first, each rejection matched to the rules behind it.
     pub fn submissions(&self, id: &str) -> Result<Vec<Submission>> {
         self.case_exists(id)?;
-        Ok(submissions_where(&self.conn, "case_id = ?1", [id])?.into_iter().map(|(_, s)| s).collect())
+        Ok(submissions_where(&self.db, "case_id = ?1", args![id])?.into_iter().map(|(_, s)| s).collect())
     }
 
     /// Every submission of the store with its case, oldest first (the portfolio, the reasons).
     pub fn all_submissions(&self) -> Result<Vec<(String, Submission)>> {
-        submissions_where(&self.conn, "1 = 1", [])
+        submissions_where(&self.db, "1 = 1", &[])
     }
 
     /// What the store's materials of these roles read, with their case: the portfolio's dates,
@@ -528,17 +583,14 @@ impl Store {
         let mut out = Vec::new();
         for role in roles {
             let Some(kind) = DocKind::for_role(*role) else { continue };
-            let mut stmt = self.conn.prepare(
+            let rows = self.db.query(
                 "SELECT m.case_id, r.data FROM materials m JOIN readings r ON r.sha256 = m.sha256 AND r.kind = ?2
                  WHERE m.role = ?1 ORDER BY m.id",
+                args![role.as_str(), kind.as_str()],
             )?;
-            let rows = stmt.query_map(params![role.as_str(), kind.as_str()], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-            })?;
             for row in rows {
-                let (case_id, data) = row?;
-                if let Ok(reading) = serde_json::from_str::<Reading>(&data) {
-                    out.push((case_id, *role, reading));
+                if let Ok(reading) = serde_json::from_str::<Reading>(&row.text(1)?) {
+                    out.push((row.text(0)?, *role, reading));
                 }
             }
         }
@@ -547,50 +599,45 @@ impl Store {
 
     /// The cases that have a verification-SMS plan.
     pub fn cases_with_icp_plans(&self) -> Result<Vec<String>> {
-        let mut stmt = self.conn.prepare("SELECT case_id FROM icp_plans ORDER BY case_id")?;
-        let ids = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
-        Ok(ids)
+        texts(self.db.query("SELECT case_id FROM icp_plans ORDER BY case_id", &[])?)
     }
 
     /// The cases `who` changed or submitted.
     pub fn cases_touched_by(&self, who: &str) -> Result<Vec<String>> {
-        let mut stmt = self.conn.prepare(
+        texts(self.db.query(
             "SELECT case_id FROM case_events WHERE who = ?1 UNION SELECT case_id FROM submissions WHERE submitted_by = ?1",
-        )?;
-        let ids = stmt.query_map([who], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
-        Ok(ids)
+            args![who],
+        )?)
     }
 
     /// Records an event that changes no stored value of the case (an export made).
     pub fn record_event(&mut self, id: &str, what: EventKind, detail: &str) -> Result<()> {
-        let staff = self.staff.clone();
-        let tx = WriteTx::begin(&mut self.conn)?;
-        let version: Option<i64> =
-            tx.query_row("SELECT version FROM cases WHERE id = ?1", [id], |r| r.get(0)).optional()?;
-        let version = version.ok_or_else(|| Error::CaseNotFound(id.to_string()))?;
-        record(&tx, id, &staff, what, version, None, Some(detail))?;
+        let tx = self.db.begin()?;
+        let version = tx.query_opt("SELECT version FROM cases WHERE id = ?1", args![id])?;
+        let version = version.ok_or_else(|| Error::CaseNotFound(id.to_string()))?.int(0)?;
+        record(&tx, id, &self.staff, what, version, None, Some(detail))?;
         tx.commit()
     }
 
     /// The other cases whose handler has this ID number, with their applicants: carriers take
     /// one handler per company, so one person handling two companies is flagged.
     pub fn cases_with_handler(&self, id_number: &str, except: &str) -> Result<Vec<HandlerElsewhere>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT id, data FROM cases WHERE id != ?2 AND json_extract(data, '$.handler.id_number') = ?1 ORDER BY id",
+        let handler = self.db.json_text("data", &["handler", "id_number"]);
+        let rows = self.db.query(
+            &format!("SELECT id, data FROM cases WHERE id != ?2 AND {handler} = ?1 ORDER BY id"),
+            args![id_number, except],
         )?;
-        let rows =
-            stmt.query_map(params![id_number, except], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, data) = row?;
-            let data = parse_data(&id, &data)?;
+            let id = row.text(0)?;
+            let data = parse_data(&id, &row.text(1)?)?;
             out.push(HandlerElsewhere { case_id: id, applicant_name: data.applicant.name, uscc: data.applicant.uscc });
         }
         Ok(out)
     }
 
     pub fn list_cases(&self) -> Result<Vec<CaseSummary>> {
-        self.summaries("", [])
+        self.summaries("", &[])
     }
 
     /// The cases whose applicant name, id or credit code contains `query` (case-insensitive for
@@ -602,75 +649,70 @@ impl Store {
         }
         let escaped = query.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
         let pattern = format!("%{escaped}%");
+        let (like, uscc) = (self.db.like(), self.db.json_text("c.data", &["applicant", "uscc"]));
         self.summaries(
-            "WHERE c.applicant_name LIKE ?1 ESCAPE '\\' OR c.id LIKE ?1 ESCAPE '\\'
-               OR json_extract(c.data, '$.applicant.uscc') LIKE ?1 ESCAPE '\\'",
-            [pattern],
+            &format!(
+                "WHERE c.applicant_name {like} ?1 ESCAPE '\\' OR c.id {like} ?1 ESCAPE '\\'
+                   OR {uscc} {like} ?1 ESCAPE '\\'"
+            ),
+            args![pattern],
         )
     }
 
-    fn summaries(&self, condition: &str, args: impl rusqlite::Params) -> Result<Vec<CaseSummary>> {
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT c.id, c.data, c.updated_at, (SELECT count(*) FROM materials m WHERE m.case_id = c.id)
-             FROM cases c {condition} ORDER BY c.updated_at DESC, c.id"
-        ))?;
-        let rows = stmt.query_map(args, |row| {
-            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?, row.get::<_, i64>(3)?))
-        })?;
-        let mut out = Vec::new();
+    fn summaries(&self, condition: &str, args: &[Value]) -> Result<Vec<CaseSummary>> {
+        let rows = self.db.query(
+            &format!(
+                "SELECT c.id, c.data, c.updated_at, (SELECT count(*) FROM materials m WHERE m.case_id = c.id)
+                 FROM cases c {condition} ORDER BY c.updated_at DESC, c.id"
+            ),
+            args,
+        )?;
+        let mut out = Vec::with_capacity(rows.len());
         for row in rows {
-            let (id, data, updated, count) = row?;
-            let data = parse_data(&id, &data)?;
+            let id = row.text(0)?;
+            let data = parse_data(&id, &row.text(1)?)?;
             out.push(CaseSummary {
                 id,
                 applicant_kind: data.applicant.kind,
                 applicant_name: data.applicant.name,
                 vendors: data.vendors,
-                material_count: u64::try_from(count).unwrap_or(0),
-                updated_at: parse_time(&updated),
+                material_count: u64::try_from(row.int(3)?).unwrap_or(0),
+                updated_at: parse_time(&row.text(2)?),
             });
         }
         Ok(out)
     }
 
     pub fn case(&self, id: &str) -> Result<Case> {
-        let row = self
-            .conn
-            .query_row("SELECT data, created_at, updated_at, version FROM cases WHERE id = ?1", [id], |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, String>(2)?,
-                    row.get::<_, i64>(3)?,
-                ))
-            })
-            .optional()?;
-        let Some((data, created, updated, version)) = row else {
+        let row = self.db.query_opt("SELECT data, created_at, updated_at, version FROM cases WHERE id = ?1", args![id])?;
+        let Some(row) = row else {
             return Err(Error::CaseNotFound(id.to_string()));
         };
-        let mut stmt = self.conn.prepare(
-            "SELECT id, role, original_name, size, mime, sha256 FROM materials WHERE case_id = ?1 ORDER BY id",
-        )?;
-        let materials = stmt
-            .query_map([id], |row| {
-                let role: String = row.get(1)?;
+        let materials = self
+            .db
+            .query(
+                "SELECT id, role, original_name, size, mime, sha256 FROM materials WHERE case_id = ?1 ORDER BY id",
+                args![id],
+            )?
+            .iter()
+            .map(|m| {
                 Ok(Material {
-                    id: row.get(0)?,
-                    role: Role::parse(&role).unwrap_or(Role::Other),
-                    original_name: row.get(2)?,
-                    size: u64::try_from(row.get::<_, i64>(3)?).unwrap_or(0),
-                    mime: row.get(4)?,
-                    sha256: row.get(5)?,
+                    id: m.int(0)?,
+                    role: Role::parse(&m.text(1)?).unwrap_or(Role::Other),
+                    original_name: m.text(2)?,
+                    size: u64::try_from(m.int(3)?).unwrap_or(0),
+                    mime: m.text(4)?,
+                    sha256: m.text(5)?,
                 })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            })
+            .collect::<Result<Vec<_>>>()?;
         Ok(Case {
             id: id.to_string(),
-            data: parse_data(id, &data)?,
+            data: parse_data(id, &row.text(0)?)?,
             materials,
-            created_at: parse_time(&created),
-            updated_at: parse_time(&updated),
-            version,
+            created_at: parse_time(&row.text(1)?),
+            updated_at: parse_time(&row.text(2)?),
+            version: row.int(3)?,
         })
     }
 
@@ -679,13 +721,13 @@ impl Store {
     /// starts without the original's verification-SMS tracking, which belongs to one filing.
     pub fn duplicate_case(&mut self, id: &str) -> Result<String> {
         let case = self.case(id)?;
-        let tx = WriteTx::begin(&mut self.conn)?;
+        let tx = self.db.begin()?;
         let copy = insert_case(&tx, &case.data)?;
         record(&tx, &copy, &self.staff, EventKind::Duplicated, 1, None, Some(id))?;
         tx.execute(
             "INSERT INTO materials (case_id, role, original_name, size, mime, sha256, added_at)
-             SELECT ?2, role, original_name, size, mime, sha256, added_at FROM materials WHERE case_id = ?1 ORDER BY id",
-            params![id, copy],
+             SELECT CAST(?2 AS TEXT), role, original_name, size, mime, sha256, added_at FROM materials WHERE case_id = ?1 ORDER BY id",
+            args![id, copy.as_str()],
         )?;
         tx.commit()?;
         Ok(copy)
@@ -700,9 +742,10 @@ impl Store {
         let _unfinished = self.unfinished(Lock::Shared)?;
         let (blob, new) = self.put_blob(file)?;
         let result = (|| {
-            let tx = WriteTx::begin(&mut self.conn)?;
+            let tx = self.db.begin()?;
+            self.upload_blob(&tx, &blob)?;
             let material_id = insert_material(&tx, id, role, &name, &blob)?;
-            tx.execute("UPDATE cases SET updated_at = ?2 WHERE id = ?1", params![id, now()])?;
+            tx.execute("UPDATE cases SET updated_at = ?2 WHERE id = ?1", args![id, now()])?;
             let detail = format!("{} #{material_id} {name}", role.as_str());
             record_now(&tx, id, &self.staff, EventKind::MaterialAdded, &detail)?;
             tx.commit()?;
@@ -727,23 +770,20 @@ impl Store {
     }
 
     pub fn remove_material(&mut self, id: &str, material_id: i64) -> Result<()> {
-        let row: Option<(String, String, String)> = self
-            .conn
-            .query_row(
-                "SELECT sha256, role, original_name FROM materials WHERE id = ?1 AND case_id = ?2",
-                params![material_id, id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?;
-        let Some((sha, role, name)) = row else {
+        let row = self.db.query_opt(
+            "SELECT sha256, role, original_name FROM materials WHERE id = ?1 AND case_id = ?2",
+            args![material_id, id],
+        )?;
+        let Some(row) = row else {
             return Err(Error::input(
                 format!("案卷 {id} 中没有编号为 {material_id} 的材料"),
                 format!("case {id} has no material {material_id}"),
             ));
         };
-        let tx = WriteTx::begin(&mut self.conn)?;
-        tx.execute("DELETE FROM materials WHERE id = ?1", [material_id])?;
-        tx.execute("UPDATE cases SET updated_at = ?2 WHERE id = ?1", params![id, now()])?;
+        let (sha, role, name) = (row.text(0)?, row.text(1)?, row.text(2)?);
+        let tx = self.db.begin()?;
+        tx.execute("DELETE FROM materials WHERE id = ?1", args![material_id])?;
+        tx.execute("UPDATE cases SET updated_at = ?2 WHERE id = ?1", args![id, now()])?;
         record_now(&tx, id, &self.staff, EventKind::MaterialRemoved, &format!("{role} #{material_id} {name}"))?;
         tx.commit()?;
         self.collect_garbage(&[sha])
@@ -751,8 +791,8 @@ impl Store {
 
     pub fn delete_case(&mut self, id: &str) -> Result<()> {
         let case = self.case(id)?;
-        let tx = WriteTx::begin(&mut self.conn)?;
-        tx.execute("DELETE FROM cases WHERE id = ?1", [id])?;
+        let tx = self.db.begin()?;
+        tx.execute("DELETE FROM cases WHERE id = ?1", args![id])?;
         tx.commit()?;
         let hashes: Vec<String> = case.materials.into_iter().map(|m| m.sha256).collect();
         self.collect_garbage(&hashes)
@@ -764,20 +804,27 @@ impl Store {
         let _alone = self.unfinished(Lock::Exclusive)?;
         let mut unused = Vec::new();
         for sha in hashes {
-            let used: i64 =
-                self.conn.query_row("SELECT count(*) FROM materials WHERE sha256 = ?1", [sha], |r| r.get(0))?;
-            if used == 0 {
+            let used = self.db.query_opt("SELECT 1 FROM materials WHERE sha256 = ?1 LIMIT 1", args![sha])?;
+            if used.is_none() {
                 unused.push(sha.clone());
             }
         }
         self.remove_unused(&unused)
     }
 
-    /// Removes unused blobs with what was cached about them. The caller holds the blob lock.
+    /// Removes unused blobs with what was cached about them. The caller holds the blob lock. On
+    /// a team store another desktop may have used the blob meanwhile: the rows go only if still
+    /// unused, in one write, and this desktop's file (a cache) goes either way.
     fn remove_unused(&self, hashes: &[String]) -> Result<()> {
         for sha in hashes {
-            self.conn.execute("DELETE FROM readings WHERE sha256 = ?1", [sha])?;
-            self.conn.execute("DELETE FROM image_stats WHERE sha256 = ?1", [sha])?;
+            let tx = self.db.begin()?;
+            let unused = "NOT EXISTS (SELECT 1 FROM materials WHERE sha256 = ?1)";
+            tx.execute(&format!("DELETE FROM readings WHERE sha256 = ?1 AND {unused}"), args![sha])?;
+            tx.execute(&format!("DELETE FROM image_stats WHERE sha256 = ?1 AND {unused}"), args![sha])?;
+            if tx.is_team() {
+                tx.execute(&format!("DELETE FROM blobs WHERE sha256 = ?1 AND {unused}"), args![sha])?;
+            }
+            tx.commit()?;
             match std::fs::remove_file(self.blob_path(sha)) {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -792,14 +839,14 @@ impl Store {
     /// be interleaved with another process's, so neither is lost. The store's own writes inside
     /// it join it.
     pub fn exclusive<T>(&mut self, change: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
-        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        let depth = self.db.begin()?.keep_open();
         match change(self) {
             Ok(value) => {
-                self.conn.execute_batch("COMMIT")?;
+                self.db.resume(depth).commit()?;
                 Ok(value)
             }
             Err(e) => {
-                let _ = self.conn.execute_batch("ROLLBACK");
+                drop(self.db.resume(depth));
                 Err(e)
             }
         }
@@ -807,7 +854,7 @@ impl Store {
 
     /// Records what the file with this content shows, replacing an earlier reading of the kind.
     pub fn save_reading(&mut self, sha256: &str, reading: &Reading) -> Result<()> {
-        save_reading_in(&self.conn, sha256, reading)
+        save_reading_in(&self.db, sha256, reading)
     }
 
     /// Records an OCR reading unless the file was read or confirmed meanwhile (by another window
@@ -825,20 +872,21 @@ impl Store {
 
     /// The cached reading of a file, if it was read (or confirmed) before.
     pub fn reading(&self, sha256: &str, kind: DocKind) -> Result<Option<Reading>> {
-        reading_in(&self.conn, sha256, kind)
+        reading_in(&self.db, sha256, kind)
     }
 
     /// The colour measurements of a stored file, measured on first use and then cached.
     pub fn colour_stats(&self, sha256: &str) -> Result<ColourStats> {
-        let cached: Option<String> =
-            self.conn.query_row("SELECT data FROM image_stats WHERE sha256 = ?1", [sha256], |r| r.get(0)).optional()?;
-        if let Some(stats) = cached.and_then(|json| serde_json::from_str(&json).ok()) {
+        let cached = self.db.query_opt("SELECT data FROM image_stats WHERE sha256 = ?1", args![sha256])?;
+        if let Some(stats) = cached.and_then(|row| serde_json::from_str(&row.text(0).ok()?).ok()) {
             return Ok(stats);
         }
-        let stats = crate::scan::colour_stats(&self.blob_path(sha256))?;
-        let json = serde_json::to_string(&stats).map_err(|e| Error::input(e.to_string(), e.to_string()))?;
-        self.conn
-            .execute("INSERT OR REPLACE INTO image_stats (sha256, data) VALUES (?1, ?2)", params![sha256, json])?;
+        let stats = crate::scan::colour_stats(&self.material_file(sha256)?)?;
+        self.db.execute(
+            "INSERT INTO image_stats (sha256, data) VALUES (?1, ?2)
+             ON CONFLICT (sha256) DO UPDATE SET data = excluded.data",
+            args![sha256, to_json(&stats)?],
+        )?;
         Ok(stats)
     }
 
@@ -870,8 +918,7 @@ impl Store {
             store.save_reading(&sha256, &reading)?;
             let keys: Vec<&str> = fields.iter().map(|(key, _)| key.as_str()).collect();
             let detail = format!("{} #{material_id}: {}", kind.as_str(), keys.join(", "));
-            let staff = store.staff.clone();
-            record_now(&store.conn, id, &staff, EventKind::ReadingConfirmed, &detail)?;
+            record_now(&store.db, id, &store.staff, EventKind::ReadingConfirmed, &detail)?;
             Ok(reading)
         })
     }
@@ -889,8 +936,7 @@ impl Store {
     }
 
     fn case_exists(&self, id: &str) -> Result<()> {
-        let found: Option<i64> =
-            self.conn.query_row("SELECT 1 FROM cases WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+        let found = self.db.query_opt("SELECT 1 FROM cases WHERE id = ?1", args![id])?;
         found.map(|_| ()).ok_or_else(|| Error::CaseNotFound(id.to_string()))
     }
 
@@ -955,14 +1001,14 @@ impl Store {
     /// Stores (replacing any earlier one) the verification plan of the case's filing.
     pub fn set_icp_plan(&mut self, id: &str, plan: &IcpPlan) -> Result<()> {
         self.case_exists(id)?;
-        let tx = WriteTx::begin(&mut self.conn)?;
-        tx.execute("DELETE FROM icp_plans WHERE case_id = ?1", [id])?;
+        let tx = self.db.begin()?;
+        tx.execute("DELETE FROM icp_plans WHERE case_id = ?1", args![id])?;
         tx.execute(
             "INSERT INTO icp_plans (case_id, filing_type, subject_phone, site_phone, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![id, plan.filing_type.as_str(), plan.subject_phone, plan.site_phone, now()],
+            args![id, plan.filing_type.as_str(), plan.subject_phone.as_deref(), plan.site_phone.as_deref(), now()],
         )?;
         for message in &plan.messages {
-            tx.execute("INSERT INTO icp_messages (case_id, phone) VALUES (?1, ?2)", params![id, message.phone])?;
+            tx.execute("INSERT INTO icp_messages (case_id, phone) VALUES (?1, ?2)", args![id, message.phone.as_str()])?;
         }
         tx.commit()?;
         Ok(())
@@ -971,43 +1017,40 @@ impl Store {
     /// The stored plan with each message's state, or `None` when the case has no plan.
     pub fn icp_tracker(&self, id: &str) -> Result<Option<IcpTracker>> {
         self.case_exists(id)?;
-        let plan = self
-            .conn
-            .query_row("SELECT filing_type, subject_phone, site_phone FROM icp_plans WHERE case_id = ?1", [id], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, Option<String>>(2)?))
-            })
-            .optional()?;
-        let Some((filing_type, subject_phone, site_phone)) = plan else {
+        let plan =
+            self.db.query_opt("SELECT filing_type, subject_phone, site_phone FROM icp_plans WHERE case_id = ?1", args![id])?;
+        let Some(plan) = plan else {
             return Ok(None);
         };
+        let (filing_type, subject_phone, site_phone) = (plan.text(0)?, plan.opt_text(1)?, plan.opt_text(2)?);
         let filing_type = FilingType::parse(&filing_type).ok_or_else(|| Error::Asset {
             name: DB_FILE.into(),
             detail: format!("unknown filing type {filing_type}"),
         })?;
         let plan = IcpPlan::new(filing_type, subject_phone.as_deref(), site_phone.as_deref())?;
-        let mut stmt = self
-            .conn
-            .prepare("SELECT phone, first_sent_at, verified_at, resends_used FROM icp_messages WHERE case_id = ?1")?;
-        let states = stmt
-            .query_map([id], |r| {
+        let states = self
+            .db
+            .query("SELECT phone, first_sent_at, verified_at, resends_used FROM icp_messages WHERE case_id = ?1", args![id])?
+            .iter()
+            .map(|r| {
                 Ok(MessageState {
-                    phone: r.get(0)?,
-                    first_sent_at: r.get::<_, Option<String>>(1)?.map(|t| parse_time(&t)),
-                    verified_at: r.get::<_, Option<String>>(2)?.map(|t| parse_time(&t)),
-                    resends_used: u32::try_from(r.get::<_, i64>(3)?).unwrap_or(0),
+                    phone: r.text(0)?,
+                    first_sent_at: r.opt_text(1)?.map(|t| parse_time(&t)),
+                    verified_at: r.opt_text(2)?.map(|t| parse_time(&t)),
+                    resends_used: u32::try_from(r.int(3)?).unwrap_or(0),
                 })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            })
+            .collect::<Result<Vec<_>>>()?;
         Ok(Some(IcpTracker::new(plan, states, Utc::now())))
     }
 
     /// Saves a message's new state after [`IcpTracker::record`] accepted an event.
     pub fn save_icp_message(&mut self, id: &str, state: &MessageState) -> Result<()> {
-        let changed = self.conn.execute(
+        let changed = self.db.execute(
             "UPDATE icp_messages SET first_sent_at = ?3, verified_at = ?4, resends_used = ?5 WHERE case_id = ?1 AND phone = ?2",
-            params![
+            args![
                 id,
-                state.phone,
+                state.phone.as_str(),
                 state.first_sent_at.map(|t| t.to_rfc3339()),
                 state.verified_at.map(|t| t.to_rfc3339()),
                 i64::from(state.resends_used)
@@ -1048,72 +1091,30 @@ fn list_dir(dir: &Path) -> Result<Vec<PathBuf>> {
     }
 }
 
-/// A write: a transaction that takes the write lock as it begins, so a second writer waits for
-/// the busy timeout instead of failing with "database is locked" (a deferred transaction that
-/// reads first cannot wait for the lock when it then writes); inside [`Store::exclusive`], a
-/// savepoint of that transaction.
-enum WriteTx<'c> {
-    Transaction(rusqlite::Transaction<'c>),
-    Savepoint(rusqlite::Savepoint<'c>),
-}
-
-impl WriteTx<'_> {
-    fn begin(conn: &mut Connection) -> Result<WriteTx<'_>> {
-        Ok(if conn.is_autocommit() {
-            WriteTx::Transaction(conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
-        } else {
-            WriteTx::Savepoint(conn.savepoint()?)
-        })
-    }
-
-    fn commit(self) -> Result<()> {
-        match self {
-            WriteTx::Transaction(tx) => tx.commit()?,
-            WriteTx::Savepoint(sp) => sp.commit()?,
-        }
-        Ok(())
-    }
-}
-
-impl std::ops::Deref for WriteTx<'_> {
-    type Target = Connection;
-    fn deref(&self) -> &Connection {
-        match self {
-            WriteTx::Transaction(tx) => tx,
-            WriteTx::Savepoint(sp) => sp,
-        }
-    }
-}
-
-fn save_reading_in(conn: &Connection, sha256: &str, reading: &Reading) -> Result<()> {
-    let json = serde_json::to_string(reading).map_err(|e| Error::input(e.to_string(), e.to_string()))?;
-    conn.execute(
+fn save_reading_in(db: &Db, sha256: &str, reading: &Reading) -> Result<()> {
+    db.execute(
         "INSERT INTO readings (sha256, kind, data, updated_at) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (sha256, kind) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
-        params![sha256, reading.kind.as_str(), json, now()],
+        args![sha256, reading.kind.as_str(), to_json(reading)?, now()],
     )?;
     Ok(())
 }
 
-fn reading_in(conn: &Connection, sha256: &str, kind: DocKind) -> Result<Option<Reading>> {
-    let json: Option<String> = conn
-        .query_row("SELECT data FROM readings WHERE sha256 = ?1 AND kind = ?2", params![sha256, kind.as_str()], |r| {
-            r.get(0)
-        })
-        .optional()?;
+fn reading_in(db: &Db, sha256: &str, kind: DocKind) -> Result<Option<Reading>> {
+    let row = db.query_opt("SELECT data FROM readings WHERE sha256 = ?1 AND kind = ?2", args![sha256, kind.as_str()])?;
     // A reading that no longer parses (an older format) is read again rather than trusted.
-    Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
+    Ok(row.and_then(|r| serde_json::from_str(&r.text(0).ok()?).ok()))
 }
 
-fn insert_case(tx: &Connection, data: &CaseData) -> Result<String> {
-    let json = serde_json::to_string(data).map_err(|e| Error::input(e.to_string(), e.to_string()))?;
+fn insert_case(db: &Db, data: &CaseData) -> Result<String> {
+    let json = to_json(data)?;
     let time = now();
     loop {
         let id = new_case_id()?;
-        let inserted = tx.execute(
-            "INSERT OR IGNORE INTO cases (id, applicant_kind, applicant_name, data, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-            params![id, data.applicant.kind.as_str(), data.applicant.name, json, time],
+        let inserted = db.execute(
+            "INSERT INTO cases (id, applicant_kind, applicant_name, data, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT DO NOTHING",
+            args![id.as_str(), data.applicant.kind.as_str(), data.applicant.name.as_str(), json.as_str(), time.as_str()],
         )?;
         if inserted == 1 {
             return Ok(id);
@@ -1121,35 +1122,29 @@ fn insert_case(tx: &Connection, data: &CaseData) -> Result<String> {
     }
 }
 
-fn submissions_where(
-    conn: &Connection,
-    condition: &str,
-    args: impl rusqlite::Params,
-) -> Result<Vec<(String, Submission)>> {
+fn submissions_where(db: &Db, condition: &str, args: &[Value]) -> Result<Vec<(String, Submission)>> {
     let sql = format!(
         "SELECT id, vendor, items, submitted_at, submitted_by, outcome, reason, decided_at, case_id
          FROM submissions WHERE {condition} ORDER BY id"
     );
-    let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map(args, |r| {
-        let Some(vendor) = Vendor::parse(&r.get::<_, String>(1)?) else { return Ok(None) };
-        let case_id: String = r.get(8)?;
-        Ok(Some((
-            case_id,
+    let mut out = Vec::new();
+    for r in db.query(&sql, args)? {
+        let Some(vendor) = Vendor::parse(&r.text(1)?) else { continue };
+        out.push((
+            r.text(8)?,
             Submission {
-                id: r.get(0)?,
+                id: r.int(0)?,
                 vendor,
-                items: serde_json::from_str(&r.get::<_, String>(2)?).unwrap_or_default(),
-                submitted_at: parse_time(&r.get::<_, String>(3)?),
-                submitted_by: r.get(4)?,
-                outcome: r.get::<_, Option<String>>(5)?.as_deref().and_then(SubmissionOutcome::parse),
-                reason: r.get(6)?,
-                decided_at: r.get::<_, Option<String>>(7)?.as_deref().map(parse_time),
+                items: serde_json::from_str(&r.text(2)?).unwrap_or_default(),
+                submitted_at: parse_time(&r.text(3)?),
+                submitted_by: r.text(4)?,
+                outcome: r.opt_text(5)?.as_deref().and_then(SubmissionOutcome::parse),
+                reason: r.opt_text(6)?,
+                decided_at: r.opt_text(7)?.as_deref().map(parse_time),
                 matched: Vec::new(),
             },
-        )))
-    })?;
-    let mut out = rows.filter_map(|row| row.transpose()).collect::<rusqlite::Result<Vec<_>>>()?;
+        ));
+    }
     for (_, submission) in &mut out {
         if let (Some(SubmissionOutcome::Rejected), Some(reason)) = (submission.outcome, &submission.reason) {
             submission.matched = crate::submission::match_reason(submission.vendor, reason)?;
@@ -1160,7 +1155,7 @@ fn submissions_where(
 
 /// Adds one entry to a case's history, in the caller's transaction.
 fn record(
-    tx: &Connection,
+    tx: &Db,
     case_id: &str,
     who: &str,
     what: EventKind,
@@ -1171,7 +1166,7 @@ fn record(
     tx.execute(
         "INSERT INTO case_events (case_id, at, who, what, version, field, old, new, detail)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![
+        args![
             case_id,
             now(),
             who,
@@ -1187,17 +1182,36 @@ fn record(
 }
 
 /// [`record`] at the case's current version: a change that is not a save of its values.
-fn record_now(tx: &Connection, case_id: &str, who: &str, what: EventKind, detail: &str) -> Result<()> {
-    let version: i64 = tx.query_row("SELECT version FROM cases WHERE id = ?1", [case_id], |r| r.get(0))?;
+fn record_now(tx: &Db, case_id: &str, who: &str, what: EventKind, detail: &str) -> Result<()> {
+    let version = tx.query_opt("SELECT version FROM cases WHERE id = ?1", args![case_id])?;
+    let version = version.ok_or_else(|| Error::CaseNotFound(case_id.to_string()))?.int(0)?;
     record(tx, case_id, who, what, version, None, Some(detail))
 }
 
-fn insert_material(tx: &Connection, case_id: &str, role: Role, name: &str, blob: &Blob) -> Result<i64> {
-    tx.execute(
-        "INSERT INTO materials (case_id, role, original_name, size, mime, sha256, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![case_id, role.as_str(), name, i64::try_from(blob.size).unwrap_or(i64::MAX), blob.mime, blob.sha256, now()],
+fn insert_material(tx: &Db, case_id: &str, role: Role, name: &str, blob: &Blob) -> Result<i64> {
+    let row = tx.query_opt(
+        "INSERT INTO materials (case_id, role, original_name, size, mime, sha256, added_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+        args![
+            case_id,
+            role.as_str(),
+            name,
+            i64::try_from(blob.size).unwrap_or(i64::MAX),
+            blob.mime.as_str(),
+            blob.sha256.as_str(),
+            now()
+        ],
     )?;
-    Ok(tx.last_insert_rowid())
+    row.ok_or_else(|| Error::Asset { name: "store".into(), detail: "no material id returned".into() })?.int(0)
+}
+
+/// The first column of each row.
+fn texts(rows: Vec<Row>) -> Result<Vec<String>> {
+    rows.iter().map(|r| r.text(0)).collect()
+}
+
+fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| Error::input(e.to_string(), e.to_string()))
 }
 
 fn parse_data(id: &str, json: &str) -> Result<CaseData> {
@@ -1232,4 +1246,15 @@ fn hex(bytes: &[u8]) -> String {
 /// The SHA-256 of `bytes` in lower-case hex, as blobs are named.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
+}
+
+/// The team store this desktop is set to use, if any: `QUALKIT_DATABASE_URL` over the settings'
+/// `database_url`. An empty variable means the desktop's own store, whatever the settings say.
+pub fn configured_team_url(root: &Path) -> Result<Option<TeamUrl>> {
+    let text = match std::env::var(DATABASE_URL_VAR) {
+        Ok(text) => text,
+        Err(_) => crate::settings::Settings::load(root).database_url.unwrap_or_default(),
+    };
+    let text = text.trim();
+    if text.is_empty() { Ok(None) } else { TeamUrl::parse(text).map(Some) }
 }

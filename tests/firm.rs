@@ -1,31 +1,46 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing)] // tests may panic on bad data
 //! A firm's staff on one store, through the real binary: the history of each case (who, when,
 //! what), a save based on an old version refused with what changed since, the submission log
-//! with rejection reasons matched to the rules, and the portfolio of deadlines.
+//! with rejection reasons matched to the rules, and the portfolio of deadlines. Each test runs on
+//! a SQLite data folder the staff share and on a team store, each staff member at a desktop of
+//! their own.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
+#[path = "support/stores.rs"]
+mod stores;
+use stores::Place;
+
 const CASE_TOML: &str = include_str!("fixtures/yunfan/case.toml");
 
-struct Firm {
+on_both_stores!(
+    each_change_is_recorded_with_who_made_it_and_numbers_masked,
+    a_save_based_on_an_old_version_is_refused_with_what_changed_since,
+    two_processes_saving_the_same_version_at_once_never_both_win,
+    submissions_and_answers_are_logged_and_a_rejection_finds_its_rules,
+    the_portfolio_lists_what_comes_due_soonest_first,
+);
+
+struct Firm<'p> {
     _tmp: tempfile::TempDir,
-    data: PathBuf,
+    place: &'p Place,
     root: PathBuf,
 }
 
-impl Firm {
-    fn new() -> Firm {
+impl Firm<'_> {
+    fn new(place: &Place) -> Firm<'_> {
         let tmp = tempfile::tempdir().expect("temp dir");
         let root = tmp.path().to_path_buf();
-        Firm { data: root.join("data"), root, _tmp: tmp }
+        Firm { place, root, _tmp: tmp }
     }
 
     fn command(&self, staff: &str, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_qualkit"));
-        command.args(args).env("QUALKIT_DATA_DIR", &self.data).env("QUALKIT_STAFF", staff);
+        let desk = if staff == "李娜" { 0 } else { 1 };
+        self.place.env(&mut command, &self.place.desktop(&self.root, desk)).args(args).env("QUALKIT_STAFF", staff);
         command
     }
 
@@ -65,9 +80,8 @@ fn day(offset: i64) -> String {
     (chrono::Local::now().date_naive() + chrono::Duration::days(offset)).format("%Y-%m-%d").to_string()
 }
 
-#[test]
-fn each_change_is_recorded_with_who_made_it_and_numbers_masked() {
-    let firm = Firm::new();
+fn each_change_is_recorded_with_who_made_it_and_numbers_masked(place: &Place) {
+    let firm = Firm::new(place);
     let id = firm.import("李娜", "厦门市海沧区云帆网络科技有限公司");
     let (code, v) = firm.json("王芳", &["case", "set", &id, "applicant.legal_rep=张伟", "handler.phone=13900000000"]);
     assert_eq!((code, v["version"].as_i64()), (0, Some(2)), "{v}");
@@ -105,9 +119,8 @@ fn each_change_is_recorded_with_who_made_it_and_numbers_masked() {
     assert_eq!(after.as_array().unwrap().len(), 4);
 }
 
-#[test]
-fn a_save_based_on_an_old_version_is_refused_with_what_changed_since() {
-    let firm = Firm::new();
+fn a_save_based_on_an_old_version_is_refused_with_what_changed_since(place: &Place) {
+    let firm = Firm::new(place);
     let id = firm.import("李娜", "厦门市海沧区云帆网络科技有限公司");
     let (_, case) = firm.json("李娜", &["case", "show", &id]);
     assert_eq!(case["version"], 1);
@@ -127,9 +140,8 @@ fn a_save_based_on_an_old_version_is_refused_with_what_changed_since() {
     assert_eq!((code, v["version"].as_i64()), (0, Some(3)));
 }
 
-#[test]
-fn two_processes_saving_the_same_version_at_once_never_both_win() {
-    let firm = Firm::new();
+fn two_processes_saving_the_same_version_at_once_never_both_win(place: &Place) {
+    let firm = Firm::new(place);
     let id = firm.import("李娜", "厦门市海沧区云帆网络科技有限公司");
     for round in 0..5 {
         let (_, case) = firm.json("李娜", &["case", "show", &id]);
@@ -149,9 +161,8 @@ fn two_processes_saving_the_same_version_at_once_never_both_win() {
     }
 }
 
-#[test]
-fn submissions_and_answers_are_logged_and_a_rejection_finds_its_rules() {
-    let firm = Firm::new();
+fn submissions_and_answers_are_logged_and_a_rejection_finds_its_rules(place: &Place) {
+    let firm = Firm::new(place);
     let id = firm.import("李娜", "厦门市海沧区云帆网络科技有限公司");
     // No answer without a submission.
     let out = firm.run("李娜", &["case", "decide", &id, "--vendor", "huawei", "--approved"]);
@@ -190,9 +201,8 @@ fn submissions_and_answers_are_logged_and_a_rejection_finds_its_rules() {
     assert_eq!(out.status.code(), Some(2));
 }
 
-#[test]
-fn the_portfolio_lists_what_comes_due_soonest_first() {
-    let firm = Firm::new();
+fn the_portfolio_lists_what_comes_due_soonest_first(place: &Place) {
+    let firm = Firm::new(place);
     let soon = firm.import("李娜", "厦门市海沧区云帆网络科技有限公司");
     let later = firm.import("李娜", "厦门市思明区海鸥贸易有限公司");
     let quiet = firm.import("王芳", "厦门市湖里区白鹭软件有限公司");

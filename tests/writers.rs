@@ -1,7 +1,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing)] // tests may panic on bad data
-//! Two writers on one data folder — the app and the CLI, or two CLIs, or two staff on a shared
-//! folder: no "database is locked" reaches anyone, no update is lost, and no material loses its
-//! file to the other writer's clean-up.
+//! Two writers on one store — the app and the CLI, or two CLIs, or two staff on a shared folder
+//! or a team store: no "database is locked" reaches anyone, no update is lost, and no material
+//! loses its file to the other writer's clean-up. Each test runs on SQLite and on PostgreSQL.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -10,6 +10,17 @@ use std::sync::Barrier;
 use qualkit::case::Role;
 use qualkit::reading::DocKind;
 use qualkit::store::Store;
+
+#[path = "support/stores.rs"]
+mod stores;
+use stores::Place;
+
+on_both_stores!(
+    confirmations_by_two_writers_are_never_lost,
+    a_delete_never_removes_a_file_the_other_writers_import_uses,
+    resends_recorded_at_once_both_count,
+    two_clis_at_once_neither_fails_nor_loses_a_file,
+);
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/yunfan").join(name)
@@ -35,18 +46,18 @@ fn licence_field(store: &Store, id: &str, key: &str) -> Option<String> {
 /// Two writers confirm different fields of the same licence as fast as they can, each reading
 /// back after every write: its own field must hold what it wrote last. A confirmation that read
 /// the reading, then wrote it back over the other's newer one, would bring back an older value.
-#[test]
-fn confirmations_by_two_writers_are_never_lost() {
+fn confirmations_by_two_writers_are_never_lost(place: &Place) {
     let tmp = tempfile::tempdir().expect("temp dir");
-    let data = tmp.path().join("data");
-    let id = Store::open(&data).expect("open").import_folder(&case_folder(&tmp.path().join("case"))).expect("import");
+    let data = place.desktop(tmp.path(), 0);
+    let id = place.open(&data).import_folder(&case_folder(&tmp.path().join("case"))).expect("import");
     const ROUNDS: usize = 300;
     let start = Barrier::new(2);
     std::thread::scope(|scope| {
-        for (key, tag) in [("name", "甲"), ("legal_rep", "乙")] {
-            let (data, id, start) = (&data, &id, &start);
+        for (n, (key, tag)) in [("name", "甲"), ("legal_rep", "乙")].into_iter().enumerate() {
+            let (id, start) = (&id, &start);
+            let data = place.desktop(tmp.path(), n);
             scope.spawn(move || {
-                let mut store = Store::open(data).expect("open");
+                let mut store = place.open(&data);
                 let licence = store.case(id).expect("case").materials[0].id;
                 start.wait();
                 for i in 0..ROUNDS {
@@ -61,7 +72,7 @@ fn confirmations_by_two_writers_are_never_lost() {
             });
         }
     });
-    let store = Store::open(&data).expect("open");
+    let store = place.open(&data);
     assert_eq!(licence_field(&store, &id, "name").as_deref(), Some(format!("甲{}", ROUNDS - 1).as_str()));
     assert_eq!(licence_field(&store, &id, "legal_rep").as_deref(), Some(format!("乙{}", ROUNDS - 1).as_str()));
 }
@@ -69,23 +80,22 @@ fn confirmations_by_two_writers_are_never_lost() {
 /// Two writers import the same files and delete their case again, as fast as they can: a
 /// delete must never take a file for unused while the other's import, which found the file
 /// already stored, is about to commit a material that uses it.
-#[test]
-fn a_delete_never_removes_a_file_the_other_writers_import_uses() {
+fn a_delete_never_removes_a_file_the_other_writers_import_uses(place: &Place) {
     let tmp = tempfile::tempdir().expect("temp dir");
-    let data = tmp.path().join("data");
     let folder = case_folder(&tmp.path().join("case"));
-    Store::open(&data).expect("open");
+    place.open(&place.desktop(tmp.path(), 0));
     let start = Barrier::new(2);
     std::thread::scope(|scope| {
         for writer in 0..2 {
-            let (data, folder, start) = (&data, &folder, &start);
+            let (folder, start) = (&folder, &start);
+            let data = place.desktop(tmp.path(), writer);
             scope.spawn(move || {
-                let mut store = Store::open(data).expect("open");
+                let mut store = place.open(&data);
                 start.wait();
                 for i in 0..150 {
                     let id = store.import_folder(folder).expect("import");
                     for material in store.case(&id).expect("case").materials {
-                        let path = store.blob_path(&material.sha256);
+                        let path = store.material_file(&material.sha256).expect("the material's file");
                         assert!(path.is_file(), "writer {writer}, import {i}: {} has no file", material.original_name);
                     }
                     store.delete_case(&id).expect("delete");
@@ -96,14 +106,13 @@ fn a_delete_never_removes_a_file_the_other_writers_import_uses() {
 }
 
 /// Two windows record a resend of the same verification SMS at the same moment: both count.
-#[test]
-fn resends_recorded_at_once_both_count() {
+fn resends_recorded_at_once_both_count(place: &Place) {
     use qualkit::icp::{FilingType, IcpEvent, IcpPlan, Responsible};
     let tmp = tempfile::tempdir().expect("temp dir");
-    let data = tmp.path().join("data");
-    let id = Store::open(&data).expect("open").import_folder(&case_folder(&tmp.path().join("case"))).expect("import");
+    let data = place.desktop(tmp.path(), 0);
+    let id = place.open(&data).import_folder(&case_folder(&tmp.path().join("case"))).expect("import");
     for round in 0..40 {
-        let mut store = Store::open(&data).expect("open");
+        let mut store = place.open(&data);
         let plan = IcpPlan::new(FilingType::parse("first").expect("type"), Some("13800000001"), Some("13900000002"))
             .expect("plan");
         store.set_icp_plan(&id, &plan).expect("plan");
@@ -111,10 +120,11 @@ fn resends_recorded_at_once_both_count() {
             .expect("sent");
         let start = Barrier::new(2);
         std::thread::scope(|scope| {
-            for _ in 0..2 {
-                let (data, id, start) = (&data, &id, &start);
+            for writer in 0..2 {
+                let (id, start) = (&id, &start);
+                let data = place.desktop(tmp.path(), writer);
                 scope.spawn(move || {
-                    let mut store = Store::open(data).expect("open");
+                    let mut store = place.open(&data);
                     start.wait();
                     qualkit::record_icp_event(&mut store, id, Responsible::Site, IcpEvent::Resent, chrono::Utc::now())
                         .expect("resent");
@@ -131,16 +141,15 @@ fn resends_recorded_at_once_both_count() {
 /// and deletes it again, the other confirms, checks, lists and also imports and deletes. Every
 /// command succeeds (no "database is locked"), and every material left has its file: a delete
 /// never removes a file the other process's import is about to use.
-#[test]
-fn two_clis_at_once_neither_fails_nor_loses_a_file() {
+fn two_clis_at_once_neither_fails_nor_loses_a_file(place: &Place) {
     let tmp = tempfile::tempdir().expect("temp dir");
-    let data = tmp.path().join("data");
+    let data = place.desktop(tmp.path(), 0);
     let folder = case_folder(&tmp.path().join("case"));
     let qualkit = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_qualkit"))
+        let out = place
+            .env(&mut Command::new(env!("CARGO_BIN_EXE_qualkit")), &data)
             .args(args)
             .arg("--json")
-            .env("QUALKIT_DATA_DIR", &data)
             .env("OMP_THREAD_LIMIT", "1")
             .output()
             .expect("run qualkit");
@@ -171,11 +180,12 @@ fn two_clis_at_once_neither_fails_nor_loses_a_file() {
             }
         });
     });
-    let store = Store::open(&data).expect("open");
+    let store = place.open(&place.desktop(tmp.path(), 1));
     let cases = store.list_cases().expect("list");
     assert_eq!(cases.len(), 1, "only the kept case is left: {cases:?}");
     for material in store.case(&kept).expect("case").materials {
-        assert!(store.blob_path(&material.sha256).is_file(), "{} lost its file", material.original_name);
+        let file = store.material_file(&material.sha256).expect("the material's file");
+        assert!(file.is_file(), "{} lost its file", material.original_name);
     }
     assert_eq!(licence_field(&store, &kept, "legal_rep").as_deref(), Some("王24"));
 }

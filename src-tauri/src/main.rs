@@ -53,7 +53,7 @@ async fn with_store<T: Send + 'static>(
     work: impl FnOnce(&mut Store) -> qualkit::Result<T> + Send + 'static,
 ) -> CommandResult<T> {
     tauri::async_runtime::spawn_blocking(move || {
-        let mut store = Store::open(&data_dir())?;
+        let mut store = Store::open_configured(&data_dir())?;
         work(&mut store)
     })
     .await
