@@ -23,6 +23,7 @@ kebab_enum!(
         Exported = "exported",
         Submitted = "submitted",
         Decided = "decided",
+        Copied = "copied",
     }
 );
 
@@ -39,6 +40,7 @@ impl EventKind {
             EventKind::Exported => ("导出提交包", "bundle exported"),
             EventKind::Submitted => ("记录提交", "submission recorded"),
             EventKind::Decided => ("记录审核结果", "review outcome recorded"),
+            EventKind::Copied => ("从其他案卷库复制过来", "copied over from another store"),
         };
         Text::new(zh, en)
     }

@@ -61,6 +61,9 @@ enum Command {
     /// The MIIT filing verification SMS: who receives it, and its state for a case.
     #[command(subcommand)]
     Icp(IcpCommand),
+    /// The case store itself: copy every case to a team store or back to a data folder.
+    #[command(subcommand)]
+    Store(StoreCommand),
     /// A client's package: import, list, show, add materials, delete, check.
     #[command(subcommand)]
     Case(CaseCommand),
@@ -102,10 +105,14 @@ enum Command {
     /// The reasons vendors gave for returning packages, counted, with the rules they match;
     /// those matching none are what the rules should learn next.
     Rejections,
-    /// This data folder's settings: --staff NAME sets who the history records (empty clears it).
+    /// This data folder's settings: --staff NAME sets who the history records (empty clears it);
+    /// --database-url postgres://… puts the cases on a team store, once it answers (empty: back
+    /// to this data folder's own store). The password is shown masked.
     Settings {
         #[arg(long, value_name = "NAME")]
         staff: Option<String>,
+        #[arg(long, value_name = "URL")]
+        database_url: Option<String>,
     },
     /// Every rule and vendor limit qualkit checks, with its public source and the date that
     /// source was last checked.
@@ -219,6 +226,21 @@ enum KindArg {
     Ric,
     Icp,
     Trademark,
+}
+
+#[derive(Subcommand)]
+enum StoreCommand {
+    /// Copies every case, with its materials (each checked by its SHA-256), history,
+    /// submissions and readings, from one store to another. A case already there is left as it
+    /// is, so an interrupted copy is finished by running it again. Each store is a team store's
+    /// postgres:// address or a data folder.
+    Copy {
+        /// Where the cases are; default: the store this data folder uses.
+        #[arg(long, value_name = "URL|FOLDER")]
+        from: Option<String>,
+        #[arg(long, value_name = "URL|FOLDER")]
+        to: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -403,6 +425,16 @@ fn main() -> ExitCode {
     }
 }
 
+/// A store named on the command line: a team store's address, or a data folder (created if
+/// new). A team store keeps this desktop's copies of its files in `cache`, the data folder.
+fn open_place(place: &str, cache: &std::path::Path) -> qualkit::Result<Store> {
+    if place.starts_with("postgres://") || place.starts_with("postgresql://") {
+        Store::open_team(cache, &qualkit::store::TeamUrl::parse(place)?)
+    } else {
+        Store::open(std::path::Path::new(place))
+    }
+}
+
 /// The longest command-line argument taken: a template's text (at most 1000 characters at any
 /// vendor, `case::LIMITS`) with room for its options; anything longer is a paste gone wrong.
 const MAX_ARGUMENT_CHARS: usize = 4096;
@@ -501,17 +533,57 @@ fn run(cli: &Cli, lang: Lang) -> qualkit::Result<Output> {
             };
             Ok(Output { json: to_json(&entries)?, text, exit: Exit::Fine })
         }
-        Command::Settings { staff } => {
+        Command::Settings { staff, database_url } => {
             let dir = cli.data_dir.clone().unwrap_or_else(qualkit::default_data_dir);
             let mut settings = qualkit::settings::Settings::load(&dir);
             if let Some(name) = staff {
                 settings.set_staff(name)?;
+            }
+            if let Some(url) = database_url {
+                settings.set_database_url(url)?;
+                // A store that does not answer is not saved: the next command would fail on it.
+                if let Some(url) = &settings.database_url {
+                    Store::open_team(&dir, &qualkit::store::TeamUrl::parse(url)?)?;
+                }
+            }
+            if staff.is_some() || database_url.is_some() {
                 std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
                 settings.save(&dir)?;
             }
             let who = qualkit::history::staff(&dir);
-            let text = pick(lang, &format!("记录为：{who}\n"), &format!("recorded as: {who}\n"));
-            Ok(Output { json: json!({ "staff": settings.staff, "recorded_as": who }), text, exit: Exit::Fine })
+            let team = qualkit::store::configured_team_url(&dir)?.map(|url| url.shown().to_string());
+            let store = team.clone().unwrap_or_else(|| dir.join("qualkit.db").display().to_string());
+            let text = pick(
+                lang,
+                &format!("记录为：{who}\n案卷库：{store}\n"),
+                &format!("recorded as: {who}\ncase store: {store}\n"),
+            );
+            let json = json!({
+                "staff": settings.staff,
+                "recorded_as": who,
+                "database_url": settings.database_url_shown(),
+                "team_store": team,
+            });
+            Ok(Output { json, text, exit: Exit::Fine })
+        }
+        Command::Store(StoreCommand::Copy { from, to }) => {
+            let dir = cli.data_dir.clone().unwrap_or_else(qualkit::default_data_dir);
+            let source = match from {
+                Some(place) => open_place(place, &dir)?,
+                None => open_store()?,
+            };
+            let mut target = open_place(to, &dir)?;
+            let report = qualkit::store::copy_cases(&source, &mut target, |id, done, all| {
+                eprintln!("qualkit: {done}/{all} {id}");
+            })?;
+            let mb = report.bytes as f64 / 1_048_576.0;
+            let (copied, there) = (report.copied.len(), report.already_there.len());
+            let text = pick(
+                lang,
+                &format!("已复制 {copied} 个案卷（{} 份材料，{mb:.1} MB）；目标中已有 {there} 个，未改动\n", report.materials),
+                &format!("copied {copied} cases ({} materials, {mb:.1} MB); {there} already there, left as they are\n", report.materials),
+            );
+            Ok(Output { json: to_json(&report)?, text, exit: Exit::Fine })
         }
         Command::Rejections => {
             let counted = qualkit::submission::counted_reasons(&open_store()?)?;

@@ -34,8 +34,11 @@ use crate::reading::{DocKind, Field, Origin, Reading};
 use crate::scan::ColourStats;
 use crate::submission::{Item as SubmissionItem, Outcome as SubmissionOutcome, Submission};
 
+mod copy;
 mod db;
 mod team;
+
+pub use copy::{CopyReport, copy_cases};
 
 use db::{Db, Row, Value, args};
 pub use db::{TeamUrl, mask_password};
@@ -411,7 +414,11 @@ impl Store {
     /// On a team store, puts a blob this desktop has into the database, in the caller's
     /// transaction, unless it is there already (another staff member's copy of the same file).
     fn upload_blob(&self, db: &Db, blob: &Blob) -> Result<()> {
-        if db.is_team() { team::upload_blob(db, &blob.sha256, blob.size, &self.blob_path(&blob.sha256)) } else { Ok(()) }
+        if db.is_team() {
+            team::upload_blob(db, &blob.sha256, blob.size, &self.blob_path(&blob.sha256))
+        } else {
+            Ok(())
+        }
     }
 
     pub fn create_case(&mut self, data: &CaseData) -> Result<String> {
@@ -684,7 +691,8 @@ impl Store {
     }
 
     pub fn case(&self, id: &str) -> Result<Case> {
-        let row = self.db.query_opt("SELECT data, created_at, updated_at, version FROM cases WHERE id = ?1", args![id])?;
+        let row =
+            self.db.query_opt("SELECT data, created_at, updated_at, version FROM cases WHERE id = ?1", args![id])?;
         let Some(row) = row else {
             return Err(Error::CaseNotFound(id.to_string()));
         };
@@ -1017,8 +1025,9 @@ impl Store {
     /// The stored plan with each message's state, or `None` when the case has no plan.
     pub fn icp_tracker(&self, id: &str) -> Result<Option<IcpTracker>> {
         self.case_exists(id)?;
-        let plan =
-            self.db.query_opt("SELECT filing_type, subject_phone, site_phone FROM icp_plans WHERE case_id = ?1", args![id])?;
+        let plan = self
+            .db
+            .query_opt("SELECT filing_type, subject_phone, site_phone FROM icp_plans WHERE case_id = ?1", args![id])?;
         let Some(plan) = plan else {
             return Ok(None);
         };
@@ -1030,7 +1039,10 @@ impl Store {
         let plan = IcpPlan::new(filing_type, subject_phone.as_deref(), site_phone.as_deref())?;
         let states = self
             .db
-            .query("SELECT phone, first_sent_at, verified_at, resends_used FROM icp_messages WHERE case_id = ?1", args![id])?
+            .query(
+                "SELECT phone, first_sent_at, verified_at, resends_used FROM icp_messages WHERE case_id = ?1",
+                args![id],
+            )?
             .iter()
             .map(|r| {
                 Ok(MessageState {
@@ -1101,7 +1113,8 @@ fn save_reading_in(db: &Db, sha256: &str, reading: &Reading) -> Result<()> {
 }
 
 fn reading_in(db: &Db, sha256: &str, kind: DocKind) -> Result<Option<Reading>> {
-    let row = db.query_opt("SELECT data FROM readings WHERE sha256 = ?1 AND kind = ?2", args![sha256, kind.as_str()])?;
+    let row =
+        db.query_opt("SELECT data FROM readings WHERE sha256 = ?1 AND kind = ?2", args![sha256, kind.as_str()])?;
     // A reading that no longer parses (an older format) is read again rather than trusted.
     Ok(row.and_then(|r| serde_json::from_str(&r.text(0).ok()?).ok()))
 }
@@ -1114,7 +1127,13 @@ fn insert_case(db: &Db, data: &CaseData) -> Result<String> {
         let inserted = db.execute(
             "INSERT INTO cases (id, applicant_kind, applicant_name, data, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT DO NOTHING",
-            args![id.as_str(), data.applicant.kind.as_str(), data.applicant.name.as_str(), json.as_str(), time.as_str()],
+            args![
+                id.as_str(),
+                data.applicant.kind.as_str(),
+                data.applicant.name.as_str(),
+                json.as_str(),
+                time.as_str()
+            ],
         )?;
         if inserted == 1 {
             return Ok(id);

@@ -18,7 +18,7 @@ use crate::i18n::Text;
 
 /// The advisory lock every write transaction on a team store takes; any constant would do, as
 /// long as every qualkit uses the same one ("qualkit" in ASCII).
-const WRITE_LOCK: i64 = 0x7175_616c_6b69_74;
+const WRITE_LOCK: i64 = 0x0071_7561_6c6b_6974;
 /// The advisory lock held while the schema is brought up to date, so two desktops starting at
 /// once do not both create it.
 const MIGRATION_LOCK: i64 = WRITE_LOCK + 1;
@@ -85,6 +85,11 @@ impl Row {
         self.0.get(i).ok_or_else(|| Error::Asset { name: "store".into(), detail: format!("no column {i}") })
     }
 
+    /// Column `i` as it came, to be written elsewhere unchanged.
+    pub(crate) fn value(&self, i: usize) -> Result<Value> {
+        self.at(i).cloned()
+    }
+
     pub(crate) fn text(&self, i: usize) -> Result<String> {
         Ok(self.opt_text(i)?.unwrap_or_default())
     }
@@ -106,7 +111,9 @@ impl Row {
         match self.at(i)? {
             Value::Null => Ok(None),
             Value::Int(n) => Ok(Some(*n)),
-            other => Err(Error::Asset { name: "store".into(), detail: format!("column {i} is not a number: {other:?}") }),
+            other => {
+                Err(Error::Asset { name: "store".into(), detail: format!("column {i} is not a number: {other:?}") })
+            }
         }
     }
 
@@ -139,7 +146,9 @@ impl TeamUrl {
         let refused = |zh: &str, en: &str| {
             Error::input(
                 format!("团队数据库地址 {shown} 无法使用：{zh}。格式：postgres://用户名:密码@主机:端口/数据库"),
-                format!("the team store address {shown} cannot be used: {en}. Expected postgres://user:password@host:port/database"),
+                format!(
+                    "the team store address {shown} cannot be used: {en}. Expected postgres://user:password@host:port/database"
+                ),
             )
         };
         if !(text.starts_with("postgres://") || text.starts_with("postgresql://")) {
@@ -235,6 +244,8 @@ pub fn mask_password(url: &str) -> String {
     format!("{scheme}://{authority}{tail}")
 }
 
+// One `Conn` per open store, so the size difference between the variants costs nothing.
+#[allow(clippy::large_enum_variant)]
 enum Conn {
     Sqlite(rusqlite::Connection),
     Postgres { client: RefCell<postgres::Client>, url: TeamUrl },
@@ -362,7 +373,8 @@ impl Db {
         let Conn::Postgres { client, url } = &self.conn else {
             return Err(Error::Asset { name: "store".into(), detail: "not a team store".into() });
         };
-        let mut client = client.try_borrow_mut().map_err(|e| Error::Asset { name: "store".into(), detail: e.to_string() })?;
+        let mut client =
+            client.try_borrow_mut().map_err(|e| Error::Asset { name: "store".into(), detail: e.to_string() })?;
         if client.is_closed() && self.depth.get() == 0 {
             *client = connect(url)?;
         }
@@ -461,8 +473,10 @@ fn connect_error(url: &TeamUrl, e: postgres::Error) -> Error {
     } else if reason.contains("timed out") || reason.contains("timeout") {
         ("连接超时：服务器没有应答".to_string(), "timed out: the server did not answer".to_string())
     } else if reason.contains("refused") || reason.contains("No such file") {
-        ("服务器拒绝连接：数据库服务没有运行，或主机、端口不对".to_string(),
-         "connection refused: the database server is not running there, or the host or port is wrong".to_string())
+        (
+            "服务器拒绝连接：数据库服务没有运行，或主机、端口不对".to_string(),
+            "connection refused: the database server is not running there, or the host or port is wrong".to_string(),
+        )
     } else {
         (reason.clone(), reason)
     };
@@ -490,8 +504,8 @@ fn team_error(url: &TeamUrl, e: postgres::Error) -> Error {
                 "another staff member's save held the store too long: try again".to_string(),
             ),
             "57P01" | "57P02" | "57P03" => (
-                "数据库服务器正在关闭或重启：这次更改没有保存".to_string(),
-                "the database server is shutting down or restarting: this change was not saved".to_string(),
+                "服务器断开了连接（正在关闭、重启，或被管理员中止）：这次操作没有完成，未写入任何内容；恢复后重试".to_string(),
+                "the server ended the connection (shutting down, restarting, or stopped by an administrator): nothing of this change was written; try again once it is back".to_string(),
             ),
             _ => (db.message().to_string(), db.message().to_string()),
         };
@@ -500,7 +514,9 @@ fn team_error(url: &TeamUrl, e: postgres::Error) -> Error {
     if e.is_closed() || std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>()) {
         return Error::Team(Text::new(
             format!("与团队数据库 {server} 的连接中断：这次操作没有完成，未写入任何内容；恢复连接后重试"),
-            format!("the connection to the team store {server} was lost: nothing of this change was written; try again once it is back"),
+            format!(
+                "the connection to the team store {server} was lost: nothing of this change was written; try again once it is back"
+            ),
         ));
     }
     Error::Team(Text::new(format!("团队数据库 {server}：{e}"), format!("team store {server}: {e}")))
@@ -594,7 +610,10 @@ mod tests {
 
     #[test]
     fn passwords_are_masked_wherever_they_are_written() {
-        assert_eq!(mask_password("postgres://li:s3cr%40t@db.lan:5432/qualkit"), "postgres://li:***@db.lan:5432/qualkit");
+        assert_eq!(
+            mask_password("postgres://li:s3cr%40t@db.lan:5432/qualkit"),
+            "postgres://li:***@db.lan:5432/qualkit"
+        );
         assert_eq!(mask_password("postgres://li@db.lan/qualkit"), "postgres://li@db.lan/qualkit");
         assert_eq!(
             mask_password("postgresql://db.lan/q?user=li&password=hunter2&sslmode=disable"),
@@ -604,7 +623,9 @@ mod tests {
 
     #[test]
     fn a_malformed_address_is_refused_without_its_password() {
-        for bad in ["mysql://li:hunter2@db/q", "postgres://li:hunter2@db:notaport/q", "postgres://li:hunter2@db", "hunter2"] {
+        for bad in
+            ["mysql://li:hunter2@db/q", "postgres://li:hunter2@db:notaport/q", "postgres://li:hunter2@db", "hunter2"]
+        {
             let Err(e) = TeamUrl::parse(bad) else { panic!("{bad} was accepted") };
             let shown = format!("{} {}", e.message(crate::Lang::Zh), e.message(crate::Lang::En));
             assert!(!shown.contains("hunter2"), "{shown}");
@@ -617,6 +638,9 @@ mod tests {
 
     #[test]
     fn parameters_are_numbered_for_postgres() {
-        assert_eq!(dollar_parameters("a = ?1 AND b = ?12 OR c LIKE ?1 ESCAPE '\\'"), "a = $1 AND b = $12 OR c LIKE $1 ESCAPE '\\'");
+        assert_eq!(
+            dollar_parameters("a = ?1 AND b = ?12 OR c LIKE ?1 ESCAPE '\\'"),
+            "a = $1 AND b = $12 OR c LIKE $1 ESCAPE '\\'"
+        );
     }
 }

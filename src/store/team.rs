@@ -162,7 +162,9 @@ pub(super) fn fetch_blob(db: &Db, sha256: &str, path: &Path, tmp_dir: &Path) -> 
     if written != size || hex(&hasher.finalize()) != sha256 {
         return Err(Error::Team(crate::i18n::Text::new(
             format!("团队数据库中的材料文件 {sha256} 不完整或已损坏（{written} / {size} 字节）：请重新添加该材料"),
-            format!("the team store's material file {sha256} is incomplete or damaged ({written} of {size} bytes): add the material again"),
+            format!(
+                "the team store's material file {sha256} is incomplete or damaged ({written} of {size} bytes): add the material again"
+            ),
         )));
     }
     tmp.as_file().sync_all().map_err(|e| Error::io(tmp.path(), e))?;

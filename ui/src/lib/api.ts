@@ -122,7 +122,7 @@ export interface CaseEvent {
   who: string;
   what:
     | "created" | "imported" | "duplicated" | "changed" | "material-added" | "material-removed"
-    | "reading-confirmed" | "exported" | "submitted" | "decided";
+    | "reading-confirmed" | "exported" | "submitted" | "decided" | "copied";
   version: number;
   field?: string;
   old?: string;

@@ -195,6 +195,7 @@ const strings = {
   "event-exported": { zh: "导出提交包", en: "bundle exported" },
   "event-submitted": { zh: "记录提交", en: "submission recorded" },
   "event-decided": { zh: "记录审核结果", en: "review outcome recorded" },
+  "event-copied": { zh: "从其他案卷库复制过来", en: "copied over from another store" },
   storeUrlHint: {
     zh: "App 签名须提供已上架应用商店的下载页（能看到开发者），如华为应用市场、应用宝、App Store",
     en: "An App signature needs its store page showing the developer (AppGallery, 应用宝, App Store …)",
