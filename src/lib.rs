@@ -227,18 +227,20 @@ pub fn set_case_fields(store: &mut Store, id: &str, fields: &[(String, String)],
     for (path, text) in fields {
         let new = match path.as_str() {
             "vendors" => serde_json::Value::Array(
-                text.split(',').map(str::trim).filter(|v| !v.is_empty()).map(|v| serde_json::Value::String(v.into())).collect(),
+                text.split(',')
+                    .map(str::trim)
+                    .filter(|v| !v.is_empty())
+                    .map(|v| serde_json::Value::String(v.into()))
+                    .collect(),
             ),
             _ if text.trim().is_empty() => serde_json::Value::Null,
             _ => serde_json::Value::String(text.clone()),
         };
-        set_path(&mut value, path, new).ok_or_else(|| {
-            Error::input(format!("案卷没有字段“{path}”"), format!("a case has no field `{path}`"))
-        })?;
+        set_path(&mut value, path, new)
+            .ok_or_else(|| Error::input(format!("案卷没有字段“{path}”"), format!("a case has no field `{path}`")))?;
     }
-    let data: case::CaseData = serde_json::from_value(value).map_err(|e| {
-        Error::input(format!("修改后的案卷无效：{e}"), format!("the case would not be valid: {e}"))
-    })?;
+    let data: case::CaseData = serde_json::from_value(value)
+        .map_err(|e| Error::input(format!("修改后的案卷无效：{e}"), format!("the case would not be valid: {e}")))?;
     save_case_from(store, id, data, base)
 }
 

@@ -304,8 +304,13 @@ fn new_or_abnormal_companies_need_the_legal_rep_video() {
 #[test]
 fn template_types_per_applicant_kind() {
     let mut data = base();
-    data.templates
-        .push(qualkit::case::Template { kind: TemplateType::Marketing, text: "会员日".into(), name: None, variables: Default::default(), examples: Default::default() });
+    data.templates.push(qualkit::case::Template {
+        kind: TemplateType::Marketing,
+        text: "会员日".into(),
+        name: None,
+        variables: Default::default(),
+        examples: Default::default(),
+    });
     assert_eq!(status(&case(data.clone(), &[]), Vendor::Aliyun, "templates.1.type"), Some(Status::Ok));
     data.applicant.kind = ApplicantKind::Individual;
     let c = case(data.clone(), &[]);

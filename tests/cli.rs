@@ -638,7 +638,16 @@ fn an_over_long_argument_is_refused_before_anything_runs() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("参数过长：5013 个字符，最多 4096 个"), "{}", stderr(&out));
     // Within the limit the same command lints (and reports the vendor's own length limit).
-    let out = env.qualkit(&["lint", "template", "--vendor", "aliyun", "--type", "verification", "--text", "您的验证码为${code}"]);
+    let out = env.qualkit(&[
+        "lint",
+        "template",
+        "--vendor",
+        "aliyun",
+        "--type",
+        "verification",
+        "--text",
+        "您的验证码为${code}",
+    ]);
     assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
 }
 
@@ -649,9 +658,11 @@ fn typed_variables_from_the_case_reach_the_check_the_lint_and_the_field_sheet() 
         text = \"尊敬的${user}，您的订单${order}已支付${amount}元。\"\n\
         variables = { order = \"number\", amount = \"money\" }\n\
         examples = { amount = \"¥12.50\" }\n\n[landing]";
-    let toml = CASE_TOML
-        .replace("vendors = [\"aliyun\", \"tencent\"]", "vendors = [\"aliyun\", \"huawei\"]")
-        .replacen("[landing]", notification, 1);
+    let toml = CASE_TOML.replace("vendors = [\"aliyun\", \"tencent\"]", "vendors = [\"aliyun\", \"huawei\"]").replacen(
+        "[landing]",
+        notification,
+        1,
+    );
     let id = env.import(&env.case_folder("typed", &toml));
 
     // Huawei's MONEY takes no currency sign: the declared example is refused, on the template.
@@ -665,8 +676,16 @@ fn typed_variables_from_the_case_reach_the_check_the_lint_and_the_field_sheet() 
 
     // The lint shows each type and how it was settled; an unknown type names the known ones.
     let (code, v) = env.json(&[
-        "lint", "template", "--vendor", "aliyun", "--type", "notification",
-        "--text", "尊敬的${user}，您的订单${order}已支付${amount}元。", "--var-type", "order=number",
+        "lint",
+        "template",
+        "--vendor",
+        "aliyun",
+        "--type",
+        "notification",
+        "--text",
+        "尊敬的${user}，您的订单${order}已支付${amount}元。",
+        "--var-type",
+        "order=number",
     ]);
     assert_eq!(code, 0, "{v}");
     let variables = v["variables"].as_array().unwrap();
@@ -678,11 +697,25 @@ fn typed_variables_from_the_case_reach_the_check_the_lint_and_the_field_sheet() 
     assert_eq!(variables[1]["attribute"], "other_number2");
     assert_eq!(variables[2]["example"], false);
     let out = env.qualkit(&[
-        "lint", "template", "--vendor", "aliyun", "--type", "notification", "--text", "${x}元", "--var-type",
-        "x=currency", "--lang", "en",
+        "lint",
+        "template",
+        "--vendor",
+        "aliyun",
+        "--type",
+        "notification",
+        "--text",
+        "${x}元",
+        "--var-type",
+        "x=currency",
+        "--lang",
+        "en",
     ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("unknown variable type “currency”; known types: code, alnum-code, phone"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("unknown variable type “currency”; known types: code, alnum-code, phone"),
+        "{}",
+        stderr(&out)
+    );
 
     // The field sheets carry each vendor's own attribute names: Aliyun's TemplateRule JSON,
     // Huawei's in position order; the inferred one is left to check.
@@ -690,12 +723,21 @@ fn typed_variables_from_the_case_reach_the_check_the_lint_and_the_field_sheet() 
     let (code, v) = env.json(&["case", "export", &id, "--vendor", "aliyun", "--out", dir.to_str().unwrap(), "--force"]);
     assert_eq!(code, 0, "{v}");
     let sheet: Value = serde_json::from_slice(&std::fs::read(dir.join("fields.json")).unwrap()).unwrap();
-    let rules: Vec<&Value> = sheet["fields"].as_array().unwrap().iter().filter(|f| f["field"] == "TemplateRule").collect();
+    let rules: Vec<&Value> =
+        sheet["fields"].as_array().unwrap().iter().filter(|f| f["field"] == "TemplateRule").collect();
     assert_eq!(rules[1]["value"], r#"{"amount":"money","order":"other_number2","user":"name"}"#);
     assert_eq!(rules[1]["status"], "check");
     assert!(rules[1]["hint"]["zh"].as_str().unwrap().contains("${user} 姓名或称呼"), "{}", rules[1]);
-    let remark: Vec<&Value> = sheet["fields"].as_array().unwrap().iter().filter(|f| f["field"] == "Remark" && f["template"] == 2).collect();
-    assert!(remark[0]["value"].as_str().unwrap().contains("示例：【云帆网络】尊敬的王先生，您的订单SO2026120100123已支付¥12.50元。"), "{}", remark[0]);
+    let remark: Vec<&Value> =
+        sheet["fields"].as_array().unwrap().iter().filter(|f| f["field"] == "Remark" && f["template"] == 2).collect();
+    assert!(
+        remark[0]["value"]
+            .as_str()
+            .unwrap()
+            .contains("示例：【云帆网络】尊敬的王先生，您的订单SO2026120100123已支付¥12.50元。"),
+        "{}",
+        remark[0]
+    );
     let templates = std::fs::read_to_string(dir.join("templates.txt")).unwrap();
     assert!(templates.contains("变量 3 ${amount}：金额（声明），属性 money"), "{templates}");
 
@@ -703,7 +745,8 @@ fn typed_variables_from_the_case_reach_the_check_the_lint_and_the_field_sheet() 
     let (code, v) = env.json(&["case", "export", &id, "--vendor", "huawei", "--out", dir.to_str().unwrap(), "--force"]);
     assert_eq!(code, 0, "{v}");
     let sheet: Value = serde_json::from_slice(&std::fs::read(dir.join("fields.json")).unwrap()).unwrap();
-    let attributes: Vec<&Value> = sheet["fields"].as_array().unwrap().iter().filter(|f| f["field"] == "变量属性").collect();
+    let attributes: Vec<&Value> =
+        sheet["fields"].as_array().unwrap().iter().filter(|f| f["field"] == "变量属性").collect();
     assert_eq!(attributes[0]["value"], "${1}=CHARDIGIT");
     assert_eq!(attributes[1]["value"], "${1}=TEXT, ${2}=CHARDIGIT, ${3}=MONEY");
 }

@@ -270,7 +270,8 @@ fn bad_files_get_their_own_error_and_the_batch_goes_on() {
         .output()
         .unwrap();
     let results: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let errors: Vec<&str> = results.as_array().unwrap().iter().map(|r| r["error"].as_str().unwrap_or_default()).collect();
+    let errors: Vec<&str> =
+        results.as_array().unwrap().iter().map(|r| r["error"].as_str().unwrap_or_default()).collect();
     assert!(errors[0].contains("the file is empty"), "{errors:?}");
     assert!(errors[1].contains("this is a PDF, not an image"), "{errors:?}");
     assert!(errors[2].contains("this is a text file"), "{errors:?}");
@@ -353,7 +354,9 @@ fn a_seal_never_becomes_part_of_a_value() {
     let dir = tempfile::tempdir().unwrap();
     let mut engine = Engine::new().unwrap();
     let mut read_values = 0;
-    for (i, document) in corpus::documents(16, 2026).into_iter().enumerate().filter(|(_, d)| d.kind() != "business-license") {
+    for (i, document) in
+        corpus::documents(16, 2026).into_iter().enumerate().filter(|(_, d)| d.kind() != "business-license")
+    {
         let page = Page::new(document.clone(), Condition::Sealed, i as u64).unwrap();
         let path = write(dir.path(), &format!("sealed{i}"), &page);
         let reading = read(&mut engine, &path, &document);
