@@ -1,12 +1,14 @@
 //! A firm's store at scale: 5 000 cases of 10 materials each, imported through the store, then
 //! the case list, a search and the portfolio, each beside a baseline measured in the same run —
-//! the bare SQL read of the same rows through a second connection, with no decoding.
+//! the bare SQL read of the same rows through a second connection, with no decoding. On SQLite
+//! and, when `QUALKIT_TEST_DATABASE_URL` names a PostgreSQL cluster (scripts/throwaway-postgres.sh
+//! starts one), on a team store in a database of its own there, the same cases in both.
 //!
 //! `cargo bench --bench store -- [--cases N] [--runs N]` (default 5 000 cases, 5 runs each).
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use chrono::Utc;
@@ -49,49 +51,78 @@ const ROLES: [Role; 10] = [
     Role::IcpRecord,
 ];
 
-fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let cases = arg(&args, "--cases", 5000);
-    let runs = arg(&args, "--runs", 5);
-    let tmp = tempfile::tempdir().unwrap();
+#[path = "../tests/support/stores.rs"]
+mod stores;
+
+/// The second connection the baselines read through.
+enum Bare {
+    Sqlite(rusqlite::Connection),
+    Postgres(postgres::Client),
+}
+
+impl Bare {
+    /// The rows of `sql`, their first column read as text.
+    fn count(&mut self, sql: &str) -> usize {
+        match self {
+            Bare::Sqlite(conn) => {
+                let mut stmt = conn.prepare(sql).unwrap();
+                stmt.query_map([], |r| r.get::<_, String>(0)).unwrap().count()
+            }
+            Bare::Postgres(client) => {
+                let rows = client.query(sql, &[]).unwrap();
+                rows.iter().for_each(|r| {
+                    std::hint::black_box(r.get::<_, &str>(0));
+                });
+                rows.len()
+            }
+        }
+    }
+}
+
+/// One folder per client: the fixture case with its own name and ten materials. Every
+/// hundredth client has its own licence file, so readings differ between cases.
+fn write_folders(root: &Path, cases: usize) -> Vec<PathBuf> {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/yunfan");
     let case_toml = std::fs::read_to_string(fixture.join("case.toml")).unwrap();
+    (0..cases)
+        .map(|i| {
+            let dir = root.join(i.to_string());
+            std::fs::create_dir_all(&dir).unwrap();
+            let name = format!("厦门市第{i}号网络科技有限公司");
+            let mut toml = case_toml.replace("厦门市海沧区云帆网络科技有限公司", &name);
+            toml.truncate(toml.find("[[materials]]").unwrap_or(toml.len()));
+            let licence = if i % 100 == 0 {
+                let mut image = image::open(fixture.join("license.png")).unwrap().to_rgb8();
+                image.put_pixel(0, 0, image::Rgb([(i / 100 % 250) as u8, 1, 2]));
+                let path = dir.join("license.png");
+                image.save(&path).unwrap();
+                path
+            } else {
+                fixture.join("license.png")
+            };
+            for (n, role) in ROLES.iter().enumerate() {
+                let file = format!("m{n}.png");
+                let source = if *role == Role::BusinessLicense {
+                    licence.clone()
+                } else {
+                    fixture.join("ids/handler-front.png")
+                };
+                std::fs::copy(&source, dir.join(&file)).unwrap();
+                toml.push_str(&format!("\n[[materials]]\nrole = \"{role}\"\nfile = \"{file}\"\n"));
+            }
+            std::fs::write(dir.join("case.toml"), toml).unwrap();
+            dir
+        })
+        .collect()
+}
 
-    // One folder per client: the fixture case with its own name and ten materials. Every
-    // hundredth client has its own licence file, so readings differ between cases.
-    let folders = tmp.path().join("folders");
-    let mut store = Store::open(&tmp.path().join("data")).unwrap();
+/// Imports the folders into `store`, then gives the cases their dates: licence terms as read,
+/// ending at different dates; every fifth case submitted to Aliyun and every tenth approved.
+/// Returns the import's seconds.
+fn fill(store: &mut Store, folders: &[PathBuf]) -> f64 {
     let start = Instant::now();
-    let mut ids = Vec::new();
-    for i in 0..cases {
-        let dir = folders.join(i.to_string());
-        std::fs::create_dir_all(&dir).unwrap();
-        let name = format!("厦门市第{i}号网络科技有限公司");
-        let mut toml = case_toml.replace("厦门市海沧区云帆网络科技有限公司", &name);
-        toml.truncate(toml.find("[[materials]]").unwrap_or(toml.len()));
-        let licence = if i % 100 == 0 {
-            let mut image = image::open(fixture.join("license.png")).unwrap().to_rgb8();
-            image.put_pixel(0, 0, image::Rgb([(i / 100 % 250) as u8, 1, 2]));
-            let path = dir.join("license.png");
-            image.save(&path).unwrap();
-            path
-        } else {
-            fixture.join("license.png")
-        };
-        for (n, role) in ROLES.iter().enumerate() {
-            let file = format!("m{n}.png");
-            let source =
-                if *role == Role::BusinessLicense { licence.clone() } else { fixture.join("ids/handler-front.png") };
-            std::fs::copy(&source, dir.join(&file)).unwrap();
-            toml.push_str(&format!("\n[[materials]]\nrole = \"{role}\"\nfile = \"{file}\"\n"));
-        }
-        std::fs::write(dir.join("case.toml"), toml).unwrap();
-        ids.push(store.import_folder(&dir).unwrap());
-    }
+    let ids: Vec<String> = folders.iter().map(|dir| store.import_folder(dir).unwrap()).collect();
     let import_s = start.elapsed().as_secs_f64();
-
-    // Licence terms as read, ending at different dates; every fifth case submitted to Aliyun
-    // and every tenth approved.
     for (i, id) in ids.iter().enumerate().filter(|(i, _)| i % 100 == 0) {
         let case = store.case(id).unwrap();
         let licence = case.materials_with_role(Role::BusinessLicense).next().unwrap();
@@ -106,41 +137,59 @@ fn main() {
             store.record_outcome(id, Vendor::Aliyun, Outcome::Approved, None, None).unwrap();
         }
     }
+    import_s
+}
 
-    let raw = rusqlite::Connection::open(tmp.path().join("data/qualkit.db")).unwrap();
-    let (raw_list, _) = time_ms(runs, || {
-        let mut stmt = raw.prepare("SELECT id, data, updated_at FROM cases ORDER BY updated_at DESC").unwrap();
-        stmt.query_map([], |r| r.get::<_, String>(1)).unwrap().count()
-    });
+/// The table's rows for one store.
+fn measure(backend: &str, store: &Store, bare: &mut Bare, runs: usize, cases: usize, import_s: f64) {
+    let (raw_list, _) = time_ms(runs, || bare.count("SELECT data FROM cases ORDER BY updated_at DESC"));
     let (list, listed) = time_ms(runs, || store.list_cases().unwrap().len());
     let (search, found) = time_ms(runs, || store.search_cases("第42").unwrap().len());
-    let (raw_search, _) = time_ms(runs, || {
-        let mut stmt = raw.prepare("SELECT id FROM cases WHERE applicant_name LIKE '%第42%'").unwrap();
-        stmt.query_map([], |r| r.get::<_, String>(0)).unwrap().count()
-    });
+    let (raw_search, _) = time_ms(runs, || bare.count("SELECT id FROM cases WHERE applicant_name LIKE '%第42%'"));
     let now = Utc::now();
-    let (all, entries) = time_ms(runs, || portfolio(&store, now, &Filter::default()).unwrap().len());
+    let (all, entries) = time_ms(runs, || portfolio(store, now, &Filter::default()).unwrap().len());
     let due = Filter { due_within: Some(chrono::Duration::days(30)), ..Filter::default() };
-    let (soon, due_entries) = time_ms(runs, || portfolio(&store, now, &due).unwrap().len());
+    let (soon, due_entries) = time_ms(runs, || portfolio(store, now, &due).unwrap().len());
     let (raw_portfolio, _) = time_ms(runs, || {
-        let mut stmt = raw
-            .prepare(
-                "SELECT m.case_id, r.data FROM materials m JOIN readings r ON r.sha256 = m.sha256
-                 WHERE m.role IN ('business-license', 'authorization-letter', 'trademark-certificate')",
-            )
-            .unwrap();
-        stmt.query_map([], |r| r.get::<_, String>(1)).unwrap().count()
+        bare.count(
+            "SELECT r.data FROM materials m JOIN readings r ON r.sha256 = m.sha256
+             WHERE m.role IN ('business-license', 'authorization-letter', 'trademark-certificate')",
+        )
     });
-
-    println!("store: {cases} cases × {} materials (SQLite, {runs} runs, median)", ROLES.len());
-    println!("| what | qualkit | baseline (bare SQL, same rows) | rows |");
-    println!("| --- | --- | --- | --- |");
     println!(
-        "| import (case.toml + 10 files each) | {:.0} cases/s ({import_s:.1} s) | – | {cases} |",
+        "| {backend}: import (case.toml + 10 files each) | {:.0} cases/s ({import_s:.1} s) | – | {cases} |",
         cases as f64 / import_s
     );
-    println!("| list | {list:.1} ms | {raw_list:.1} ms | {listed} |");
-    println!("| search “第42” | {search:.1} ms | {raw_search:.1} ms | {found} |");
-    println!("| portfolio, all | {all:.1} ms | {raw_portfolio:.1} ms (the readings alone) | {entries} |");
-    println!("| portfolio, due in 30 days | {soon:.1} ms | – | {due_entries} |");
+    println!("| {backend}: list | {list:.1} ms | {raw_list:.1} ms | {listed} |");
+    println!("| {backend}: search “第42” | {search:.1} ms | {raw_search:.1} ms | {found} |");
+    println!("| {backend}: portfolio, all | {all:.1} ms | {raw_portfolio:.1} ms (the readings alone) | {entries} |");
+    println!("| {backend}: portfolio, due in 30 days | {soon:.1} ms | – | {due_entries} |");
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let cases = arg(&args, "--cases", 5000);
+    let runs = arg(&args, "--runs", 5);
+    let tmp = tempfile::tempdir().unwrap();
+    let folders = write_folders(&tmp.path().join("folders"), cases);
+
+    let mut sqlite = Store::open(&tmp.path().join("data")).unwrap();
+    let import_s = fill(&mut sqlite, &folders);
+    let mut bare = Bare::Sqlite(rusqlite::Connection::open(tmp.path().join("data/qualkit.db")).unwrap());
+    let team = std::env::var_os(stores::TEST_DATABASE_VAR).and_then(|_| stores::TeamDb::create());
+    println!("store: {cases} cases × {} materials ({runs} runs, median)", ROLES.len());
+    println!("| what | qualkit | baseline (bare SQL, same rows) | rows |");
+    println!("| --- | --- | --- | --- |");
+    measure("SQLite", &sqlite, &mut bare, runs, cases, import_s);
+    drop(sqlite);
+    match team {
+        Some(db) => {
+            let url = qualkit::store::TeamUrl::parse(&db.url).unwrap();
+            let mut store = Store::open_team(&tmp.path().join("desktop"), &url).unwrap();
+            let import_s = fill(&mut store, &folders);
+            let mut bare = Bare::Postgres(db.client());
+            measure("PostgreSQL", &store, &mut bare, runs, cases, import_s);
+        }
+        None => println!("(no PostgreSQL figures: {} is not set)", stores::TEST_DATABASE_VAR),
+    }
 }

@@ -526,11 +526,8 @@ fn run(cli: &Cli, lang: Lang) -> qualkit::Result<Output> {
                 staff: staff.clone(),
             };
             let entries = qualkit::portfolio::portfolio(&open_store()?, chrono::Utc::now(), &filter)?;
-            let text = if *csv {
-                qualkit::portfolio::csv(&entries, lang)
-            } else {
-                qualkit::portfolio::text(&entries, lang)
-            };
+            let text =
+                if *csv { qualkit::portfolio::csv(&entries, lang) } else { qualkit::portfolio::text(&entries, lang) };
             Ok(Output { json: to_json(&entries)?, text, exit: Exit::Fine })
         }
         Command::Settings { staff, database_url } => {
@@ -540,14 +537,9 @@ fn run(cli: &Cli, lang: Lang) -> qualkit::Result<Output> {
                 settings.set_staff(name)?;
             }
             if let Some(url) = database_url {
-                settings.set_database_url(url)?;
-                // A store that does not answer is not saved: the next command would fail on it.
-                if let Some(url) = &settings.database_url {
-                    Store::open_team(&dir, &qualkit::store::TeamUrl::parse(url)?)?;
-                }
+                settings.set_database_url(&dir, url)?;
             }
             if staff.is_some() || database_url.is_some() {
-                std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
                 settings.save(&dir)?;
             }
             let who = qualkit::history::staff(&dir);
@@ -580,8 +572,14 @@ fn run(cli: &Cli, lang: Lang) -> qualkit::Result<Output> {
             let (copied, there) = (report.copied.len(), report.already_there.len());
             let text = pick(
                 lang,
-                &format!("已复制 {copied} 个案卷（{} 份材料，{mb:.1} MB）；目标中已有 {there} 个，未改动\n", report.materials),
-                &format!("copied {copied} cases ({} materials, {mb:.1} MB); {there} already there, left as they are\n", report.materials),
+                &format!(
+                    "已复制 {copied} 个案卷（{} 份材料，{mb:.1} MB）；目标中已有 {there} 个，未改动\n",
+                    report.materials
+                ),
+                &format!(
+                    "copied {copied} cases ({} materials, {mb:.1} MB); {there} already there, left as they are\n",
+                    report.materials
+                ),
             );
             Ok(Output { json: to_json(&report)?, text, exit: Exit::Fine })
         }
@@ -957,7 +955,11 @@ fn case_command(command: &CaseCommand, mut store: Store, lang: Lang) -> qualkit:
                 .map(|field| key_value(field, "FIELD=VALUE", "字段=值", "FIELD=VALUE"))
                 .collect::<qualkit::Result<Vec<_>>>()?;
             let version = qualkit::set_case_fields(&mut store, id, &pairs, *base)?;
-            let text = pick(lang, &format!("已保存案卷 {id}（版本 {version}）\n"), &format!("saved case {id} (version {version})\n"));
+            let text = pick(
+                lang,
+                &format!("已保存案卷 {id}（版本 {version}）\n"),
+                &format!("saved case {id} (version {version})\n"),
+            );
             Ok(Output { json: json!({ "id": id, "version": version }), text, exit: Exit::Fine })
         }
         CaseCommand::History { id } => {

@@ -36,6 +36,7 @@ impl Settings {
 
     pub fn save(&self, data_dir: &Path) -> Result<()> {
         let json = serde_json::to_vec_pretty(self).map_err(|e| Error::input(e.to_string(), e.to_string()))?;
+        std::fs::create_dir_all(data_dir).map_err(|e| Error::io(data_dir, e))?;
         let path = data_dir.join(FILE);
         crate::write_file_atomically(&path, &json)?;
         #[cfg(unix)]
@@ -46,15 +47,16 @@ impl Settings {
         Ok(())
     }
 
-    /// Sets the team store (checked, not yet connected); empty goes back to the data folder's
-    /// own store.
-    pub fn set_database_url(&mut self, url: &str) -> Result<()> {
+    /// Sets the team store once it answers at `url`, with `data_dir` as this desktop's data
+    /// folder; empty goes back to the data folder's own store. A store that does not answer is
+    /// not set: every command after the save would fail on it.
+    pub fn set_database_url(&mut self, data_dir: &Path, url: &str) -> Result<()> {
         let url = url.trim();
         if url.is_empty() {
             self.database_url = None;
             return Ok(());
         }
-        crate::store::TeamUrl::parse(url)?;
+        crate::store::Store::open_team(data_dir, &crate::store::TeamUrl::parse(url)?)?;
         self.database_url = Some(url.to_string());
         Ok(())
     }

@@ -41,7 +41,7 @@ mod team;
 pub use copy::{CopyReport, copy_cases};
 
 use db::{Db, Row, Value, args};
-pub use db::{TeamUrl, mask_password};
+pub use db::{MAX_URL_CHARS, TeamUrl, mask_password};
 
 const DB_FILE: &str = "qualkit.db";
 /// See [`Store::lock_blobs`].

@@ -36,7 +36,13 @@ fn first_step() -> CaseData {
         applicant: a,
         handler: Some(Person { name: "".into(), id_number: Some("".into()), phone: None }),
         signature: None,
-        templates: vec![Template { kind: TemplateType::Verification, text: " ".into(), name: None, variables: Default::default(), examples: Default::default() }],
+        templates: vec![Template {
+            kind: TemplateType::Verification,
+            text: " ".into(),
+            name: None,
+            variables: Default::default(),
+            examples: Default::default(),
+        }],
         landing: Some(Landing {
             kind: LandingKind::Website,
             name: "".into(),
@@ -111,8 +117,13 @@ fn the_guide_puts_each_missing_thing_in_the_step_that_fixes_it() {
         owner: Some("别人的公司".into()),
         owner_uscc: None,
     });
-    data.templates =
-        vec![Template { kind: TemplateType::Marketing, text: "会员日全场五折，回T退订".into(), name: None, variables: Default::default(), examples: Default::default() }];
+    data.templates = vec![Template {
+        kind: TemplateType::Marketing,
+        text: "会员日全场五折，回T退订".into(),
+        name: None,
+        variables: Default::default(),
+        examples: Default::default(),
+    }];
     qualkit::save_case(&mut store, &id, data).expect("saved");
     let saved = store.case(&id).expect("case").data;
     assert_eq!(saved.vendors, vec![Vendor::Aliyun, Vendor::Huawei], "a vendor chosen twice is kept once");
@@ -183,4 +194,6 @@ fn the_forms_limits_are_the_cores() {
     assert_eq!(ui, core);
     let reason = format!("export const MAX_REASON_CHARS = {};", qualkit::submission::MAX_REASON_CHARS);
     assert!(ts.contains(&reason), "limits.ts: {reason}");
+    let url = format!("export const MAX_URL_CHARS = {};", qualkit::store::MAX_URL_CHARS);
+    assert!(ts.contains(&url), "limits.ts: {url}");
 }

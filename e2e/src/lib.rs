@@ -90,6 +90,11 @@ pub fn app_binary() -> PathBuf {
     target.join("debug").join("qualkit-app")
 }
 
+/// The `qualkit` command-line tool built beside the app: a colleague's desktop in the tests.
+pub fn cli_binary() -> PathBuf {
+    app_binary().with_file_name("qualkit")
+}
+
 fn which(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     let mut dirs: Vec<PathBuf> = std::env::split_paths(&path).collect();
@@ -222,12 +227,15 @@ impl App {
         }
     }
 
-    /// Polls the app's store (the data folder, opened as the CLI would) until `check` gives a
-    /// value: the state a save should have reached.
+    /// Polls the app's store (the one its data folder is set to use, the team store once the
+    /// settings name one, opened as the CLI would) until `check` gives a value: the state a save
+    /// should have reached.
     pub async fn wait_store<T>(&self, what: impl Display, mut check: impl FnMut(&qualkit::Store) -> Option<T>) -> T {
         let dir = self.data_dir.path().to_path_buf();
         self.wait_for(format!("in the store: {what}"), WAIT_LIMIT, async || {
-            qualkit::Store::open(&dir).ok().and_then(|store| check(&store))
+            // The team store's client blocks on a runtime of its own, which tokio allows only
+            // off its worker threads' async context.
+            tokio::task::block_in_place(|| qualkit::Store::open_configured(&dir).ok().and_then(|store| check(&store)))
         })
         .await
     }

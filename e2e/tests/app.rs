@@ -3,15 +3,20 @@
 //! per-vendor checklist and findings (a name mismatch with its diff), generates the review
 //! report, refuses and then force-exports a vendor bundle that is checked on disk, fixes the
 //! mismatch by taking the document's value, lints a template live, checks an identifier,
-//! switches language and deletes a case.
+//! switches language and deletes a case. On a team store (PostgreSQL) it shares the cases with
+//! a colleague's desktop: their saves refuse a stale one here, their readings reach the portfolio.
 
 use std::io::Read;
-
+use std::path::Path;
+use std::process::Command;
 use std::time::Duration;
 
 use qualkit::case::Role;
 use qualkit::reading::{DocKind, Field, Origin, Reading};
 use qualkit_e2e::{App, WAIT_LIMIT, within};
+
+#[path = "../../tests/support/stores.rs"]
+mod stores;
 
 const PNG_1X1: &[u8] = include_bytes!("../../tests/fixtures/yunfan/license.png");
 
@@ -507,7 +512,8 @@ async fn a_case_built_in_the_wizard() {
     app.type_into(&format!("{pending} textarea"), "模板驳回：固定文本太少，变量过多").await;
     app.click(&format!("{pending} button[data-decide='rejected']")).await;
     let rejected = "#submissions li[data-vendor='aliyun'][data-outcome='rejected']";
-    app.wait_text(&format!("{rejected} li[data-rule='template.little_fixed_text']"), "template.little_fixed_text").await;
+    app.wait_text(&format!("{rejected} li[data-rule='template.little_fixed_text']"), "template.little_fixed_text")
+        .await;
     app.wait_text(rejected, "固定文本太少").await;
     let logged = stored_case("the rejection logged", &|_| true).await;
     let submissions = app
@@ -520,5 +526,129 @@ async fn a_case_built_in_the_wizard() {
     assert_eq!(submissions.reason.as_deref(), Some("模板驳回：固定文本太少，变量过多"));
     app.scroll_to("#submissions").await;
     app.screenshot("17-submission-rejected").await;
+    app.close().await;
+}
+
+/// A firm's two desktops on one team store: this one moves its cases there in the settings (a
+/// wrong password refused, nothing moved), sees what a colleague's desktop (the `qualkit` CLI, a
+/// process and data folder of its own) imported, has a save based on a stale version refused
+/// after the colleague's, and lists the licence term the colleague confirmed in the portfolio.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_team_store_is_shared_with_a_colleagues_desktop() {
+    if qualkit_e2e::unavailable().is_some() {
+        return;
+    }
+    // PostgreSQL's client blocks on a runtime of its own: off tokio's async context.
+    let Some(team) = tokio::task::block_in_place(stores::TeamDb::create) else {
+        return;
+    };
+    within(TEST_LIMIT, a_team_store_shared(&team)).await;
+    tokio::task::block_in_place(|| drop(team));
+}
+
+/// The colleague's desktop: `qualkit` with its own data folder, on the team store, as 王芳.
+fn colleague(desk: &Path, team: &stores::TeamDb, args: &[&str]) -> String {
+    let mut command = Command::new(qualkit_e2e::cli_binary());
+    command.arg("--data-dir").arg(desk).args(args).env("QUALKIT_DATABASE_URL", &team.url).env("QUALKIT_STAFF", "王芳");
+    let out = tokio::task::block_in_place(|| command.output()).expect("run qualkit");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "qualkit {args:?}: {}{stdout}", String::from_utf8_lossy(&out.stderr));
+    stdout
+}
+
+async fn a_team_store_shared(team: &stores::TeamDb) {
+    let folders = tempfile::tempdir().expect("tmp");
+    let theirs = folders.path().join("yunfan");
+    write_case_folder(&theirs, "厦门市海沧区云帆网络科技有限公司", "91350205MA2Y0LQ12U");
+    let ours = folders.path().join("local");
+    write_case_folder(&ours, "北京某某科技有限公司", "91350205MA2Y0LQ12A");
+    let desk = folders.path().join("colleague");
+    let imported = colleague(&desk, team, &["--json", "case", "import", theirs.to_str().expect("path")]);
+    let id = serde_json::from_str::<serde_json::Value>(&imported).expect("json")["id"]
+        .as_str()
+        .expect("the imported case's id")
+        .to_string();
+
+    let app = App::start(|data| {
+        let mut store = qualkit::Store::open(data).expect("store");
+        store.import_folder(&ours).expect("import");
+    })
+    .await;
+    app.wait_text("#case-list .case", "北京某某科技").await;
+    app.wait_text("#case-store[data-team='no']", "本机").await;
+
+    // A wrong password: refused with the reason, and the cases stay where they were.
+    app.type_into("#team-url", &team.url_with_password("wrong")).await;
+    app.click("#team-save").await;
+    let refused = app.wait_text("#error", "用户名或密码不对").await;
+    assert!(!refused.contains("wrong"), "the password typed is not shown: {refused}");
+    app.wait_text("#team-save", "连接并使用").await;
+    app.wait_text("#case-store[data-team='no']", "本机").await;
+    app.wait_text("#case-list .case", "北京某某科技").await;
+    app.screenshot("20-team-store-refused").await;
+
+    // The right one: the list is the team store's, the address shown without its password.
+    app.type_into("#team-url", &team.url).await;
+    app.click("#team-save").await;
+    let shown = app.wait_text("#case-store[data-team='yes']", "qualkit:***@").await;
+    app.wait_text("#case-list .case", "云帆网络科技").await;
+    assert_eq!(app.count("#case-list .case").await, 1, "only the team store's case is listed");
+    let page = app.execute("return document.body.innerText;").await;
+    assert!(!page.as_str().unwrap_or_default().contains(&team.password()), "the password shows nowhere: {shown}");
+    app.wait_store("the team store, as the settings name it", |store| {
+        store.team_url().is_some().then_some(())?;
+        store.case(&id).ok()
+    })
+    .await;
+    app.screenshot("21-team-store").await;
+
+    // The colleague saves the case while it is open here: this desktop's save is refused, and
+    // after the reload it goes through on top of theirs.
+    app.click_text("#case-list button.case", "云帆网络科技").await;
+    app.wait_text("#case-title", "云帆网络科技").await;
+    app.step("applicant").await;
+    app.find("#applicant-legal-rep").await;
+    colleague(&desk, team, &["case", "set", &id, "applicant.legal_rep=张伟"]);
+    app.type_into("#applicant-legal-rep", "李四").await;
+    app.click("#save-step").await;
+    let refused = app.wait_text("#conflict", "已被他人修改").await;
+    assert!(refused.contains("applicant.legal_rep"), "{refused}");
+    app.screenshot("22-team-store-conflict").await;
+    app.click_and_recheck("#conflict-reload").await;
+    app.wait_for("the form reloaded with the colleague's value", WAIT_LIMIT, async || {
+        let value = app.execute("return document.getElementById('applicant-legal-rep')?.value ?? '';").await;
+        (value == "张伟").then_some(())
+    })
+    .await;
+    app.type_into("#applicant-legal-rep", "李四").await;
+    app.click_and_recheck("#save-step").await;
+    app.wait_store("this desktop's save after the reload", |store| {
+        (store.case(&id).ok()?.data.applicant.legal_rep.as_deref() == Some("李四")).then_some(())
+    })
+    .await;
+    let seen = colleague(&desk, team, &["--json", "case", "show", &id]);
+    assert!(seen.contains("李四"), "the colleague's desktop sees this one's save: {seen}");
+    app.step("review").await;
+    app.click("#history summary").await;
+    let theirs = app.wait_text("#history li[data-field='applicant.legal_rep']", "王芳").await;
+    assert!(theirs.contains("王伟 → 张伟"), "{theirs}");
+
+    // The colleague confirms the licence's term: it ends in 20 days, and the portfolio says so.
+    let end = chrono::Local::now().date_naive() + chrono::Duration::days(20);
+    let term = format!("term=2016年01月01日至{}", end.format("%Y年%m月%d日"));
+    colleague(&desk, team, &["case", "confirm", &id, "--role", "business-license", "--set", &term]);
+    app.click("#open-portfolio").await;
+    let row = app.wait_text(&format!("#portfolio tr[data-case='{id}'][data-what='licence-term']"), "营业执照").await;
+    assert!(row.contains("还有 19 天") || row.contains("还有 20 天"), "{row}");
+    app.screenshot("23-team-store-portfolio").await;
+
+    // Back to this desktop's own store (the field was emptied when the address was saved, its
+    // password with it): its own case again, untouched.
+    let typed = app.execute("return document.getElementById('team-url')?.value ?? 'none';").await;
+    assert_eq!(typed, "", "the address typed is not kept in the field");
+    app.click("#team-save").await;
+    app.wait_text("#case-store[data-team='no']", "本机").await;
+    app.wait_text("#case-list .case", "北京某某科技").await;
+    assert_eq!(app.count("#case-list .case").await, 1, "only this desktop's case is listed");
     app.close().await;
 }

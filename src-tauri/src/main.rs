@@ -57,11 +57,15 @@ async fn with_store<T: Send + 'static>(
         work(&mut store)
     })
     .await
-    .map_err(|e| CommandError {
+    .map_err(background_failed)?
+    .map_err(CommandError::from)
+}
+
+fn background_failed(e: tauri::Error) -> CommandError {
+    CommandError {
         code: "internal",
         message: Text::new(format!("后台任务失败：{e}"), format!("background task failed: {e}")),
-    })?
-    .map_err(CommandError::from)
+    }
 }
 
 #[derive(Serialize)]
@@ -142,26 +146,55 @@ async fn case_submissions(id: String) -> CommandResult<Vec<qualkit::submission::
     with_store(move |store| store.submissions(&id)).await
 }
 
-/// Who this desktop's changes are recorded as, and the name saved in the settings.
+/// What the settings panel shows: who this desktop's changes are recorded as (and the name
+/// saved for that), and the case store in use, its password masked.
 #[derive(Serialize)]
-struct StaffSetting {
+struct SettingsView {
     staff: Option<String>,
     recorded_as: String,
+    /// The team store in use, `None` for the data folder's own.
+    team_store: Option<String>,
+    /// The team store is named by `QUALKIT_DATABASE_URL`, which a saved one does not override.
+    team_store_from_env: bool,
 }
 
-#[tauri::command]
-fn get_settings() -> StaffSetting {
+fn settings_view() -> CommandResult<SettingsView> {
     let dir = data_dir();
-    StaffSetting { staff: qualkit::settings::Settings::load(&dir).staff, recorded_as: qualkit::history::staff(&dir) }
+    Ok(SettingsView {
+        staff: qualkit::settings::Settings::load(&dir).staff,
+        recorded_as: qualkit::history::staff(&dir),
+        team_store: qualkit::store::configured_team_url(&dir)?.map(|url| url.shown().to_string()),
+        team_store_from_env: std::env::var_os(qualkit::store::DATABASE_URL_VAR).is_some(),
+    })
 }
 
 #[tauri::command]
-fn save_staff(name: String) -> CommandResult<StaffSetting> {
+fn get_settings() -> CommandResult<SettingsView> {
+    settings_view()
+}
+
+#[tauri::command]
+fn save_staff(name: String) -> CommandResult<SettingsView> {
     let dir = data_dir();
     let mut settings = qualkit::settings::Settings::load(&dir);
     settings.set_staff(&name)?;
     settings.save(&dir)?;
-    Ok(get_settings())
+    settings_view()
+}
+
+/// Puts the cases on the team store at `url` once it answers (empty: back on this desktop's
+/// own store). Off the main thread: an unreachable server takes its connect timeout to say so.
+#[tauri::command]
+async fn save_team_store(url: String) -> CommandResult<SettingsView> {
+    tauri::async_runtime::spawn_blocking(move || {
+        let dir = data_dir();
+        let mut settings = qualkit::settings::Settings::load(&dir);
+        settings.set_database_url(&dir, &url)?;
+        settings.save(&dir)?;
+        settings_view()
+    })
+    .await
+    .map_err(background_failed)?
 }
 
 /// What changed in the case, when and by whom.
@@ -453,6 +486,7 @@ fn main() {
             record_outcome,
             case_submissions,
             get_settings,
+            save_team_store,
             save_staff,
             duplicate_case,
             review_case,

@@ -137,6 +137,9 @@ pub struct TeamUrl {
     config: postgres::Config,
 }
 
+/// The longest team store address accepted (the settings field's limit).
+pub const MAX_URL_CHARS: usize = 2000;
+
 impl TeamUrl {
     /// Reads a connection URL; anything else is refused with the form expected, the password
     /// masked in the message.
@@ -154,7 +157,7 @@ impl TeamUrl {
         if !(text.starts_with("postgres://") || text.starts_with("postgresql://")) {
             return Err(refused("应以 postgres:// 开头", "it must start with postgres://"));
         }
-        if text.chars().count() > 2000 {
+        if text.chars().count() > MAX_URL_CHARS {
             return Err(refused("地址过长", "it is too long"));
         }
         // The parser's own message may quote a part of the text: it is not passed on.

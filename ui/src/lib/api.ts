@@ -146,9 +146,14 @@ export interface Submission {
   matched?: { pattern: string; rules: string[]; source: string; note?: Text }[];
 }
 
-export interface StaffSetting {
+/** The settings panel: who changes are recorded as, and the case store in use. */
+export interface Settings {
   staff: string | null;
   recorded_as: string;
+  /** The team store in use, its password masked; null: this desktop's own store. */
+  team_store: string | null;
+  /** The team store comes from QUALKIT_DATABASE_URL, which a saved one does not override. */
+  team_store_from_env: boolean;
 }
 
 /** A case of the portfolio with what comes due (portfolio::Entry). */
@@ -463,8 +468,11 @@ export const api = {
   recordOutcome: (id: string, vendor: Vendor, approved: boolean, reason: string | null) =>
     invoke<Submission>("record_outcome", { id, vendor, approved, reason }),
   caseSubmissions: (id: string) => invoke<Submission[]>("case_submissions", { id }),
-  getSettings: () => invoke<StaffSetting>("get_settings"),
-  saveStaff: (name: string) => invoke<StaffSetting>("save_staff", { name }),
+  getSettings: () => invoke<Settings>("get_settings"),
+  saveStaff: (name: string) => invoke<Settings>("save_staff", { name }),
+  /** Connects to the team store at `url` and, once it answers, keeps the cases there; an empty
+   * `url` goes back to this desktop's own store. */
+  saveTeamStore: (url: string) => invoke<Settings>("save_team_store", { url }),
   duplicateCase: (id: string) => invoke<string>("duplicate_case", { id }),
   reviewCase: (id: string) => invoke<CaseReview>("review_case", { id }),
   applicantKinds: () => invoke<KindFacts[]>("applicant_kinds"),

@@ -31,3 +31,6 @@ export type LimitedField = keyof typeof LIMITS;
 
 /** The longest rejection reason kept (submission::MAX_REASON_CHARS). */
 export const MAX_REASON_CHARS = 2000;
+
+/** The longest team store address accepted (store::MAX_URL_CHARS). */
+export const MAX_URL_CHARS = 2000;
