@@ -358,6 +358,20 @@ impl App {
         self.execute(&script).await.as_str().unwrap_or_default().to_string()
     }
 
+    /// The value of the form field `css` matches, once there is one.
+    pub async fn value_of(&self, css: &str) -> String {
+        let element = self.find(css).await;
+        self.call(format!("the value of `{css}`"), element.prop("value")).await.unwrap_or_default()
+    }
+
+    /// Waits for the form field `css` to hold `value` (a form reloaded, say).
+    pub async fn wait_value(&self, css: &str, value: &str) {
+        self.wait_for(format!("`{css}` holding {value:?}"), WAIT_LIMIT, async || {
+            (self.value_of(css).await == value).then_some(())
+        })
+        .await;
+    }
+
     /// Saves a screenshot of the display for people to look at. It is an artifact, not an
     /// assertion: one that fails is reported and the test goes on.
     pub async fn screenshot(&self, name: &str) {

@@ -204,11 +204,7 @@ async fn imported_cases_through_review_documents_and_export() {
     app.scroll_to("#conflict").await;
     app.screenshot("06b-conflict").await;
     app.click_and_recheck("#conflict-reload").await;
-    app.wait_for("the form reloaded with the colleague's value", WAIT_LIMIT, async || {
-        let value = app.execute("return document.getElementById('applicant-legal-rep')?.value ?? '';").await;
-        (value == "张伟").then_some(())
-    })
-    .await;
+    app.wait_value("#applicant-legal-rep", "张伟").await;
     assert_eq!(app.count("#conflict").await, 0, "the refusal is gone after the reload");
     app.type_into("#applicant-legal-rep", "李四").await;
     app.click_and_recheck("#save-step").await;
@@ -615,11 +611,7 @@ async fn a_team_store_shared(team: &stores::TeamDb) {
     assert!(refused.contains("applicant.legal_rep"), "{refused}");
     app.screenshot("22-team-store-conflict").await;
     app.click_and_recheck("#conflict-reload").await;
-    app.wait_for("the form reloaded with the colleague's value", WAIT_LIMIT, async || {
-        let value = app.execute("return document.getElementById('applicant-legal-rep')?.value ?? '';").await;
-        (value == "张伟").then_some(())
-    })
-    .await;
+    app.wait_value("#applicant-legal-rep", "张伟").await;
     app.type_into("#applicant-legal-rep", "李四").await;
     app.click_and_recheck("#save-step").await;
     app.wait_store("this desktop's save after the reload", |store| {
@@ -644,8 +636,7 @@ async fn a_team_store_shared(team: &stores::TeamDb) {
 
     // Back to this desktop's own store (the field was emptied when the address was saved, its
     // password with it): its own case again, untouched.
-    let typed = app.execute("return document.getElementById('team-url')?.value ?? 'none';").await;
-    assert_eq!(typed, "", "the address typed is not kept in the field");
+    assert_eq!(app.value_of("#team-url").await, "", "the address typed is not kept in the field");
     app.click("#team-save").await;
     app.wait_text("#case-store[data-team='no']", "本机").await;
     app.wait_text("#case-list .case", "北京某某科技").await;
