@@ -466,11 +466,15 @@ pub fn extract(kind: DocKind, page: &Page) -> Vec<Extracted> {
         anchors.extend(unread_name_label(&page.lines, &anchors));
         anchors.extend(unread_individual_scope_label(&page.lines, &anchors));
     }
+    // Licences print every value beside its label; certificates, filing pages and listings
+    // also print them under it (注册人 above the registrant, a console's header row above its
+    // values). A licence label with nothing beside it has lost its value, not moved it.
+    let below_too = kind != DocKind::BusinessLicense;
     let mut fields: Vec<Extracted> = anchors
         .iter()
         .filter(|a| a.key.is_some_and(|k| k != "uscc"))
         .filter_map(|a| {
-            let rows = value_rows(&page.lines, &anchors, a);
+            let rows = value_rows(&page.lines, &anchors, a, below_too);
             let glyphs: Vec<Glyph> = rows.into_iter().flatten().collect();
             (!glyphs.is_empty()).then(|| Extracted::new(a.key.unwrap_or_default(), glyphs))
         })
@@ -662,8 +666,22 @@ fn ends_column(line: &Line, end: usize) -> bool {
 }
 
 /// The rows of glyphs beside an anchor: right of the label up to the next label on its row, and
-/// down to the next label in its column, a blank gap, or the field's row limit.
-fn value_rows(lines: &[Line], anchors: &[Anchor], anchor: &Anchor) -> Vec<Vec<Glyph>> {
+/// down to the next label in its column, a blank gap, or the field's row limit. With
+/// `below_too`, a label with nothing beside it takes the rows under it instead, in its column:
+/// from its left edge to the next label on its row.
+fn value_rows(lines: &[Line], anchors: &[Anchor], anchor: &Anchor, below_too: bool) -> Vec<Vec<Glyph>> {
+    let beside = value_rows_at(lines, anchors, anchor, Placement::Beside);
+    if beside.is_empty() && below_too { value_rows_at(lines, anchors, anchor, Placement::Below) } else { beside }
+}
+
+/// Where a value stands against its label.
+#[derive(Clone, Copy, PartialEq)]
+enum Placement {
+    Beside,
+    Below,
+}
+
+fn value_rows_at(lines: &[Line], anchors: &[Anchor], anchor: &Anchor, placement: Placement) -> Vec<Vec<Glyph>> {
     let label = anchor.rect;
     let h = label.h.max(8);
     // Tesseract's boxes for chi_sim words jump in height (a label 19 px high beside a value 36
@@ -686,10 +704,18 @@ fn value_rows(lines: &[Line], anchors: &[Anchor], anchor: &Anchor) -> Vec<Vec<Gl
         .min()
         .unwrap_or(u32::MAX);
     let inside = |g: &Glyph| {
-        g.rect.x + h / 4 >= label.right()
-            && g.rect.right() <= right.saturating_add(h / 2)
-            && g.rect.centre_y() + h / 2 >= label.y
-            && g.rect.centre_y() < below.saturating_sub(h / 4)
+        let across = match placement {
+            Placement::Beside => g.rect.x + h / 4 >= label.right() && g.rect.right() <= right.saturating_add(h / 2),
+            // A column's values start where its label does, give or take a glyph, and end
+            // before the next column's label starts.
+            Placement::Below => {
+                g.rect.x + h >= label.x && g.rect.centre_x() < right && g.rect.centre_y() > label.bottom()
+            }
+        };
+        // A label's own glyphs are never a value (the next column's label may start within
+        // the half glyph allowed for boxes that overhang).
+        let labelled = anchors.iter().any(|b| b.rect.holds_centre_of(&g.rect));
+        across && !labelled && g.rect.centre_y() + h / 2 >= label.y && g.rect.centre_y() < below.saturating_sub(h / 4)
     };
     // Each Tesseract line keeps its own reading order: its word boxes for Chinese overlap and
     // jitter, so sorting characters by x would shuffle them (投资或 → 投或资).
@@ -740,7 +766,11 @@ fn value_rows(lines: &[Line], anchors: &[Anchor], anchor: &Anchor) -> Vec<Vec<Gl
             if !same_row(&band(&row)) && centre < label.centre_y() {
                 continue;
             }
-            same_row(&band(&row))
+            match placement {
+                Placement::Beside => same_row(&band(&row)),
+                // The row under the label, as close as a wrapped line is to the one above it.
+                Placement::Below => centre - label.centre_y() < h * 3,
+            }
         } else {
             // A row with print under the label is the next field's, whose label OCR could not
             // read (经营范围 read as 经党池 below an address).
@@ -968,8 +998,13 @@ fn trademark_number_and_mark(lines: &[Line], anchors: &[Anchor]) -> Vec<Extracte
     let mut number_bottom = 0;
     for line in lines.iter().filter(|l| l.rect().y < registrant_y) {
         let chars: Vec<char> = line.glyphs.iter().map(|g| half_width(g.ch)).collect();
-        let (Some(open), Some(close)) = (chars.iter().position(|c| *c == '第'), chars.iter().rposition(|c| *c == '号'))
-        else {
+        // 第12345678号 under the title, or 注册号：12345678 where the certificate labels it.
+        let labelled = chars.windows(3).position(|w| w == ['注', '册', '号']).map(|at| (at + 2, chars.len()));
+        let numbered = match (chars.iter().position(|c| *c == '第'), chars.iter().rposition(|c| *c == '号')) {
+            (Some(open), Some(close)) if close > open => Some((open, close)),
+            _ => None,
+        };
+        let Some((open, close)) = labelled.or(numbered) else {
             continue;
         };
         let digits: Vec<Glyph> = line
@@ -1340,6 +1375,21 @@ mod tests {
         assert_eq!(field.finish(), ("过佰万元整".into(), vec![0]));
         let field = Extracted::new("registered_capital", line("人民币壹仟万元整", 0, 0).glyphs);
         assert_eq!(field.finish(), ("人民币壹仟万元整".into(), vec![]));
+    }
+
+    #[test]
+    fn a_value_under_its_label_is_read_in_the_labels_column() {
+        // A console's filing list: the labels in a header row, each value under its own.
+        let header = vec![line("主办单位名称", 40, 100), line("ICP备案号", 400, 100), line("网站域名", 900, 100)];
+        let values = vec![line("厦门某某网络科技有限公司", 42, 150), line("闽ICP备12345678号-1", 402, 150)];
+        let found = read(DocKind::IcpRecord, [header, values, vec![line("example.com", 901, 150)]].concat());
+        assert_eq!(value(&found, "name").as_deref(), Some("厦门某某网络科技有限公司"), "{found:?}");
+        assert_eq!(value(&found, "icp_number").as_deref(), Some("闽ICP备12345678号-1"), "{found:?}");
+        assert_eq!(value(&found, "domain").as_deref(), Some("example.com"), "{found:?}");
+        // A licence prints its values beside their labels: one with nothing beside it has lost
+        // its value, and the row under it is the next field's.
+        let found = read(DocKind::BusinessLicense, vec![line("名称", 100, 100), line("有限责任公司", 100, 140)]);
+        assert_eq!(value(&found, "name"), None, "{found:?}");
     }
 
     #[test]

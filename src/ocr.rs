@@ -74,6 +74,13 @@ impl Rect {
     pub fn centre_y(&self) -> u32 {
         self.y + self.h / 2
     }
+    pub fn centre_x(&self) -> u32 {
+        self.x + self.w / 2
+    }
+    /// Whether `other`'s centre lies inside this rectangle.
+    pub fn holds_centre_of(&self, other: &Rect) -> bool {
+        (self.x..self.right()).contains(&other.centre_x()) && (self.y..self.bottom()).contains(&other.centre_y())
+    }
     pub fn union(&self, other: &Rect) -> Rect {
         if self.w == 0 && self.h == 0 {
             return *other;

@@ -212,6 +212,36 @@ fn white_on_colour_app_names_are_read() {
     }
 }
 
+/// Layouts the label layout was not written against: a trademark certificate with each label
+/// above its value, and a cloud console's filing list with the labels in a header row. Every
+/// field exact, clean and scanned, for three documents of each.
+#[test]
+fn values_below_their_labels_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut engine = Engine::new().unwrap();
+    let mut wrong = Vec::new();
+    for seed in [3, 8, 21] {
+        let mut rng = qualkit_fixtures::Rng::new(seed);
+        for document in [
+            Document::TrademarkStacked(corpus::trademark(&mut rng)),
+            Document::IcpConsole(corpus::icp_record(&mut rng)),
+        ] {
+            for condition in [Condition::Clean, Condition::Scanned] {
+                let page = Page::new(document.clone(), condition, seed).unwrap();
+                let path = write(dir.path(), &format!("{}-{seed}", document.kind()), &page);
+                let reading = read(&mut engine, &path, &document);
+                for (key, want) in document.truth() {
+                    let got = reading.field(key).map(|f| f.value.as_str());
+                    if got != Some(want.as_str()) {
+                        wrong.push(format!("{} {seed} {condition:?} {key}: {got:?}, want {want:?}", document.kind()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
 /// cli.md: one object per file; a bad file gets its own error and the others are still read;
 /// exit 2 for the unreadable input.
 #[test]
