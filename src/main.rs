@@ -428,7 +428,7 @@ fn main() -> ExitCode {
 /// A store named on the command line: a team store's address, or a data folder (created if
 /// new). A team store keeps this desktop's copies of its files in `cache`, the data folder.
 fn open_place(place: &str, cache: &std::path::Path) -> qualkit::Result<Store> {
-    if place.starts_with("postgres://") || place.starts_with("postgresql://") {
+    if qualkit::store::TeamUrl::is_address(place) {
         Store::open_team(cache, &qualkit::store::TeamUrl::parse(place)?)
     } else {
         Store::open(std::path::Path::new(place))

@@ -1267,12 +1267,17 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
+/// `QUALKIT_DATABASE_URL`, when set: it decides the store whatever the settings say.
+pub fn database_url_from_env() -> Option<String> {
+    std::env::var(DATABASE_URL_VAR).ok()
+}
+
 /// The team store this desktop is set to use, if any: `QUALKIT_DATABASE_URL` over the settings'
 /// `database_url`. An empty variable means the desktop's own store, whatever the settings say.
 pub fn configured_team_url(root: &Path) -> Result<Option<TeamUrl>> {
-    let text = match std::env::var(DATABASE_URL_VAR) {
-        Ok(text) => text,
-        Err(_) => crate::settings::Settings::load(root).database_url.unwrap_or_default(),
+    let text = match database_url_from_env() {
+        Some(text) => text,
+        None => crate::settings::Settings::load(root).database_url.unwrap_or_default(),
     };
     let text = text.trim();
     if text.is_empty() { Ok(None) } else { TeamUrl::parse(text).map(Some) }

@@ -164,7 +164,7 @@ fn settings_view() -> CommandResult<SettingsView> {
         staff: qualkit::settings::Settings::load(&dir).staff,
         recorded_as: qualkit::history::staff(&dir),
         team_store: qualkit::store::configured_team_url(&dir)?.map(|url| url.shown().to_string()),
-        team_store_from_env: std::env::var_os(qualkit::store::DATABASE_URL_VAR).is_some(),
+        team_store_from_env: qualkit::store::database_url_from_env().is_some(),
     })
 }
 

@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use super::db::{Db, Value, args};
+use super::db::{Db, args};
 use super::{Blob, EventKind, Lock, Store, record_now};
 use crate::error::{Error, Result};
 
@@ -24,9 +24,10 @@ pub struct CopyReport {
     pub bytes: u64,
 }
 
-/// The tables holding a case's rows besides `cases` and `materials`, with the columns copied
+/// The tables holding a case's rows besides `cases`, with the columns copied
 /// (a row's own id is given anew by the destination), in the order their rows were made.
 const CASE_TABLES: &[(&str, &str, &str)] = &[
+    ("materials", "case_id, role, original_name, size, mime, sha256, added_at", "id"),
     ("case_events", "case_id, at, who, what, version, field, old, new, detail", "id"),
     ("submissions", "case_id, vendor, items, submitted_at, submitted_by, outcome, reason, decided_at", "id"),
     ("icp_plans", "case_id, filing_type, subject_phone, site_phone, created_at", "case_id"),
@@ -55,10 +56,8 @@ pub fn copy_cases(from: &Store, to: &mut Store, mut progress: impl FnMut(&str, u
 
 /// One case, in one transaction of `to`; returns the materials and bytes carried.
 fn copy_case(from: &Store, to: &mut Store, id: &str) -> Result<(u64, u64)> {
-    let materials = from.db.query(
-        "SELECT role, original_name, size, mime, sha256, added_at FROM materials WHERE case_id = ?1 ORDER BY id",
-        args![id],
-    )?;
+    let materials =
+        from.db.query("SELECT original_name, mime, sha256 FROM materials WHERE case_id = ?1 ORDER BY id", args![id])?;
     // The files first, into the destination's folder, each proven to be what its row says;
     // one that fails stops the case before anything of it is in the destination's database.
     let _unfinished = to.unfinished(Lock::Shared)?;
@@ -66,7 +65,7 @@ fn copy_case(from: &Store, to: &mut Store, id: &str) -> Result<(u64, u64)> {
     let mut created = Vec::new();
     let carried = (|| {
         for row in &materials {
-            let (sha256, name) = (row.text(4)?, row.text(1)?);
+            let (name, sha256) = (row.text(0)?, row.text(2)?);
             let source = from.material_file(&sha256)?;
             let (blob, new) = to.put_blob(&source)?;
             if new {
@@ -75,7 +74,7 @@ fn copy_case(from: &Store, to: &mut Store, id: &str) -> Result<(u64, u64)> {
             if blob.sha256 != sha256 {
                 return Err(damaged(id, &name, &sha256));
             }
-            blobs.push(Blob { mime: row.text(3)?, ..blob });
+            blobs.push(Blob { mime: row.text(1)?, ..blob });
         }
         let tx = to.db.begin()?;
         copy_rows(
@@ -86,21 +85,9 @@ fn copy_case(from: &Store, to: &mut Store, id: &str) -> Result<(u64, u64)> {
             "id",
             id,
         )?;
-        for (row, blob) in materials.iter().zip(&blobs) {
+        // A material's row refers to its blob, which must be on a team store first.
+        for blob in &blobs {
             to.upload_blob(&tx, blob)?;
-            tx.execute(
-                "INSERT INTO materials (case_id, role, original_name, size, mime, sha256, added_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                &[
-                    Value::from(id),
-                    row.value(0)?,
-                    row.value(1)?,
-                    row.value(2)?,
-                    row.value(3)?,
-                    row.value(4)?,
-                    row.value(5)?,
-                ],
-            )?;
         }
         for (table, columns, order) in CASE_TABLES {
             copy_rows(&from.db, &tx, table, columns, order, id)?;

@@ -154,7 +154,7 @@ impl TeamUrl {
                 ),
             )
         };
-        if !(text.starts_with("postgres://") || text.starts_with("postgresql://")) {
+        if !TeamUrl::is_address(text) {
             return Err(refused("应以 postgres:// 开头", "it must start with postgres://"));
         }
         if text.chars().count() > MAX_URL_CHARS {
@@ -177,6 +177,11 @@ impl TeamUrl {
         }
         config.keepalives_idle(SERVER_SILENCE).tcp_user_timeout(SERVER_SILENCE).application_name("qualkit");
         Ok(TeamUrl { text: text.to_string(), shown, config })
+    }
+
+    /// Whether `text` is meant as a team store's address (a postgres:// URL), well-formed or not.
+    pub fn is_address(text: &str) -> bool {
+        text.starts_with("postgres://") || text.starts_with("postgresql://")
     }
 
     /// The address with its password masked.
