@@ -10,14 +10,14 @@ cd "$(dirname "$0")"
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
-# Tauri/WebKitGTK (build-facts.md §1), Tesseract with Chinese data, a CJK font, the X server
-# and WebDriver for end-to-end tests, and the PDF tools the document tests read back with.
+# Tauri/WebKitGTK (build-facts.md §1), a CJK font, the X server and WebDriver for end-to-end
+# tests, the PDF tools the document tests read back with, and the plain `tesseract` command with
+# its Chinese data, the OCR benchmarks' baseline (qualkit itself reads with the PP-OCR models).
 APT_PACKAGES=(
   build-essential pkg-config curl file
   libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev librsvg2-dev
   libayatana-appindicator3-dev libxdo-dev libssl-dev
-  libtesseract-dev libleptonica-dev clang libclang-dev
-  tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng
+  tesseract-ocr tesseract-ocr-chi-sim
   fonts-noto-cjk
   xvfb xauth dbus webkit2gtk-driver
   poppler-utils qpdf
@@ -77,35 +77,6 @@ ensure_tauri_driver() {
     log "cargo: installing tauri-driver"
     cargo install tauri-driver --locked --version '^2' --quiet
   fi
-}
-
-# A better Chinese model for organisations' names (src/ocr.rs, better_chinese_model): the
-# integerised best LSTM of tessdata 4.0.0, from the npm registry, reduced to its LSTM parts (the
-# package's legacy config sets process-wide layout parameters). Debian ships only the fast model.
-CHI_SIM_DIR="/usr/local/share/qualkit/tessdata"
-CHI_SIM_PACKAGE="@tesseract.js-data/chi_sim@1.0.0"
-CHI_SIM_PACKAGE_SHA256="850d4a217c87808ef765385cbe5825f4ae99047a49b17e024069ceb663f01c33"
-
-install_chi_sim_model() {
-  [ -f "$CHI_SIM_DIR/chi_sim.traineddata" ] && return
-  log "npm: $CHI_SIM_PACKAGE (tessdata 4.0.0 chi_sim, its LSTM parts) into $CHI_SIM_DIR"
-  local tmp
-  tmp=$(mktemp -d)
-  (cd "$tmp" && npm pack --silent --no-audit --no-fund "$CHI_SIM_PACKAGE" >/dev/null)
-  echo "$CHI_SIM_PACKAGE_SHA256  $tmp/tesseract.js-data-chi_sim-1.0.0.tgz" | sha256sum -c --quiet
-  tar xzf "$tmp/tesseract.js-data-chi_sim-1.0.0.tgz" -C "$tmp" package/4.0.0/chi_sim.traineddata.gz
-  gunzip -c "$tmp/package/4.0.0/chi_sim.traineddata.gz" >"$tmp/full.traineddata"
-  mkdir -p "$tmp/parts" "$tmp/lstm"
-  combine_tessdata -u "$tmp/full.traineddata" "$tmp/parts/chi_sim." >/dev/null 2>&1
-  for part in lstm lstm-number-dawg lstm-punc-dawg lstm-word-dawg version; do
-    cp "$tmp/parts/chi_sim.$part" "$tmp/lstm/"
-  done
-  (cd "$tmp/lstm" && combine_tessdata chi_sim. >/dev/null 2>&1)
-  $SUDO mkdir -p "$CHI_SIM_DIR"
-  # Written under a temporary name and renamed, so a cut-off install is never taken for a model.
-  $SUDO install -m 644 "$tmp/lstm/chi_sim.traineddata" "$CHI_SIM_DIR/.chi_sim.traineddata.part"
-  $SUDO mv "$CHI_SIM_DIR/.chi_sim.traineddata.part" "$CHI_SIM_DIR/chi_sim.traineddata"
-  rm -rf "$tmp"
 }
 
 # PaddleOCR's PP-OCRv6 small detection and recognition models (ONNX, Apache-2.0), read in-process
@@ -193,7 +164,6 @@ setup() {
   install_apt_packages
   ensure_rust
   ensure_node
-  install_chi_sim_model
   install_ppocr_models
   install_onnxruntime
   ensure_tauri_driver
@@ -210,9 +180,6 @@ start_test_postgres() {
   QUALKIT_TEST_DATABASE_URL=$(scripts/throwaway-postgres.sh start "$dir")
   export QUALKIT_TEST_DATABASE_URL QUALKIT_REQUIRE_POSTGRES=1
 }
-
-# Tesseract is about twice as fast with one OpenMP thread (engineering/ocr.md §1).
-export OMP_THREAD_LIMIT=1
 
 # Runs a command with no network but loopback and fails if anything it started tried to reach
 # another address: licences and ID cards never leave the machine, and the tests prove it. The

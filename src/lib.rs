@@ -17,7 +17,6 @@ pub mod history;
 pub mod i18n;
 pub mod icp;
 pub mod ident;
-pub mod layout;
 pub mod letter;
 pub mod lint;
 pub mod matching;

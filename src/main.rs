@@ -387,7 +387,7 @@ impl Exit {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    // Only commands that OCR pay for the re-execution that limits OpenMP's threads.
+    // Only commands that OCR pay for the re-execution that turns ONNX Runtime's telemetry off.
     let reads = match &cli.command {
         Command::Ocr { .. } | Command::Case(CaseCommand::Check { .. } | CaseCommand::Export { .. }) => true,
         Command::Doc(args) => args.kind == "review-report",

@@ -28,7 +28,7 @@ impl Env {
         Command::new(env!("CARGO_BIN_EXE_qualkit"))
             .args(args)
             .env("QUALKIT_DATA_DIR", self.root.join("data"))
-            .env("OMP_THREAD_LIMIT", "1")
+            .env("ORT_DISABLE_TELEMETRY", "1")
             .output()
             .unwrap()
     }

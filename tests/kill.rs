@@ -26,7 +26,11 @@ const CASE_HEAD: &str = include_str!("fixtures/yunfan/case.toml");
 
 fn qualkit(data: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_qualkit"));
-    command.env("QUALKIT_DATA_DIR", data).env("OMP_THREAD_LIMIT", "1").stdout(Stdio::null()).stderr(Stdio::piped());
+    command
+        .env("QUALKIT_DATA_DIR", data)
+        .env("ORT_DISABLE_TELEMETRY", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
     command
 }
 

@@ -1,12 +1,13 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing)] // tests may panic on bad data
 //! OCR on documents rendered at test time (qualkit-fixtures, from the machine's Noto CJK fonts)
-//! with exact ground truth: real Tesseract, real files, the real binary for the batch contract.
+//! with exact ground truth: the real PP-OCR models, real files, the real binary for the batch
+//! contract. Without the models each test says so and passes, unless `QUALKIT_REQUIRE_MODELS=1`
+//! (set by `./dev.sh test`) makes their absence a failure.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use qualkit::ident::{self, IdKind};
-use qualkit::ocr::Engine;
 use qualkit::reading::DocKind;
 use qualkit_fixtures::{Condition, Document, Page, corpus};
 use serde_json::Value;
@@ -17,8 +18,19 @@ fn write(dir: &Path, name: &str, page: &Page) -> PathBuf {
     path
 }
 
-fn read(engine: &mut Engine, path: &Path, document: &Document) -> qualkit::reading::Reading {
-    engine.read_file(path, DocKind::parse(document.kind()).unwrap()).unwrap().reading
+fn read(path: &Path, document: &Document) -> qualkit::reading::Reading {
+    qualkit::ocr::read_file(path, DocKind::parse(document.kind()).unwrap()).unwrap().reading
+}
+
+/// Whether the OCR models are installed (or their absence is to fail the test).
+fn models() -> bool {
+    if qualkit::ocr::models_installed() {
+        return true;
+    }
+    let required = std::env::var("QUALKIT_REQUIRE_MODELS").is_ok_and(|v| v == "1");
+    assert!(!required, "the OCR models are not installed: ./dev.sh installs them");
+    eprintln!("skipped: the OCR models are not installed (./dev.sh installs them)");
+    false
 }
 
 #[test]
@@ -46,8 +58,10 @@ fn confidently_wrong(reading: &qualkit::reading::Reading, key: &str, truth: &str
 /// great majority (the benchmark has the rates).
 #[test]
 fn clean_documents_read_field_exact_or_flagged() {
+    if !models() {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
-    let mut engine = Engine::new().unwrap();
     let (mut exact, mut total) = (0, 0);
     let compared: &[(&str, &[&str])] = &[
         ("business-license", &["name", "uscc", "legal_rep", "established"]),
@@ -59,7 +73,7 @@ fn clean_documents_read_field_exact_or_flagged() {
     for (i, document) in corpus::documents(6, 11).into_iter().enumerate() {
         let page = Page::new(document.clone(), Condition::Clean, i as u64).unwrap();
         let path = write(dir.path(), &format!("doc{i}"), &page);
-        let reading = read(&mut engine, &path, &document);
+        let reading = read(&path, &document);
         let truth = document.truth();
         for (key, want) in &truth {
             confident.extend(confidently_wrong(&reading, key, want).map(|e| format!("{}: {e}", document.kind())));
@@ -82,8 +96,10 @@ fn clean_documents_read_field_exact_or_flagged() {
 /// confident wrong value — and the second read or the check character settles the code.
 #[test]
 fn degraded_licences_never_return_a_confident_wrong_name_or_code() {
+    if !models() {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
-    let mut engine = Engine::new().unwrap();
     let mut exact = 0;
     let mut total = 0;
     for (i, document) in
@@ -92,7 +108,7 @@ fn degraded_licences_never_return_a_confident_wrong_name_or_code() {
         for condition in [Condition::Scanned, Condition::Photo, Condition::LowRes, Condition::Sealed] {
             let page = Page::new(document.clone(), condition, i as u64).unwrap();
             let path = write(dir.path(), &format!("lic{i}"), &page);
-            let reading = read(&mut engine, &path, &document);
+            let reading = read(&path, &document);
             let truth = document.truth();
             for key in ["name", "uscc"] {
                 total += 1;
@@ -107,15 +123,16 @@ fn degraded_licences_never_return_a_confident_wrong_name_or_code() {
     assert!(exact * 10 >= total * 7, "only {exact} of {total} names and codes exact");
 }
 
-/// Pages that lost their name before the layout and preparation fixes of this third
-/// session, each for its own reason, from the benchmark's set (seed 2026): a justified 名　　称
-/// read as 各 3 竹 (inferred from the row above 类型), 类型 read as 类理, a licence photographed
-/// on a desk (cropped to the paper, then deskewed), an ICP page whose dark header bar outvoted
-/// its text in deskewing, and ICP rows whose label and value boxes differ in height.
+/// Pages of the benchmark's set (seed 2026) on which an earlier reader lost the name, each for
+/// its own reason: a justified 名　　称 misread, 类型 misread, a licence photographed on a desk
+/// (the name's box must be on the paper, not the desk), an ICP page with a dark header bar, and
+/// ICP rows whose label and value are detected at different heights.
 #[test]
 fn names_are_found_on_pages_that_used_to_lose_them() {
+    if !models() {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
-    let mut engine = Engine::new().unwrap();
     let documents = corpus::documents(32, 2026);
     for (index, condition) in [
         (1, Condition::Scanned),
@@ -127,7 +144,7 @@ fn names_are_found_on_pages_that_used_to_lose_them() {
         let document = documents[index].clone();
         let page = Page::new(document.clone(), condition, index as u64).unwrap();
         let path = write(dir.path(), &format!("doc{index}"), &page);
-        let reading = read(&mut engine, &path, &document);
+        let reading = read(&path, &document);
         let name = reading.field("name").unwrap_or_else(|| panic!("{}: no name in {reading:#?}", path.display()));
         assert_eq!(name.value, document.truth()["name"], "{}", path.display());
         if condition == Condition::Photo {
@@ -140,74 +157,54 @@ fn names_are_found_on_pages_that_used_to_lose_them() {
     }
 }
 
-/// Debian's fast chi_sim model reads 睿 as 贮, 寄 or 寡 in every condition; the better model
-/// `./dev.sh` installs reads the name right, and without its legacy config the credit code on
-/// the same page is still settled.
+/// A rare character in a name (睿, which Tesseract's fast chi_sim model read as 贮, 寄 or 寡 in
+/// every condition) is read, and the credit code on the same page with it.
 #[test]
-fn the_better_model_reads_a_rare_character_in_a_name() {
-    assert!(
-        qualkit::ocr::better_chinese_model().is_some(),
-        "the better chi_sim model is not installed: ./dev.sh installs it into /usr/local/share/qualkit/tessdata"
-    );
+fn a_rare_character_in_a_name_is_read() {
+    if !models() {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
-    let mut engine = Engine::new().unwrap();
     let documents = corpus::documents(14, 7);
     let document = documents[13].clone();
     assert!(document.truth()["name"].contains('睿'), "{:?}", document.truth());
     for condition in [Condition::Clean, Condition::Scanned] {
         let page = Page::new(document.clone(), condition, 13).unwrap();
         let path = write(dir.path(), "rare", &page);
-        let reading = read(&mut engine, &path, &document);
+        let reading = read(&path, &document);
         for key in ["name", "uscc"] {
             assert_eq!(reading.field(key).map(|f| f.value.as_str()), Some(document.truth()[key].as_str()), "{key}");
         }
     }
 }
 
-/// On a photo the desk is cut away before Tesseract sees the page; a scan is kept whole.
-#[test]
-fn a_photo_is_cropped_to_its_paper() {
-    use qualkit::scan::{PageStyle, prepare};
-    let document = Document::Licence2019(corpus::licence(&mut qualkit_fixtures::Rng::new(12)));
-    let photo = Page::new(document.clone(), Condition::Photo, 12).unwrap();
-    let photo = image::load_from_memory(&photo.bytes).unwrap();
-    let prepared = prepare(&photo, PageStyle::Paper);
-    let [_, _, w, h] = prepared.transform.crop;
-    assert!(w < photo.width() * 95 / 100 && h < photo.height() * 95 / 100, "crop {:?}", prepared.transform.crop);
-    assert!(w > photo.width() * 70 / 100 && h > photo.height() * 70 / 100, "crop {:?}", prepared.transform.crop);
-    assert!(
-        prepared.transform.angle_degrees.abs() >= 1.0,
-        "a photo's tilt is undone: {}",
-        prepared.transform.angle_degrees
-    );
-    let scan = Page::new(document, Condition::Scanned, 12).unwrap();
-    let scan = image::load_from_memory(&scan.bytes).unwrap();
-    assert_eq!(prepare(&scan, PageStyle::Paper).transform.crop, [0, 0, scan.width(), scan.height()]);
-}
-
 #[test]
 fn a_red_seal_over_the_address_is_read_through() {
+    if !models() {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
-    let mut engine = Engine::new().unwrap();
     let document = Document::Licence2019(corpus::licence(&mut qualkit_fixtures::Rng::new(3)));
     let page = Page::new(document.clone(), Condition::Sealed, 3).unwrap();
     let path = write(dir.path(), "sealed", &page);
     let stats = qualkit::scan::colour_stats(&path).unwrap();
     assert!(!stats.is_monochrome_without_seal(), "the fixture carries a red seal");
-    let reading = read(&mut engine, &path, &document);
+    let reading = read(&path, &document);
     assert_eq!(reading.field("uscc").map(|f| f.value.as_str()), Some(document.truth()["uscc"].as_str()));
     assert_eq!(reading.field("name").map(|f| f.value.as_str()), Some(document.truth()["name"].as_str()));
 }
 
 #[test]
 fn white_on_colour_app_names_are_read() {
+    if !models() {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
-    let mut engine = Engine::new().unwrap();
     let document = Document::AppListing(corpus::app_listing(&mut qualkit_fixtures::Rng::new(9)));
     for condition in [Condition::Clean, Condition::Scanned] {
         let page = Page::new(document.clone(), condition, 9).unwrap();
         let path = write(dir.path(), "app", &page);
-        let reading = read(&mut engine, &path, &document);
+        let reading = read(&path, &document);
         assert_eq!(reading.field("app_name").map(|f| f.value.clone()), Some(document.truth()["app_name"].clone()));
     }
 }
@@ -217,8 +214,10 @@ fn white_on_colour_app_names_are_read() {
 /// field exact, clean and scanned, for three documents of each.
 #[test]
 fn values_below_their_labels_are_read() {
+    if !models() {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
-    let mut engine = Engine::new().unwrap();
     let mut wrong = Vec::new();
     for seed in [3, 8, 21] {
         let mut rng = qualkit_fixtures::Rng::new(seed);
@@ -229,7 +228,7 @@ fn values_below_their_labels_are_read() {
             for condition in [Condition::Clean, Condition::Scanned] {
                 let page = Page::new(document.clone(), condition, seed).unwrap();
                 let path = write(dir.path(), &format!("{}-{seed}", document.kind()), &page);
-                let reading = read(&mut engine, &path, &document);
+                let reading = read(&path, &document);
                 for (key, want) in document.truth() {
                     let got = reading.field(key).map(|f| f.value.as_str());
                     if got != Some(want.as_str()) {
@@ -246,6 +245,9 @@ fn values_below_their_labels_are_read() {
 /// exit 2 for the unreadable input.
 #[test]
 fn bad_files_get_their_own_error_and_the_batch_goes_on() {
+    if !models() {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let document = Document::Licence2019(corpus::licence(&mut qualkit_fixtures::Rng::new(1)));
     let good = write(dir.path(), "good", &Page::new(document.clone(), Condition::Clean, 1).unwrap());
@@ -311,6 +313,9 @@ fn bad_files_get_their_own_error_and_the_batch_goes_on() {
 /// printed name differs from the declared one becomes a mismatch with its diff.
 #[test]
 fn case_check_reads_the_licence_and_flags_a_name_mismatch() {
+    if !models() {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     let folder = tmp.path().join("case");
@@ -381,15 +386,17 @@ fn case_check_reads_the_licence_and_flags_a_name_mismatch() {
 /// PP-OCR's line of it was taken into the value (`市场监督管理局蓝海（深圳市）信息技术有限公司`).
 #[test]
 fn a_seal_never_becomes_part_of_a_value() {
+    if !models() {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
-    let mut engine = Engine::new().unwrap();
     let mut read_values = 0;
     for (i, document) in
         corpus::documents(16, 2026).into_iter().enumerate().filter(|(_, d)| d.kind() != "business-license")
     {
         let page = Page::new(document.clone(), Condition::Sealed, i as u64).unwrap();
         let path = write(dir.path(), &format!("sealed{i}"), &page);
-        let reading = read(&mut engine, &path, &document);
+        let reading = read(&path, &document);
         for (key, want) in document.truth() {
             let Some(field) = reading.field(key) else { continue };
             read_values += 1;

@@ -150,7 +150,7 @@ fn two_clis_at_once_neither_fails_nor_loses_a_file(place: &Place) {
             .env(&mut Command::new(env!("CARGO_BIN_EXE_qualkit")), &data)
             .args(args)
             .arg("--json")
-            .env("OMP_THREAD_LIMIT", "1")
+            .env("ORT_DISABLE_TELEMETRY", "1")
             .output()
             .expect("run qualkit");
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();

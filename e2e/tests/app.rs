@@ -292,7 +292,7 @@ async fn imported_cases_through_review_documents_and_export() {
 }
 
 /// A case created step by step in the wizard from a licence rendered now: the app adds the
-/// licence, reads it with the real Tesseract (progress bar), flags the name the licence prints
+/// licence, reads it with the real OCR models (progress bar), flags the name the licence prints
 /// differently with its diff and a red box on the image, and the fix clears it. A template is
 /// linted and saved into the case, the landing app declared, the MIIT verification SMS tracked,
 /// and the bundle exported and checked on disk.
@@ -422,7 +422,7 @@ async fn a_case_built_in_the_wizard() {
     app.wait_text("#materials .material", "尚未识别").await;
     assert_eq!(app.count("#guide li[data-item='material.business-license']").await, 0, "the licence is there");
 
-    // Read it: Tesseract runs in the app; the mismatch appears in this step with its diff.
+    // Read it: the OCR models run in the app; the mismatch appears in this step with its diff.
     app.click("#ocr-button").await;
     let mismatch = app.wait_text_within("#guide li[data-rule='match.mismatch']", "有限责任公司", OCR_LIMIT).await;
     assert!(mismatch.contains("营业执照"), "{mismatch}");

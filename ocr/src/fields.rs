@@ -31,6 +31,20 @@ pub struct Field {
 /// rather than claim a mismatch).
 pub const UNSURE_BELOW: f32 = 0.9;
 
+/// Lines less high than this (glyphs of about ten pixels, enlarged more than three times for the
+/// recogniser) hold too few pixels to tell some characters apart (译 from 泽: 讠 and 氵 are two
+/// or three pixels wide), and the model is sure of such misreads more often: a character of
+/// one is doubted below [`SMALL_TEXT_UNSURE_BELOW`]. Measured on rendered licences shrunk to
+/// 10–14 px lines, 3 of 158 characters read at 0.9–0.99 were wrong and none of 4,800 at 0.99
+/// or more; on 14–18 px lines none of 107 at 0.9–0.99 (docs/PERFORMANCE.md).
+pub const SMALL_TEXT_PX: f32 = 14.0;
+pub const SMALL_TEXT_UNSURE_BELOW: f32 = 0.99;
+
+/// Whether a character read with `prob` on a line `height` pixels high is doubted.
+pub fn is_unsure(prob: f32, height: f32) -> bool {
+    prob < UNSURE_BELOW || (height < SMALL_TEXT_PX && prob < SMALL_TEXT_UNSURE_BELOW)
+}
+
 /// The labels a business licence prints, per field key, longest first where one contains
 /// another: the 2019 form (国市监注〔2018〕253号), the earlier 企业法人营业执照 and 个体工商户 forms,
 /// branches (负责人) and partnerships (执行事务合伙人).
@@ -437,7 +451,7 @@ fn labelled_value(rows: &[Row], hits: &[Hit], key: &'static str) -> Option<Field
     // A label character the model doubts, with the value running straight on from it in one
     // piece, is print over print: a value printed out of register onto its label, whose first
     // character the label may hide (0390: 大同市… printed over 称, read 称同市…).
-    let label_doubted = row.chars.get(hit.to.wrapping_sub(1)).is_some_and(|c| c.prob < UNSURE_BELOW);
+    let label_doubted = row.chars.get(hit.to.wrapping_sub(1)).is_some_and(|c| is_unsure(c.prob, c.h));
     if label_doubted && from == hit.to && !row.starts.contains(&from) {
         let above: usize = parts
             .iter()
@@ -489,7 +503,7 @@ fn field(key: &'static str, parts: &[&[Placed]]) -> Field {
             for ch in c.text.chars().filter(|ch| !ch.is_whitespace()) {
                 value.push(ch);
                 probs.push(c.prob);
-                if c.prob < UNSURE_BELOW {
+                if is_unsure(c.prob, c.h) {
                     uncertain.push(index);
                 }
                 index += 1;
@@ -645,6 +659,14 @@ fn unchecked_code(rows: &[Row], hits: &[Hit], key: &'static str, lengths: &[usiz
 #[allow(clippy::expect_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn small_text_needs_more_certainty() {
+        assert!(!is_unsure(0.96, 20.0));
+        assert!(is_unsure(0.96, 13.0));
+        assert!(!is_unsure(0.995, 13.0));
+        assert!(is_unsure(0.85, 40.0));
+    }
 
     /// A detected line of `text` whose top-left corner is at (x, y), each character `h` wide and
     /// high, read with probability 1 except where `doubted` says.

@@ -4,8 +4,9 @@
 //! (ONNX, from the `rapidocr` wheel on PyPI; the recognition dictionary is in the model's own
 //! metadata) → [`detect`] finds text lines as rotated rectangles (DB, as PaddleOCR and RapidOCR
 //! post-process it) → [`recognize`] reads each line (CTC) with every character's probability and
-//! where along the line it stands. The crate knows nothing of cases, vendors or stores: it takes
-//! pixels and gives lines.
+//! where along the line it stands → [`fields`] (business licences) and [`forms`] (trademark
+//! certificates, ICP pages, app listings) find each field by its printed label. The crate knows
+//! nothing of cases, vendors or stores: it takes pixels and gives lines and fields.
 //!
 //! ```no_run
 //! let reader = qualkit_ocr::Reader::new(qualkit_ocr::Models::locate()?)?;
@@ -19,6 +20,7 @@
 pub mod codes;
 pub mod detect;
 pub mod fields;
+pub mod forms;
 pub mod models;
 pub mod recognize;
 
@@ -115,9 +117,24 @@ pub struct PageText {
 }
 
 impl PageText {
+    /// The lines of an upright page of `size` that another reader read (a benchmark's baseline
+    /// given the same layout).
+    pub fn from_lines(lines: Vec<TextLine>, size: (u32, u32)) -> PageText {
+        PageText { lines, turn: Turn::None, size }
+    }
+
     /// A quad of the upright page on the page as given.
     pub fn on_page(&self, quad: &Quad) -> Quad {
         Quad(quad.0.map(|p| self.turn.back(p, self.size)))
+    }
+
+    /// The page's width and height once turned upright, as its lines' corners are.
+    pub fn upright_size(&self) -> (u32, u32) {
+        let (w, h) = self.size;
+        match self.turn {
+            Turn::Quarter | Turn::ThreeQuarters => (h, w),
+            Turn::None | Turn::Half => (w, h),
+        }
     }
 
     /// The lines' text, one line a row.

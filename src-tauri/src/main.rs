@@ -466,8 +466,8 @@ fn lint_template(
 }
 
 fn main() {
-    // Tesseract runs about twice as fast with one OpenMP thread per engine (ocr.md §1); the
-    // variable must be set before the library loads, so this re-executes the app once with it.
+    // ONNX Runtime's telemetry is off only when a variable is set before the library loads, so
+    // this re-executes the app once with it.
     qualkit::ocr::set_up_reading_process();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
