@@ -1,8 +1,9 @@
 //! Prints the text lines of images as qualkit-ocr reads them, with the time each took:
 //! `cargo run --release -p qualkit-ocr --example read -- [--max-side N] [--rows | --chars] IMAGE…`
 //! (`--rows`: the rows the fields are read from, and the fields; `--chars`: each line's
-//! characters with their probability (a doubted one's runner-ups after it) and place along the line; `--line`: each image read as one
-//! line already cut out)
+//! characters with their probability (a doubted one's runner-ups after it) and place along the
+//! line; `--line`: each image read as one line already cut out; `--form trademark|icp|app`: the
+//! fields of that form; `--as-photographed`: photos taken at an angle read without being seen flat)
 
 use std::time::Instant;
 
@@ -15,12 +16,29 @@ fn main() -> Result<(), qualkit_ocr::Error> {
         options.min_side = options.min_side.min(value);
         args.drain(i..(i + 2).min(args.len()));
     }
+    let form = match args.iter().position(|a| a == "--form") {
+        Some(i) => {
+            let form = match args.get(i + 1).map(String::as_str) {
+                Some("trademark") => Some(qualkit_ocr::forms::Form::TrademarkCertificate),
+                Some("icp") => Some(qualkit_ocr::forms::Form::IcpRecord),
+                Some("app") => Some(qualkit_ocr::forms::Form::AppListing),
+                other => return Err(qualkit_ocr::Error::Image(format!("--form trademark|icp|app, not {other:?}"))),
+            };
+            args.drain(i..(i + 2).min(args.len()));
+            form
+        }
+        None => None,
+    };
     let rows = args.iter().any(|a| a == "--rows");
+    let as_photographed = args.iter().any(|a| a == "--as-photographed");
+    args.retain(|a| a != "--as-photographed");
     let chars = args.iter().any(|a| a == "--chars");
     let line = args.iter().any(|a| a == "--line");
     args.retain(|a| a != "--rows" && a != "--chars" && a != "--line");
     let started = Instant::now();
-    let reader = qualkit_ocr::Reader::new(qualkit_ocr::Models::locate()?)?.with_detect_options(options);
+    let reader = qualkit_ocr::Reader::new(qualkit_ocr::Models::locate()?)?
+        .with_detect_options(options)
+        .with_flattening(!as_photographed);
     eprintln!("models loaded in {} ms", started.elapsed().as_millis());
     for path in args {
         // By content, not by extension: some .jpg files hold PNG data.
@@ -31,8 +49,26 @@ fn main() -> Result<(), qualkit_ocr::Error> {
             .map_err(|e| qualkit_ocr::Error::Image(e.to_string()))?
             .to_rgb8();
         let started = Instant::now();
-        let lines = if line { vec![reader.read_line(&page)?] } else { reader.read(&page)?.lines };
-        println!("# {path}: {} lines in {} ms", lines.len(), started.elapsed().as_millis());
+        if let Some(form) = form {
+            let text = reader.read(&page)?;
+            println!(
+                "# {path}: {} lines in {} ms, flattened: {}",
+                text.lines.len(),
+                started.elapsed().as_millis(),
+                text.was_flattened()
+            );
+            for field in qualkit_ocr::forms::read(form, &text) {
+                println!("{:<20}{} {:?}", field.key, field.value, field.uncertain);
+            }
+            continue;
+        }
+        let text = if line { None } else { Some(reader.read(&page)?) };
+        let flattened = text.as_ref().is_some_and(|t| t.was_flattened());
+        let lines = match text {
+            Some(text) => text.lines,
+            None => vec![reader.read_line(&page)?],
+        };
+        println!("# {path}: {} lines in {} ms, flattened: {flattened}", lines.len(), started.elapsed().as_millis());
         if rows {
             qualkit_ocr::fields::rows_text(&lines).iter().for_each(|r| println!("{r}"));
             for field in qualkit_ocr::fields::business_licence(&lines) {

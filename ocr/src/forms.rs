@@ -27,20 +27,29 @@ pub enum Form {
 /// The fields `page` shows as a document of `form`. A value is as printed, whitespace removed;
 /// the characters the model was unsure of ([`crate::fields::is_unsure`]) are its `uncertain` ones.
 pub fn read(form: Form, page: &PageText) -> Vec<Field> {
-    let lines = glyph_lines(&page.lines, form == Form::TrademarkCertificate);
+    let level = Level::of(&page.lines);
+    let lines = glyph_lines(&page.lines, form == Form::TrademarkCertificate, &level);
     let labels = match form {
         Form::TrademarkCertificate => TRADEMARK,
         Form::IcpRecord => ICP_RECORD,
         Form::AppListing => APP_LISTING,
     };
     let anchors = find_anchors(&lines, labels);
-    let mut fields: Vec<Found> = anchors
-        .iter()
-        .filter_map(|a| {
-            let glyphs: Vec<Glyph> = value_rows(&lines, &anchors, a).into_iter().flatten().collect();
-            Some(Found { key: a.key?, glyphs }).filter(|f| !f.glyphs.is_empty())
-        })
-        .collect();
+    // A label may be printed more than once, not always with its value beside it (the App
+    // Store's 开发者 heads a statistics strip; its 供应商 row holds the name): the first that
+    // has a value gives the field.
+    let mut fields: Vec<Found> = Vec::new();
+    for anchor in &anchors {
+        let Some(key) = anchor.key else { continue };
+        if fields.iter().any(|f| f.key == key) {
+            continue;
+        }
+        let glyphs: Vec<Glyph> = value_rows(&lines, &anchors, anchor).into_iter().flatten().collect();
+        let glyphs = without_leading_colon(glyphs);
+        if !glyphs.is_empty() {
+            fields.push(Found { key, glyphs });
+        }
+    }
     match form {
         Form::TrademarkCertificate => {
             fields.extend(trademark_number_and_mark(&lines, &anchors));
@@ -48,10 +57,14 @@ pub fn read(form: Form, page: &PageText) -> Vec<Field> {
             fields.extend(trademark_document(&lines));
             fields = split_validity(fields);
         }
-        Form::AppListing => fields.extend(app_name(&lines, page.upright_size().1)),
+        Form::AppListing => {
+            // The header: the top 45 % of the listing.
+            let header_end = level.apply((0.0, page.upright_size().1 as f32 * 0.45)).1;
+            fields.extend(app_name(&lines, header_end as u32))
+        }
         Form::IcpRecord => {}
     }
-    fields.into_iter().map(Found::field).collect()
+    fields.into_iter().map(|f| f.field(&level)).collect()
 }
 
 /// One recognised character, boxed on the upright page.
@@ -119,10 +132,11 @@ struct Found {
 }
 
 impl Found {
-    fn field(self) -> Field {
+    fn field(self, level: &Level) -> Field {
         let rect = self.glyphs.iter().fold(Rect::default(), |r, g| r.union(&g.rect));
         let corners =
             [(rect.x, rect.y), (rect.right(), rect.y), (rect.right(), rect.bottom()), (rect.x, rect.bottom())];
+        let corners = corners.map(|(x, y)| level.back((x as f32, y as f32)));
         Field {
             key: self.key,
             value: self.glyphs.iter().map(|g| g.ch).collect(),
@@ -134,8 +148,48 @@ impl Found {
                 .filter(|(_, g)| is_unsure(g.prob, g.rect.h as f32))
                 .map(|(i, _)| i)
                 .collect(),
-            quads: vec![Quad(corners.map(|(x, y)| (x as f32, y as f32)))],
+            quads: vec![Quad(corners)],
         }
+    }
+}
+
+/// The page's text levelled: a photo or scan a degree or two askew puts a value printed far
+/// right of its label (the App Store's 供应商 row) 20 px off its label's row on a 1080-px
+/// screenshot, more than half a glyph. Boxes are laid out in coordinates turned by the page's
+/// skew, the median slope of its long lines, and put back when a field is boxed.
+struct Level {
+    cos: f32,
+    sin: f32,
+    /// Added after turning, so no levelled coordinate is negative.
+    shift: f32,
+}
+
+impl Level {
+    fn of(lines: &[TextLine]) -> Level {
+        // A line four times longer than high gives its slope to within a degree or so.
+        let mut angles: Vec<f32> = lines
+            .iter()
+            .filter(|l| l.quad.width() >= 4.0 * l.quad.height())
+            .map(|l| {
+                let [tl, tr, ..] = l.quad.0;
+                (tr.1 - tl.1).atan2(tr.0 - tl.0)
+            })
+            .collect();
+        angles.sort_by(f32::total_cmp);
+        let angle = if angles.len() >= 3 { angles.get(angles.len() / 2).copied().unwrap_or(0.0) } else { 0.0 };
+        let reach = lines.iter().flat_map(|l| l.quad.0).map(|(x, y)| x.abs() + y.abs()).fold(0.0, f32::max);
+        Level { cos: angle.cos(), sin: angle.sin(), shift: (reach * angle.sin().abs()).ceil() }
+    }
+
+    /// A point of the upright page, levelled.
+    fn apply(&self, (x, y): (f32, f32)) -> (f32, f32) {
+        (x * self.cos + y * self.sin + self.shift, -x * self.sin + y * self.cos + self.shift)
+    }
+
+    /// A levelled point back on the upright page.
+    fn back(&self, (u, v): (f32, f32)) -> (f32, f32) {
+        let (u, v) = (u - self.shift, v - self.shift);
+        (u * self.cos - v * self.sin, u * self.sin + v * self.cos)
     }
 }
 
@@ -144,12 +198,12 @@ impl Found {
 /// span, and never past the middle between two neighbours. With `rows` (a certificate, printed
 /// in whole lines), lines side by side on one row become one line, left to right; screenshots
 /// keep their pieces apart.
-fn glyph_lines(lines: &[TextLine], rows: bool) -> Vec<Line> {
+fn glyph_lines(lines: &[TextLine], rows: bool, level: &Level) -> Vec<Line> {
     let mut out: Vec<(f32, f32, Line)> = Vec::new();
     for line in lines {
         let height = line.quad.height();
         let centres: Vec<(f32, f32)> =
-            (0..line.chars.len()).filter_map(|i| line.quad_of(i, i + 1)).map(|q| q.centre()).collect();
+            (0..line.chars.len()).filter_map(|i| line.quad_of(i, i + 1)).map(|q| level.apply(q.centre())).collect();
         let glyphs: Vec<Glyph> = line
             .chars
             .iter()
@@ -173,7 +227,7 @@ fn glyph_lines(lines: &[TextLine], rows: bool) -> Vec<Line> {
         if glyphs.is_empty() {
             continue;
         }
-        let (_, cy) = line.quad.centre();
+        let (_, cy) = level.apply(line.quad.centre());
         let joined = rows.then(|| out.iter_mut().find(|(y, h, _)| (cy - *y).abs() < 0.5 * h.max(height))).flatten();
         match joined {
             Some((_, _, row)) => {
@@ -259,7 +313,9 @@ fn find_anchors(lines: &[Line], labels: &[Label]) -> Vec<Anchor> {
     let mut used: Vec<Vec<bool>> = lines.iter().map(|l| vec![false; l.glyphs.len()]).collect();
     let mut anchors: Vec<Anchor> = Vec::new();
     for ((label, text), exact) in [true, false].into_iter().flat_map(|exact| texts.iter().map(move |t| (t, exact))) {
-        if label.key.is_some() && anchors.iter().any(|a| a.key == label.key) {
+        // Every exact print of a field's label is kept (the first with a value beside or under
+        // it gives the field); a loose match only stands in for a label not read exactly.
+        if !exact && label.key.is_some() && anchors.iter().any(|a| a.key == label.key) {
             continue;
         }
         let allowed = match text.len() {
@@ -308,13 +364,20 @@ fn find_anchors(lines: &[Line], labels: &[Label]) -> Vec<Anchor> {
                 used.iter_mut().take(last + 1).skip(first).for_each(|u| *u = true);
                 let rect = line.glyphs.iter().take(last + 1).skip(first).fold(Rect::default(), |r, g| r.union(&g.rect));
                 anchors.push(Anchor { key: label.key, extent: label.extent, rect });
-                if label.key.is_some() {
+                if label.key.is_some() && !exact {
                     break 'lines;
                 }
             }
         }
     }
     anchors
+}
+
+/// A value printed straight after its label's colon (开发者：…) without the colon: the colon
+/// belongs to the label, however close the model read it to the value.
+fn without_leading_colon(glyphs: Vec<Glyph>) -> Vec<Glyph> {
+    let colons = glyphs.iter().take_while(|g| matches!(half_width(g.ch), ':' | '﹕')).count();
+    glyphs.into_iter().skip(colons).collect()
 }
 
 /// Punctuation no label contains (labels hold only CJK, Latin letters and `/`).
@@ -446,8 +509,11 @@ fn value_rows_at(lines: &[Line], anchors: &[Anchor], anchor: &Anchor, placement:
             }
             match placement {
                 Placement::Beside => same_row(&band(&row)),
-                // The row under the label, as close as a wrapped line is to the one above it.
-                Placement::Below => centre - label.centre_y() < h * 3,
+                // The row under the label: as close as a wrapped line is to the one above it on
+                // a certificate, up to three and a half glyphs on a console's table (its header
+                // row stands about three above the values, less on a photo seen flat, which
+                // keeps the foreshortened height).
+                Placement::Below => centre - label.centre_y() < h * 7 / 2,
             }
         } else {
             // A row with print under the label is the next field's, whose label OCR could not
@@ -576,17 +642,33 @@ fn split_validity(fields: Vec<Found>) -> Vec<Found> {
 }
 
 /// The app's name: the first line of the listing's header (the top of the page) that is not a
-/// button, a version or a status-bar clock. Listings print the name in many sizes, some
-/// smaller than the developer under it, so it is not picked by size.
-fn app_name(lines: &[Line], page_height: u32) -> Option<Found> {
-    const NOT_A_NAME: [&str; 10] =
-        ["安装", "打开", "获取", "下载", "更新", "版本", "评分", "广告", "应用介绍", "应用信息"];
-    let mut header: Vec<&Line> = lines.iter().filter(|l| l.rect().y < page_height * 45 / 100).collect();
+/// button, a version, a status-bar clock or the way back (the App Store's ‹ 搜索). Listings
+/// print the name in many sizes, some smaller than the developer under it, so it is not picked
+/// by size.
+fn app_name(lines: &[Line], header_end: u32) -> Option<Found> {
+    const NOT_A_NAME: [&str; 14] = [
+        "安装",
+        "打开",
+        "获取",
+        "下载",
+        "更新",
+        "版本",
+        "评分",
+        "广告",
+        "应用介绍",
+        "应用信息",
+        "搜索",
+        "返回",
+        "今天",
+        "详情",
+    ];
+    let mut header: Vec<&Line> = lines.iter().filter(|l| l.rect().y < header_end).collect();
     header.sort_by_key(|l| l.rect().y);
     header
         .into_iter()
         .find(|l| {
             let text = l.text();
+            let text = text.trim_start_matches(|c: char| !c.is_alphanumeric());
             let letters = text.chars().filter(|c| c.is_alphabetic()).count();
             letters >= 2 && !NOT_A_NAME.iter().any(|w| text.starts_with(w))
         })

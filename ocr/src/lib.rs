@@ -2,7 +2,8 @@
 //!
 //! The stages, each a module: [`models`] finds and loads the detection and recognition models
 //! (ONNX, from the `rapidocr` wheel on PyPI; the recognition dictionary is in the model's own
-//! metadata) → [`detect`] finds text lines as rotated rectangles (DB, as PaddleOCR and RapidOCR
+//! metadata) → [`flatten`] undoes the perspective of a document photographed at an angle →
+//! [`detect`] finds text lines as rotated rectangles (DB, as PaddleOCR and RapidOCR
 //! post-process it) → [`recognize`] reads each line (CTC) with every character's probability and
 //! where along the line it stands → [`fields`] (business licences) and [`forms`] (trademark
 //! certificates, ICP pages, app listings) find each field by its printed label. The crate knows
@@ -20,11 +21,14 @@
 pub mod codes;
 pub mod detect;
 pub mod fields;
+pub mod flatten;
 pub mod forms;
 pub mod models;
 pub mod recognize;
 
 use std::path::PathBuf;
+
+use imageproc::geometric_transformations::Projection;
 
 pub use detect::{DetectOptions, Quad};
 pub use models::Models;
@@ -106,26 +110,38 @@ fn mean_prob(lines: &[TextLine]) -> f32 {
     if n == 0 { 0.0 } else { sum / n as f32 }
 }
 
-/// The text of a page: its lines on the page turned upright.
+/// The text of a page: its lines on the page seen flat and turned upright.
 #[derive(Clone, Debug)]
 pub struct PageText {
     pub lines: Vec<TextLine>,
     /// How far the page was turned, clockwise, to read it.
     pub turn: Turn,
-    /// The page's size as given.
+    /// The size of the page that was turned: the page as given, or the document cut from it
+    /// and seen flat.
     size: (u32, u32),
+    /// From the flattened document back onto the page as given, when it was photographed at an
+    /// angle and read flat.
+    flattened: Option<Projection>,
 }
 
 impl PageText {
     /// The lines of an upright page of `size` that another reader read (a benchmark's baseline
     /// given the same layout).
     pub fn from_lines(lines: Vec<TextLine>, size: (u32, u32)) -> PageText {
-        PageText { lines, turn: Turn::None, size }
+        PageText { lines, turn: Turn::None, size, flattened: None }
     }
 
     /// A quad of the upright page on the page as given.
     pub fn on_page(&self, quad: &Quad) -> Quad {
-        Quad(quad.0.map(|p| self.turn.back(p, self.size)))
+        Quad(quad.0.map(|p| {
+            let p = self.turn.back(p, self.size);
+            self.flattened.map_or(p, |back| back * p)
+        }))
+    }
+
+    /// Whether the page was a document photographed at an angle, read flat.
+    pub fn was_flattened(&self) -> bool {
+        self.flattened.is_some()
     }
 
     /// The page's width and height once turned upright, as its lines' corners are.
@@ -180,11 +196,12 @@ pub struct Reader {
     models: Models,
     detect: DetectOptions,
     see_through_colour: bool,
+    flatten: bool,
 }
 
 impl Reader {
     pub fn new(models: Models) -> Result<Reader> {
-        Ok(Reader { models, detect: DetectOptions::default(), see_through_colour: true })
+        Ok(Reader { models, detect: DetectOptions::default(), see_through_colour: true, flatten: true })
     }
 
     /// A reader whose detector sees the page at another size (for benchmarks and tuning).
@@ -200,16 +217,29 @@ impl Reader {
         self
     }
 
+    /// Whether a document photographed at an angle is seen flat before it is read: on by
+    /// default; off reads every photo as it is (for benchmarks).
+    pub fn with_flattening(mut self, on: bool) -> Reader {
+        self.flatten = on;
+        self
+    }
+
     pub fn models(&self) -> &Models {
         &self.models
     }
 
-    /// Every text line of `page`, top to bottom, then left to right as the text reads. A page
-    /// turned on its side (most lines taller than wide) is read turned upright, and a page read
-    /// poorly is read again upside down, the better reading kept: the lines' corners are on the
-    /// upright page, and [`PageText::on_page`] puts them back on `page`.
+    /// Every text line of `page`, top to bottom, then left to right as the text reads. A
+    /// document photographed at an angle is seen flat first; a page turned on its side (most
+    /// lines taller than wide) is read turned upright, and a page read poorly is read again
+    /// upside down, the better reading kept: the lines' corners are on the flat, upright page,
+    /// and [`PageText::on_page`] puts them back on `page`.
     pub fn read(&self, page: &image::RgbImage) -> Result<PageText> {
         let quads = detect::detect(&self.models, page, &self.detect)?;
+        let flat = if self.flatten { flatten::flatten(page, &quads) } else { None };
+        let (page, quads) = match &flat {
+            Some(flat) => (&flat.image, detect::detect(&self.models, &flat.image, &self.detect)?),
+            None => (page, quads),
+        };
         let tall = quads.iter().filter(|(q, _)| q.height() > 1.5 * q.width()).count();
         let sideways = quads.len() >= 4 && 2 * tall > quads.len();
         let (first, second) = if sideways { (Turn::Quarter, Turn::ThreeQuarters) } else { (Turn::None, Turn::Half) };
@@ -224,7 +254,7 @@ impl Reader {
             }
         }
         let (lines, turn) = best;
-        Ok(PageText { lines, turn, size: page.dimensions() })
+        Ok(PageText { lines, turn, size: page.dimensions(), flattened: flat.map(|f| f.back) })
     }
 
     fn read_turned(&self, page: &image::RgbImage, turn: Turn) -> Result<Vec<TextLine>> {
