@@ -100,7 +100,8 @@ fn main() {
     let show = args.iter().any(|a| a == "--show");
     let dir = tempfile::tempdir().expect("temp dir");
     let mut samples = Vec::new();
-    for (i, document) in corpus::documents(docs, seed).into_iter().enumerate() {
+    let documents = corpus::documents(docs, seed).into_iter().chain(corpus::other_layouts(seed));
+    for (i, document) in documents.enumerate() {
         for condition in Condition::ALL {
             let page = Page::new(document.clone(), condition, i as u64).expect("render");
             let path = dir.path().join(page.file_name(&format!("{i:03}")));
@@ -110,8 +111,9 @@ fn main() {
         }
     }
     println!(
-        "{} pages ({docs} documents × {} conditions, seed {seed}), OMP_THREAD_LIMIT={}",
+        "{} pages ({docs} documents and {} of other layouts × {} conditions, seed {seed}), OMP_THREAD_LIMIT={}",
         samples.len(),
+        corpus::other_layouts(seed).len(),
         Condition::ALL.len(),
         std::env::var("OMP_THREAD_LIMIT").unwrap_or_default()
     );

@@ -1,7 +1,7 @@
 //! Engine benchmark: qualkit-ocr beside RapidOCR (Python + ONNX Runtime, the same PP-OCRv6 small
 //! models) and the plain `tesseract` command, in one run on the same images: the real licences of
 //! `../shared/corpus/real-licences` (skipped, with a message, when that folder is absent) and
-//! licences rendered now by `qualkit-fixtures` in five conditions.
+//! licences rendered now by `qualkit-fixtures` in every condition.
 //!
 //! Per engine: for each field, on how many images the exact value (NFKC, whitespace removed, as
 //! the corpus README says) appears anywhere in the page's text — what any layout can at best
@@ -355,10 +355,11 @@ fn main() {
     }
     samples.extend(rendered_samples(keep.as_deref().unwrap_or(rendered.path()), docs, seed));
     println!(
-        "{} pages: {} real, {} rendered ({docs} licences × 5 conditions, seed {seed}); qualkit-ocr detector {}–{} px",
+        "{} pages: {} real, {} rendered ({docs} licences × {} conditions, seed {seed}); qualkit-ocr detector {}–{} px",
         samples.len(),
         samples.iter().filter(|s| s.set == "real").count(),
         samples.iter().filter(|s| s.set != "real").count(),
+        Condition::ALL.len(),
         options.min_side,
         options.max_side
     );

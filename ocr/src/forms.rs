@@ -471,13 +471,24 @@ fn value_rows_at(lines: &[Line], anchors: &[Anchor], anchor: &Anchor, placement:
         ys.get(ys.len() / 2).copied().unwrap_or(0)
     };
     rows.sort_by_key(|r| (centre(r), r.first().map_or(0, |g| g.rect.x)));
-    let mut merged: Vec<Vec<Glyph>> = Vec::new();
+    // Pieces of one printed row, each kept whole and put left to right: of two pieces a hair
+    // apart in height the lower may stand first (a value, then the next column's date).
+    let mut grouped: Vec<Vec<Vec<Glyph>>> = Vec::new();
     for row in rows {
-        match merged.last_mut() {
-            Some(last) if centre(last).abs_diff(centre(&row)) < h * 6 / 10 => last.extend(row),
-            _ => merged.push(row),
+        match grouped.last_mut() {
+            Some(pieces) if pieces.first().is_some_and(|first| centre(first).abs_diff(centre(&row)) < h * 6 / 10) => {
+                pieces.push(row)
+            }
+            _ => grouped.push(vec![row]),
         }
     }
+    let merged: Vec<Vec<Glyph>> = grouped
+        .into_iter()
+        .map(|mut pieces| {
+            pieces.sort_by_key(|p| p.first().map_or(0, |g| g.rect.x));
+            pieces.concat()
+        })
+        .collect();
     // A value has no wide gap inside it: what lies beyond one is the next column (whose label
     // OCR may have missed).
     let rows: Vec<Vec<Glyph>> = merged
@@ -678,7 +689,7 @@ fn app_name(lines: &[Line], header_end: u32) -> Option<Found> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Char, Turn};
+    use crate::Char;
 
     /// A detected line of 20 px characters 2 px apart, from `x`.
     fn piece(text: &str, x: f32, y: f32) -> TextLine {
@@ -702,7 +713,7 @@ mod tests {
     }
 
     fn read_page(form: Form, lines: Vec<TextLine>) -> Vec<Field> {
-        read(form, &PageText { lines, turn: Turn::None, size: (1000, 1000) })
+        read(form, &PageText::from_lines(lines, (1000, 1000)))
     }
 
     fn value(found: &[Field], key: &str) -> Option<String> {
@@ -739,6 +750,37 @@ mod tests {
         );
         assert_eq!(value(&found, "registrant").as_deref(), Some("西安睿智餐饮管理股份有限公司"), "{found:?}");
         assert_eq!(value(&found, "address").as_deref(), Some("陕西省西安市雁塔区科技路48号"), "{found:?}");
+    }
+
+    /// `line` turned by `degrees` about the page's origin, as on a photo held askew.
+    fn turned(mut line: TextLine, degrees: f32) -> TextLine {
+        let (sin, cos) = degrees.to_radians().sin_cos();
+        line.quad = Quad(line.quad.0.map(|(x, y)| (x * cos - y * sin, x * sin + y * cos)));
+        line
+    }
+
+    #[test]
+    fn a_label_printed_twice_takes_the_value_of_the_one_that_has_it_on_a_page_askew() {
+        // The App Store: 开发者 heads a statistics strip with nothing under it in its column;
+        // 供应商's value is right-aligned 700 px away, which −1.5° puts 18 px (most of a glyph)
+        // above its label's row. Colons after a label are not the value's.
+        let lines = vec![
+            piece("2.1万个评分", 60.0, 100.0),
+            piece("年龄", 300.0, 100.0),
+            piece("开发者", 800.0, 100.0),
+            piece("4.7", 60.0, 140.0),
+            piece("4+", 300.0, 140.0),
+            piece("新功能修复了已知问题", 40.0, 260.0),
+            piece("供应商", 40.0, 400.0),
+            piece("厦门某某网络科技有限公司", 700.0, 400.0),
+            piece("大小", 40.0, 480.0),
+            piece("86.4MB", 860.0, 480.0),
+        ];
+        let askew: Vec<TextLine> = lines.into_iter().map(|l| turned(l, -1.5)).collect();
+        let found = read_page(Form::AppListing, askew);
+        assert_eq!(value(&found, "developer").as_deref(), Some("厦门某某网络科技有限公司"), "{found:?}");
+        let colon = read_page(Form::AppListing, vec![piece("开发者：厦门某某网络科技有限公司", 40.0, 400.0)]);
+        assert_eq!(value(&colon, "developer").as_deref(), Some("厦门某某网络科技有限公司"), "{colon:?}");
     }
 
     #[test]
