@@ -88,15 +88,14 @@ pub fn document_corners(page: &RgbImage) -> Option<[(f32, f32); 4]> {
         .filter_map(|c| outline_quad(c.points, photo_area))
         .max_by(|a, b| a.1.total_cmp(&b.1))?
         .0;
-    if quad_sides(&quad).any(|(a, b)| along_the_frame(a, b, sw, sh)) {
+    if sides(&quad).into_iter().any(|(a, b)| along_the_frame(a, b, sw, sh)) {
         return None;
     }
     let corners = ordered(quad.map(|p| (p.x as f32 / scale, p.y as f32 / scale)));
     // Four distinct corners, each side a fair part of the photo: a triangle or a sliver has
     // no perspective to undo.
     let shortest = w.min(h) as f32 / 4.0;
-    let sides = [0, 1, 2, 3].map(|i| distance(corners[i], corners[(i + 1) % 4]));
-    sides.iter().all(|s| *s >= shortest).then_some(corners)
+    sides(&corners).iter().all(|(a, b)| distance(*a, *b) >= shortest).then_some(corners)
 }
 
 /// The four-sided outline of a contour and its area, when the contour is large and its convex
@@ -120,13 +119,12 @@ fn largest_quad(polygon: &[Point<i32>]) -> Option<[Point<i32>; 4]> {
     if polygon.len() < 4 || polygon.len() > 40 {
         return None;
     }
-    let n = polygon.len();
     let mut best: Option<([Point<i32>; 4], f64)> = None;
-    for a in 0..n {
-        for b in a + 1..n {
-            for c in b + 1..n {
-                for d in c + 1..n {
-                    let quad = [polygon[a], polygon[b], polygon[c], polygon[d]];
+    for (i, &a) in polygon.iter().enumerate() {
+        for (j, &b) in polygon.iter().enumerate().skip(i + 1) {
+            for (k, &c) in polygon.iter().enumerate().skip(j + 1) {
+                for &d in polygon.iter().skip(k + 1) {
+                    let quad = [a, b, c, d];
                     let area = contour_area(&quad).abs();
                     if best.as_ref().is_none_or(|(_, most)| area > *most) {
                         best = Some((quad, area));
@@ -136,10 +134,6 @@ fn largest_quad(polygon: &[Point<i32>]) -> Option<[Point<i32>; 4]> {
         }
     }
     best.map(|(quad, _)| quad)
-}
-
-fn quad_sides(quad: &[Point<i32>; 4]) -> impl Iterator<Item = (Point<i32>, Point<i32>)> + '_ {
-    (0..4).filter_map(|i| Some((*quad.get(i)?, *quad.get((i + 1) % 4)?)))
 }
 
 /// Whether a side runs along the photo's own edge: there the document goes on out of the
@@ -190,8 +184,13 @@ fn holds_the_text(corners: &[(f32, f32); 4], lines: &[(Quad, f32)]) -> bool {
 /// Whether `p` lies inside the convex quadrilateral `corners` (in order, either winding).
 fn contains(corners: &[(f32, f32); 4], p: (f32, f32)) -> bool {
     let cross = |a: (f32, f32), b: (f32, f32)| (b.0 - a.0) * (p.1 - a.1) - (b.1 - a.1) * (p.0 - a.0);
-    let signs = [0, 1, 2, 3].map(|i| cross(corners[i], corners[(i + 1) % 4]));
+    let signs = sides(corners).map(|(a, b)| cross(a, b));
     signs.iter().all(|s| *s >= 0.0) || signs.iter().all(|s| *s <= 0.0)
+}
+
+/// The four sides of a quadrilateral, each from one corner to the next.
+fn sides<P: Copy>(&[a, b, c, d]: &[P; 4]) -> [(P, P); 4] {
+    [(a, b), (b, c), (c, d), (d, a)]
 }
 
 fn distance(a: (f32, f32), b: (f32, f32)) -> f32 {
@@ -199,6 +198,7 @@ fn distance(a: (f32, f32), b: (f32, f32)) -> f32 {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used)]
 mod tests {
     use super::*;
     use imageproc::drawing::draw_polygon_mut;
