@@ -44,6 +44,17 @@ fn fixture_codes_are_valid_credit_codes() {
     }
 }
 
+/// Every field of `document` that `reading` does not give exactly, each a line led by `what`.
+fn misread(what: &str, document: &Document, reading: &qualkit::reading::Reading) -> Vec<String> {
+    let got = |key: &str| reading.field(key).map(|f| f.value.clone());
+    document
+        .truth()
+        .into_iter()
+        .filter(|(key, want)| got(key).as_ref() != Some(want))
+        .map(|(key, want)| format!("{what} {key}: {:?}, want {want:?}", got(key)))
+        .collect()
+}
+
 /// A reading of `key` that differs from the truth at a character the reader did not doubt:
 /// what the checks would report as a mismatch the document does not have.
 fn confidently_wrong(reading: &qualkit::reading::Reading, key: &str, truth: &str) -> Option<String> {
@@ -229,12 +240,7 @@ fn values_below_their_labels_are_read() {
                 let page = Page::new(document.clone(), condition, seed).unwrap();
                 let path = write(dir.path(), &format!("{}-{seed}", document.kind()), &page);
                 let reading = read(&path, &document);
-                for (key, want) in document.truth() {
-                    let got = reading.field(key).map(|f| f.value.as_str());
-                    if got != Some(want.as_str()) {
-                        wrong.push(format!("{} {seed} {condition:?} {key}: {got:?}, want {want:?}", document.kind()));
-                    }
-                }
+                wrong.extend(misread(&format!("{} {seed} {condition:?}", document.kind()), &document, &reading));
             }
         }
     }
@@ -259,12 +265,7 @@ fn every_stores_listing_gives_the_app_and_its_developer() {
                 let page = Page::new(document.clone(), condition, seed).unwrap();
                 let path = write(dir.path(), &format!("{store:?}-{seed}"), &page);
                 let reading = read(&path, &document);
-                for (key, want) in document.truth() {
-                    let got = reading.field(key).map(|f| f.value.as_str());
-                    if got != Some(want.as_str()) {
-                        wrong.push(format!("{store:?} {seed} {condition:?} {key}: {got:?}, want {want:?}"));
-                    }
-                }
+                wrong.extend(misread(&format!("{store:?} {seed} {condition:?}"), &document, &reading));
             }
         }
     }

@@ -4,10 +4,11 @@
 //! (ONNX, from the `rapidocr` wheel on PyPI; the recognition dictionary is in the model's own
 //! metadata) → [`flatten`] undoes the perspective of a document photographed at an angle →
 //! [`detect`] finds text lines as rotated rectangles (DB, as PaddleOCR and RapidOCR
-//! post-process it) → [`recognize`] reads each line (CTC) with every character's probability and
-//! where along the line it stands → [`fields`] (business licences) and [`forms`] (trademark
-//! certificates, ICP pages, app listings) find each field by its printed label. The crate knows
-//! nothing of cases, vendors or stores: it takes pixels and gives lines and fields.
+//! post-process it) → [`recognize`] reads each line (CTC) with every character's probability
+//! and where along the line it stands, in simplified script (the mainland's: `script`) →
+//! [`fields`] (business licences) and [`forms`] (trademark certificates, ICP pages, app
+//! listings) find each field by its printed label. The crate knows nothing of cases, vendors or
+//! stores: it takes pixels and gives lines and fields.
 //!
 //! ```no_run
 //! let reader = qualkit_ocr::Reader::new(qualkit_ocr::Models::locate()?)?;
@@ -25,6 +26,7 @@ pub mod flatten;
 pub mod forms;
 pub mod models;
 pub mod recognize;
+mod script;
 
 use std::path::PathBuf;
 
@@ -253,7 +255,8 @@ impl Reader {
                 best = (again, second);
             }
         }
-        let (lines, turn) = best;
+        let (mut lines, turn) = best;
+        script::in_simplified(&mut lines);
         Ok(PageText { lines, turn, size: page.dimensions(), flattened: flat.map(|f| f.back) })
     }
 
@@ -268,6 +271,7 @@ impl Reader {
         let (w, h) = line.dimensions();
         let quad = Quad([(0.0, 0.0), (w as f32, 0.0), (w as f32, h as f32), (0.0, h as f32)]);
         let mut lines = recognize::recognize(&self.models, line, vec![(quad, 1.0)], self.see_through_colour)?;
+        script::in_simplified(&mut lines);
         lines.pop().ok_or_else(|| Error::Run("no output for a line".into()))
     }
 }
