@@ -53,7 +53,7 @@ impl Quad {
     }
 }
 
-fn distance(a: (f32, f32), b: (f32, f32)) -> f32 {
+pub(crate) fn distance(a: (f32, f32), b: (f32, f32)) -> f32 {
     ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt()
 }
 
@@ -264,7 +264,7 @@ fn inside(quad: &[(f32, f32); 4], p: (f32, f32)) -> bool {
 
 /// Corners as top-left, top-right, bottom-right, bottom-left: the two leftmost are the left
 /// edge (the higher one on top), the two rightmost the right edge.
-fn ordered(mut points: [(f32, f32); 4]) -> Quad {
+pub(crate) fn ordered(mut points: [(f32, f32); 4]) -> Quad {
     points.sort_by(|a, b| a.0.total_cmp(&b.0));
     let [l1, l2, r1, r2] = points;
     let (tl, bl) = if l1.1 <= l2.1 { (l1, l2) } else { (l2, l1) };

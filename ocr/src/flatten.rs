@@ -19,7 +19,7 @@ use imageproc::geometric_transformations::{Interpolation, Projection, warp_into}
 use imageproc::geometry::{approximate_polygon_dp, arc_length, contour_area, convex_hull};
 use imageproc::point::Point;
 
-use crate::detect::Quad;
+use crate::detect::{Quad, distance, ordered};
 
 /// The outline is looked for on a copy at most this many pixels on its long side: enough for a
 /// page's edges, a fraction of the detector's time.
@@ -55,13 +55,11 @@ pub(crate) fn flatten(page: &RgbImage, lines: &[(Quad, f32)]) -> Option<Flat> {
     if !is_oblique(&corners) || !holds_the_text(&corners, lines) {
         return None;
     }
-    let [tl, tr, br, bl] = corners;
-    let width = distance(tl, tr).max(distance(bl, br));
-    let height = distance(tl, bl).max(distance(tr, br));
+    let (width, height) = (corners.width(), corners.height());
     let margin = MARGIN * width.max(height);
     let rect =
         [(margin, margin), (margin + width, margin), (margin + width, margin + height), (margin, margin + height)];
-    let to_flat = Projection::from_control_points(corners, rect)?;
+    let to_flat = Projection::from_control_points(corners.0, rect)?;
     let size = |v: f32| (v + 2.0 * margin).round() as u32;
     let mut image = RgbImage::new(size(width), size(height));
     warp_into(page, &to_flat, Interpolation::Bilinear, Rgb([255, 255, 255]), &mut image);
@@ -70,7 +68,7 @@ pub(crate) fn flatten(page: &RgbImage, lines: &[(Quad, f32)]) -> Option<Flat> {
 
 /// The corners of the document on `page` (top-left, top-right, bottom-right, bottom-left), when
 /// its outline stands out from what it lies on.
-pub fn document_corners(page: &RgbImage) -> Option<[(f32, f32); 4]> {
+pub fn document_corners(page: &RgbImage) -> Option<Quad> {
     let (w, h) = page.dimensions();
     if w < 32 || h < 32 {
         return None;
@@ -95,7 +93,7 @@ pub fn document_corners(page: &RgbImage) -> Option<[(f32, f32); 4]> {
     // Four distinct corners, each side a fair part of the photo: a triangle or a sliver has
     // no perspective to undo.
     let shortest = w.min(h) as f32 / 4.0;
-    sides(&corners).iter().all(|(a, b)| distance(*a, *b) >= shortest).then_some(corners)
+    sides(&corners.0).iter().all(|(a, b)| distance(*a, *b) >= shortest).then_some(corners)
 }
 
 /// The four-sided outline of a contour and its area, when the contour is large and its convex
@@ -145,20 +143,8 @@ fn along_the_frame(a: Point<i32>, b: Point<i32>, w: u32, h: u32) -> bool {
         || [0, bottom].iter().any(|&y| near(a.y, y) && near(b.y, y))
 }
 
-/// Top-left, top-right, bottom-right, bottom-left of four points (the smallest and largest x + y,
-/// then the largest and smallest x − y), as the page reads.
-fn ordered(points: [(f32, f32); 4]) -> [(f32, f32); 4] {
-    let by = |key: fn(&(f32, f32)) -> f32, max: bool| {
-        let pick = points.iter().copied().reduce(|a, b| if (key(&b) > key(&a)) == max { b } else { a });
-        pick.unwrap_or_default()
-    };
-    let sum = |p: &(f32, f32)| p.0 + p.1;
-    let diff = |p: &(f32, f32)| p.0 - p.1;
-    [by(sum, false), by(diff, true), by(sum, true), by(diff, false)]
-}
-
-fn is_oblique(corners: &[(f32, f32); 4]) -> bool {
-    let [tl, tr, br, bl] = *corners;
+fn is_oblique(corners: &Quad) -> bool {
+    let [tl, tr, br, bl] = corners.0;
     let ratio = |a: f32, b: f32| a.min(b) / a.max(b).max(f32::EPSILON);
     let sides_differ = ratio(distance(tl, tr), distance(bl, br)) < MIN_SIDE_RATIO
         || ratio(distance(tl, bl), distance(tr, br)) < MIN_SIDE_RATIO;
@@ -174,7 +160,7 @@ fn is_oblique(corners: &[(f32, f32); 4]) -> bool {
 }
 
 /// Whether nearly all the detected text (by area) has its centre inside the outline.
-fn holds_the_text(corners: &[(f32, f32); 4], lines: &[(Quad, f32)]) -> bool {
+fn holds_the_text(corners: &Quad, lines: &[(Quad, f32)]) -> bool {
     let area = |q: &Quad| q.width() * q.height();
     let total: f32 = lines.iter().map(|(q, _)| area(q)).sum();
     let inside: f32 = lines.iter().filter(|(q, _)| contains(corners, q.centre())).map(|(q, _)| area(q)).sum();
@@ -182,19 +168,15 @@ fn holds_the_text(corners: &[(f32, f32); 4], lines: &[(Quad, f32)]) -> bool {
 }
 
 /// Whether `p` lies inside the convex quadrilateral `corners` (in order, either winding).
-fn contains(corners: &[(f32, f32); 4], p: (f32, f32)) -> bool {
+fn contains(corners: &Quad, p: (f32, f32)) -> bool {
     let cross = |a: (f32, f32), b: (f32, f32)| (b.0 - a.0) * (p.1 - a.1) - (b.1 - a.1) * (p.0 - a.0);
-    let signs = sides(corners).map(|(a, b)| cross(a, b));
+    let signs = sides(&corners.0).map(|(a, b)| cross(a, b));
     signs.iter().all(|s| *s >= 0.0) || signs.iter().all(|s| *s <= 0.0)
 }
 
 /// The four sides of a quadrilateral, each from one corner to the next.
 fn sides<P: Copy>(&[a, b, c, d]: &[P; 4]) -> [(P, P); 4] {
     [(a, b), (b, c), (c, d), (d, a)]
-}
-
-fn distance(a: (f32, f32), b: (f32, f32)) -> f32 {
-    ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt()
 }
 
 #[cfg(test)]
@@ -224,7 +206,7 @@ mod tests {
     fn an_oblique_sheet_is_found_by_its_corners() {
         let corners = [(170, 90), (640, 110), (730, 540), (80, 520)];
         let found = document_corners(&sheet_on_desk(corners)).expect("an outline");
-        for (f, c) in found.iter().zip(corners) {
+        for (f, c) in found.0.iter().zip(corners) {
             assert!(near(*f, c), "{found:?} against {corners:?}");
         }
         assert!(is_oblique(&found));
@@ -248,7 +230,7 @@ mod tests {
 
     #[test]
     fn text_outside_the_outline_keeps_the_page_as_it_is() {
-        let corners = [(170.0, 90.0), (640.0, 110.0), (730.0, 540.0), (80.0, 520.0)];
+        let corners = Quad([(170.0, 90.0), (640.0, 110.0), (730.0, 540.0), (80.0, 520.0)]);
         let line = |x: f32, y: f32| (Quad([(x, y), (x + 100.0, y), (x + 100.0, y + 20.0), (x, y + 20.0)]), 0.9);
         let inside: Vec<_> = (0..5).map(|i| line(250.0, 150.0 + 60.0 * i as f32)).collect();
         assert!(holds_the_text(&corners, &inside));
