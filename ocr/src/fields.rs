@@ -63,6 +63,10 @@ pub const LICENCE_LABELS: &[(&str, &[&str])] = &[
     ("scope", &["经营范围"]),
 ];
 
+/// What a 个体工商户's 组成形式 can say: "组成形式，包括个人经营和家庭经营" (《个体工商户登记管理办法》,
+/// 国家工商行政管理总局令第56号, 2011, 第八条; the two of 《民法典》第五十六条).
+const COMPOSITIONS: &[&str] = &["个人经营", "家庭经营"];
+
 /// Fields whose values wrap onto the rows below.
 const WRAPPING: &[&str] = &["name", "address", "scope"];
 
@@ -123,10 +127,9 @@ pub fn business_licence(lines: &[TextLine]) -> Vec<Field> {
     }
     // Old 个体工商户 forms print no 类型: their 组成形式 (个人经营, 家庭经营) is the type.
     if !fields.iter().any(|f| f.key == "type")
-        && let Some(mut composition) = labelled_value(&rows, &hits, "composition")
+        && let Some(composition) = labelled_value(&rows, &hits, "composition")
     {
-        composition.key = "type";
-        fields.push(composition);
+        fields.push(Field { key: "type", ..in_vocabulary(composition, COMPOSITIONS) });
     }
     let code = code(&rows, &hits, &CREDIT_CODE)
         .or_else(|| code(&rows, &hits, &REGISTRATION_NUMBER))
@@ -516,6 +519,53 @@ fn field(key: &'static str, parts: &[&[Placed]]) -> Field {
     Field { key, value, uncertain, quads, probs }
 }
 
+/// A value that can only be one of `vocabulary`, read in it. A reading holding one of them is
+/// that one, as read. A reading that is part of exactly one (0390: 个人经营 printed out of
+/// register, its 个 lost under the label 组成形式, read 人经营) is that one with the characters
+/// not read doubted. Any other reading says what the form cannot, so all of it is doubted: a
+/// person looks rather than a check trusting it.
+fn in_vocabulary(field: Field, vocabulary: &[&str]) -> Field {
+    let read: Vec<char> = field.value.chars().collect();
+    let (mut holding, mut within) = (None, Vec::new());
+    for word in vocabulary {
+        let chars: Vec<char> = word.chars().collect();
+        if let Some(at) = find(&read, &chars) {
+            holding = Some((at, chars));
+            break;
+        }
+        if let Some(at) = find(&chars, &read).filter(|_| !read.is_empty()) {
+            within.push((at, chars));
+        }
+    }
+    if let Some((at, chars)) = holding {
+        let span = at..at + chars.len();
+        return Field {
+            value: chars.iter().collect(),
+            probs: field.probs.get(span.clone()).map(<[f32]>::to_vec).unwrap_or_default(),
+            uncertain: field.uncertain.iter().filter(|i| span.contains(i)).map(|i| i - at).collect(),
+            ..field
+        };
+    }
+    let [(at, chars)] = within.as_slice() else {
+        return Field { uncertain: (0..read.len()).collect(), ..field };
+    };
+    let mut probs = vec![0.0; chars.len()];
+    let read_span = *at..at + read.len();
+    probs.splice(read_span.clone(), field.probs.iter().copied());
+    let mut uncertain: Vec<usize> = (0..chars.len()).filter(|i| !read_span.contains(i)).collect();
+    uncertain.extend(field.uncertain.iter().map(|i| i + at));
+    uncertain.sort_unstable();
+    Field { value: chars.iter().collect(), probs, uncertain, ..field }
+}
+
+/// Where `needle` first stands in `haystack`.
+fn find(haystack: &[char], needle: &[char]) -> Option<usize> {
+    if needle.is_empty() {
+        return Some(0);
+    }
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
 /// A code a licence prints, told from other numbers by its check character.
 struct Code {
     key: &'static str,
@@ -705,6 +755,26 @@ mod tests {
             line("同市金牛市场经销部", (300.0, 100.0), 30.0, &[]),
         ]);
         assert!(apart.expect("name").uncertain.is_empty());
+    }
+
+    #[test]
+    fn a_composition_is_read_as_one_of_the_two_a_licence_can_print() {
+        let composition = |text: &str, doubted: &[(usize, f32)]| {
+            let fields = business_licence(&[line(text, (100.0, 100.0), 30.0, doubted)]);
+            fields.into_iter().find(|f| f.key == "type").expect("type")
+        };
+        let read = composition("组成形式家庭经营", &[(6, 0.5)]);
+        assert_eq!((read.value.as_str(), read.uncertain), ("家庭经营", vec![2]));
+        // 0390: 个 printed out of register under the label's 式, and lost.
+        let lost = composition("组成形式人经营", &[]);
+        assert_eq!((lost.value.as_str(), lost.uncertain.clone()), ("个人经营", vec![0]));
+        assert_eq!(lost.probs, vec![0.0, 1.0, 1.0, 1.0]);
+        // What no licence prints is doubted whole, not made into either.
+        let other = composition("组成形式个体经营", &[]);
+        assert_eq!((other.value.as_str(), other.uncertain), ("个体经营", vec![0, 1, 2, 3]));
+        // Too little to tell which: 经营 is part of both.
+        let either = composition("组成形式经营", &[]);
+        assert_eq!((either.value.as_str(), either.uncertain), ("经营", vec![0, 1]));
     }
 
     fn code(lines: &[TextLine]) -> Option<Field> {
