@@ -42,6 +42,41 @@ fn fixture_codes_are_valid_credit_codes() {
             assert!(ident::validate(IdKind::Uscc, &code).valid, "{code}");
         }
     }
+    for _ in 0..50 {
+        let number = corpus::reg_no(&mut rng);
+        assert!(number.len() == 15 && qualkit_ocr::codes::reg_no_valid(&number), "{number}");
+    }
+}
+
+/// The old 个体工商户 form printed out of register, each value's first character over the last
+/// of its label (as on real licences: the 个 of 个人经营 under 组成形式's 式): its 组成形式 is read
+/// as the one of the two a licence can print, the character lost under the label doubted —
+/// never a confident 人经营 — and its 注册号 by its check.
+#[test]
+fn a_composition_printed_over_its_label_is_read_as_one_a_licence_can_print() {
+    if !models() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut wrong = Vec::new();
+    for seed in 0..3 {
+        let licence = corpus::individual_licence_misprinted(&mut qualkit_fixtures::Rng::new(seed));
+        let document = Document::IndividualLicenceMisprinted(licence);
+        let truth = document.truth();
+        for condition in [Condition::Clean, Condition::Photo] {
+            let page = Page::new(document.clone(), condition, seed).unwrap();
+            let path = write(dir.path(), &format!("misprinted{seed}"), &page);
+            let reading = read(&path, &document);
+            for key in ["type", "reg_no"] {
+                let got = reading.field(key).map(|f| f.value.as_str());
+                if got != Some(truth[key].as_str()) {
+                    wrong.push(format!("{} {key}: {got:?}, want {:?}", path.display(), truth[key]));
+                }
+                wrong.extend(confidently_wrong(&reading, key, &truth[key]));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
 }
 
 /// Every field of `document` that `reading` does not give exactly, each a line led by `what`.
