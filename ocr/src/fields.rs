@@ -121,7 +121,13 @@ pub fn business_licence(lines: &[TextLine]) -> Vec<Field> {
     let hits = labels(&rows, LICENCE_LABELS);
     let mut fields = Vec::new();
     for key in ["name", "type", "legal_rep", "registered_capital", "established", "term", "address", "scope"] {
-        if let Some(field) = labelled_value(&rows, &hits, key) {
+        if let Some(mut field) = labelled_value(&rows, &hits, key) {
+            // A person's name is a surname and a given name: one character alone is what is
+            // left of a name whose other lies under its label (周杰 printed over 姓名's 名,
+            // read 杰), so a person looks.
+            if key == "legal_rep" && field.value.chars().count() == 1 {
+                field.uncertain = vec![0];
+            }
             fields.push(field);
         }
     }
@@ -775,6 +781,16 @@ mod tests {
         // Too little to tell which: 经营 is part of both.
         let either = composition("组成形式经营", &[]);
         assert_eq!((either.value.as_str(), either.uncertain), ("经营", vec![0, 1]));
+    }
+
+    #[test]
+    fn a_person_read_as_one_character_is_doubted() {
+        let person = |text: &str| {
+            let fields = business_licence(&[line(text, (100.0, 100.0), 30.0, &[])]);
+            fields.into_iter().find(|f| f.key == "legal_rep").expect("legal_rep")
+        };
+        assert_eq!(person("经营者姓名杰").uncertain, vec![0]);
+        assert!(person("经营者姓名周杰").uncertain.is_empty());
     }
 
     fn code(lines: &[TextLine]) -> Option<Field> {
