@@ -39,7 +39,8 @@ use crate::scan;
 /// script where the model proposed it; forms levelled by the page's skew, a label printed twice
 /// takes the value of the one that has it (the App Store, 华为, 小米, 应用宝 listings). 11: a
 /// 个体工商户's 组成形式 read as 个人经营 or 家庭经营, what is not read of it doubted; a legal
-/// representative read as one character doubted.
+/// representative read as one character doubted; a label whose last character a value's first
+/// is printed over still ends there.
 pub const READER_VERSION: u32 = 11;
 
 /// PP-OCR's models, loaded once per process and shared by every thread (a

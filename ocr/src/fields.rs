@@ -311,13 +311,15 @@ fn labels(rows: &[Row], table: &[(&'static str, &[&str])]) -> Vec<Hit> {
                         texts.get(at..at + n).is_some_and(|w| w.concat() == *name)
                     })
                     .max_by_key(|(_, name)| name.chars().count())
+                    .map(|(key, name)| (key, name.chars().count()))
+                    .or_else(|| label_with_its_last_character_doubted(row, at, table))
             } else {
                 None
             };
             // A label printed with wide letter-spacing (名　　称) can lose a character to the
             // detector: a short piece at a row's start that begins or ends the labels of one
             // field only, with a value piece after it, is that field's label.
-            let best = best.map(|(key, name)| (key, name.chars().count())).or_else(|| {
+            let best = best.or_else(|| {
                 let end = row.starts.iter().copied().filter(|&s| s > at).min()?;
                 let piece: String = texts.get(at..end)?.concat();
                 let n = end - at;
@@ -351,6 +353,33 @@ fn labels(rows: &[Row], table: &[(&'static str, &[&str])]) -> Vec<Hit> {
         }
     }
     hits
+}
+
+/// A label of four characters or more whose last one the model doubted and read as another,
+/// the rest exact, and no other label read so: a value's first character printed over it (0390:
+/// 金牛市场… over 经营场所's 所, read 经营场雁牛市场…). The label ends there; the value after it
+/// has its first character doubted ([`labelled_value`]). Two exact characters are too few: the
+/// 经营 of a scope's last row, 经营活动。 on a 13-px line, would be 经营者.
+fn label_with_its_last_character_doubted(
+    row: &Row,
+    at: usize,
+    table: &[(&'static str, &[&str])],
+) -> Option<(&'static str, usize)> {
+    let mut found = table.iter().flat_map(|(key, names)| names.iter().map(move |n| (*key, *n))).filter(|(_, name)| {
+        let label: Vec<char> = name.chars().collect();
+        let Some((_, head)) = label.split_last() else { return false };
+        let read = row.chars.get(at..at + label.len());
+        label.len() >= 4
+            && read.is_some_and(|read| {
+                let (last, rest) = read.split_last().map_or((None, read), |(l, r)| (Some(l), r));
+                rest.iter().map(|c| c.text.as_str()).collect::<String>() == head.iter().collect::<String>()
+                    && last.is_some_and(|c| is_unsure(c.prob, c.h))
+            })
+    });
+    let (key, name) = found.next()?;
+    // Two labels that share all but their last character (none on a licence today) cannot be
+    // told apart by what is left.
+    found.next().is_none().then_some((key, name.chars().count()))
 }
 
 fn is_separator(text: &str) -> bool {
@@ -781,6 +810,20 @@ mod tests {
         // Too little to tell which: 经营 is part of both.
         let either = composition("组成形式经营", &[]);
         assert_eq!((either.value.as_str(), either.uncertain), ("经营", vec![0, 1]));
+    }
+
+    #[test]
+    fn a_label_whose_last_character_is_printed_over_still_ends_there() {
+        let address = |lines: &[TextLine]| business_licence(lines).into_iter().find(|f| f.key == "address");
+        // 0390: 金牛市场… over 经营场所's 所, read 经营场雁 with 雁 doubted: the label ends at
+        // 雁, and the value's first character is doubted.
+        let over = address(&[line("经营场雁牛市场西路南排5号", (100.0, 100.0), 30.0, &[(3, 0.61)])]).expect("address");
+        assert_eq!((over.value.as_str(), over.uncertain), ("牛市场西路南排5号", vec![0]));
+        // Read with certainty, 经营场雁 is no label.
+        assert!(address(&[line("经营场雁牛市场西路南排5号", (100.0, 100.0), 30.0, &[])]).is_none());
+        // Two exact characters are too few: a scope's last row is no 经营者.
+        let scope_end = business_licence(&[line("经营活动。", (100.0, 100.0), 13.0, &[(2, 0.95)])]);
+        assert!(scope_end.iter().all(|f| f.key != "legal_rep"), "{scope_end:?}");
     }
 
     #[test]
