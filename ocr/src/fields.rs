@@ -365,17 +365,14 @@ fn label_with_its_last_character_doubted(
     at: usize,
     table: &[(&'static str, &[&str])],
 ) -> Option<(&'static str, usize)> {
-    let mut found = table.iter().flat_map(|(key, names)| names.iter().map(move |n| (*key, *n))).filter(|(_, name)| {
-        let label: Vec<char> = name.chars().collect();
-        let Some((_, head)) = label.split_last() else { return false };
-        let read = row.chars.get(at..at + label.len());
-        label.len() >= 4
-            && read.is_some_and(|read| {
-                let (last, rest) = read.split_last().map_or((None, read), |(l, r)| (Some(l), r));
-                rest.iter().map(|c| c.text.as_str()).collect::<String>() == head.iter().collect::<String>()
-                    && last.is_some_and(|c| is_unsure(c.prob, c.h))
-            })
-    });
+    let read_so = |label: &str| {
+        let n = label.chars().count();
+        let Some((last, rest)) = row.chars.get(at..at + n).and_then(<[Placed]>::split_last) else { return false };
+        let head: String = label.chars().take(n.saturating_sub(1)).collect();
+        n >= 4 && is_unsure(last.prob, last.h) && rest.iter().map(|c| c.text.as_str()).collect::<String>() == head
+    };
+    let mut found =
+        table.iter().flat_map(|(key, names)| names.iter().map(move |n| (*key, *n))).filter(|(_, n)| read_so(n));
     let (key, name) = found.next()?;
     // Two labels that share all but their last character (none on a licence today) cannot be
     // told apart by what is left.
