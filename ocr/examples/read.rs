@@ -3,7 +3,7 @@
 //! (`--rows`: the rows the fields are read from, and the fields; `--chars`: each line's
 //! characters with their probability (a doubted one's runner-ups after it) and place along the
 //! line; `--line`: each image read as one line already cut out; `--form trademark|icp|app`: the
-//! fields of that form; `--as-photographed`: photos taken at an angle read without being seen flat)
+//! fields of that form; `--id-card`: the rows and a resident ID card's fields; `--as-photographed`: photos taken at an angle read without being seen flat)
 
 use std::time::Instant;
 
@@ -30,6 +30,8 @@ fn main() -> Result<(), qualkit_ocr::Error> {
         None => None,
     };
     let rows = args.iter().any(|a| a == "--rows");
+    let id_card = args.iter().any(|a| a == "--id-card");
+    args.retain(|a| a != "--id-card");
     let as_photographed = args.iter().any(|a| a == "--as-photographed");
     args.retain(|a| a != "--as-photographed");
     let chars = args.iter().any(|a| a == "--chars");
@@ -69,9 +71,14 @@ fn main() -> Result<(), qualkit_ocr::Error> {
             None => vec![reader.read_line(&page)?],
         };
         println!("# {path}: {} lines in {} ms, flattened: {flattened}", lines.len(), started.elapsed().as_millis());
-        if rows {
+        if rows || id_card {
             qualkit_ocr::fields::rows_text(&lines).iter().for_each(|r| println!("{r}"));
-            for field in qualkit_ocr::fields::business_licence(&lines) {
+            let fields = if id_card {
+                qualkit_ocr::fields::id_card(&lines)
+            } else {
+                qualkit_ocr::fields::business_licence(&lines)
+            };
+            for field in fields {
                 let probs: Vec<String> = field.probs.iter().map(|p| format!("{p:.2}")).collect();
                 println!("{:<20}{} {:?} {}", field.key, field.value, field.uncertain, probs.join(" "));
             }

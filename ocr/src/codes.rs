@@ -57,6 +57,30 @@ pub fn reg_no_valid(code: &str) -> bool {
     digits.len() == 15 && mod_11_10_ok(&digits)
 }
 
+/// 2^(18−i) mod 11 for positions 1–17 of a resident ID number (GB 11643-1999).
+const RIC_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+
+/// The check character of a resident ID number's 17-digit body: ISO 7064 MOD 11-2, 10 as X.
+pub fn ric_check_char(body: &[char]) -> Option<char> {
+    if body.len() != 17 {
+        return None;
+    }
+    let mut sum = 0u32;
+    for (c, w) in body.iter().zip(RIC_WEIGHTS) {
+        sum += c.to_digit(10)? * w;
+    }
+    "10X98765432".chars().nth(usize::try_from(sum % 11).ok()?)
+}
+
+/// An 18-character resident ID number whose check character holds.
+pub fn ric_valid(number: &str) -> bool {
+    let chars: Vec<char> = number.chars().collect();
+    match chars.split_last() {
+        Some((&check, body)) => ric_check_char(body) == Some(check),
+        None => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,5 +92,9 @@ mod tests {
         assert!(!uscc_valid("91350205MA2Y0LQ12"));
         assert!(reg_no_valid("500103000028456"));
         assert!(!reg_no_valid("500103000028457"));
+        // GB 11643-1999's own example, and one digit changed.
+        assert!(ric_valid("11010519491231002X"));
+        assert!(!ric_valid("11010519491231003X"));
+        assert!(!ric_valid("1101051949123100"));
     }
 }

@@ -132,6 +132,41 @@ fn input_size(width: u32, height: u32, options: &DetectOptions) -> (u32, u32) {
     (round32(w), round32(h))
 }
 
+/// A document that fills little of the frame, its text small to the detector: a card held up
+/// to the camera beside a face, a licence on a wide desk. The region its lines cover, with a
+/// margin of two lines, as (x, y, width, height) on the page, when that is under a quarter of
+/// the page and its median line is under 20 px high as the detector sees the page: read from
+/// that region alone, the detector sees it larger (a 14 px label becomes 25 px), and finds the
+/// small labels it missed. Shapes far taller than the page's lines (a face, a shirt the
+/// detector took for text) are not lines.
+pub(crate) fn small_document(
+    (width, height): (u32, u32),
+    quads: &[(Quad, f32)],
+    options: &DetectOptions,
+) -> Option<(u32, u32, u32, u32)> {
+    let mut heights: Vec<f32> = quads.iter().map(|(q, _)| q.height().min(q.width())).collect();
+    heights.sort_by(f32::total_cmp);
+    let median = *heights.get(heights.len() / 2)?;
+    let lines: Vec<&Quad> =
+        quads.iter().map(|(q, _)| q).filter(|q| q.height().min(q.width()) <= 3.0 * median).collect();
+    if lines.len() < 3 {
+        return None;
+    }
+    let (input_w, _) = input_size(width, height, options);
+    let seen = median * input_w as f32 / width.max(1) as f32;
+    let (x0, y0, x1, y1) = lines.iter().map(|q| q.bounds()).fold((f32::MAX, f32::MAX, f32::MIN, f32::MIN), |a, b| {
+        (a.0.min(b.0), a.1.min(b.1), a.2.max(b.2), a.3.max(b.3))
+    });
+    let margin = 2.0 * median;
+    let x0 = (x0 - margin).max(0.0) as u32;
+    let y0 = (y0 - margin).max(0.0) as u32;
+    let x1 = ((x1 + margin) as u32).min(width);
+    let y1 = ((y1 + margin) as u32).min(height);
+    let (w, h) = (x1.saturating_sub(x0), y1.saturating_sub(y0));
+    let small = u64::from(w) * u64::from(h) * 4 < u64::from(width) * u64::from(height);
+    (small && seen < 20.0 && w > 0 && h > 0).then_some((x0, y0, w, h))
+}
+
 /// [1, 3, h, input_w]: `image` (h high, at most `input_w` wide) as BGR (the channel order
 /// PaddleOCR trained with) scaled to −1…1, the rest of each row 0 (the padding PaddleOCR uses
 /// for the recogniser's input).

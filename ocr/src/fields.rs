@@ -67,6 +67,19 @@ pub const LICENCE_LABELS: &[(&str, &[&str])] = &[
 /// 国家工商行政管理总局令第56号, 2011, 第八条; the two of 《民法典》第五十六条).
 const COMPOSITIONS: &[&str] = &["个人经营", "家庭经营"];
 
+/// The labels a resident ID card prints: its photo side (人像面) and its emblem side (国徽面), as
+/// the card of 2004 on lays them out (居民身份证法 §3 lists what it registers).
+pub const ID_CARD_LABELS: &[(&str, &[&str])] = &[
+    ("name", &["姓名"]),
+    ("sex", &["性别"]),
+    ("ethnicity", &["民族"]),
+    ("birth", &["出生"]),
+    ("address", &["住址"]),
+    ("id_number", &["公民身份号码"]),
+    ("authority", &["签发机关"]),
+    ("validity", &["有效期限"]),
+];
+
 /// Fields whose values wrap onto the rows below.
 const WRAPPING: &[&str] = &["name", "address", "scope"];
 
@@ -145,6 +158,107 @@ pub fn business_licence(lines: &[TextLine]) -> Vec<Field> {
         .or_else(|| unchecked_code(&rows, &hits, "reg_no", CREDIT_CODE_READ).map(|f| Field { key: "uscc", ..f }));
     fields.extend(code);
     fields
+}
+
+/// The fields of a resident ID card: of its photo side, its emblem side, or both on one page (a
+/// photocopy), and `document` — 居民身份证 where the page shows one. A page that is another
+/// identity document (a 港澳台居民居住证, a 港澳居民来往内地通行证, a passport) gives only its
+/// `document`: its fields are not an ID card's, and reading them as such would compare the
+/// wrong things.
+pub fn id_card(lines: &[TextLine]) -> Vec<Field> {
+    let rows = rows(lines);
+    if let Some(other) = other_identity_document(&rows) {
+        return vec![other];
+    }
+    let hits = labels(&rows, ID_CARD_LABELS);
+    let mut fields: Vec<Field> = ["name", "sex", "ethnicity", "birth", "address", "authority", "validity"]
+        .into_iter()
+        .filter_map(|key| labelled_value(&rows, &hits, key))
+        .collect();
+    let number = code(&rows, &hits, &RESIDENT_ID).or_else(|| unchecked_code(&rows, &hits, "id_number", &[17, 18, 19]));
+    // A permit's number (81…, 82…, 83…: Hong Kong, Macao, Taiwan) under an ID card's labels is a
+    // 港澳台居民居住证's photo side, whose back was not given.
+    if let Some(number) = number.as_ref().filter(|n| ["81", "82", "83"].iter().any(|p| n.value.starts_with(p))) {
+        return vec![Field { key: "document", value: RESIDENCE_PERMIT.to_string(), ..number.clone() }];
+    }
+    fields.extend(number);
+    let mut fields = split_card_validity(fields);
+    // The emblem side names the card (a seal may cover its title: its 签发机关 and 有效期限 then
+    // say it, no other document printing them having been found above); a photo side shows a
+    // resident's number, which its check tells from any other (a permit's was turned away).
+    let shown_by = |key: &str, valid: fn(&str) -> bool| {
+        let field = fields.iter().find(|f| f.key == key && valid(&f.value))?;
+        Some(Field { key: "document", value: RESIDENT_ID_CARD.to_string(), probs: vec![1.0; 5], ..field.clone() })
+    };
+    let document = title_field(&rows, RESIDENT_ID_CARD)
+        .or_else(|| shown_by("id_number", crate::codes::ric_valid))
+        .or_else(|| shown_by("authority", |_| true))
+        .or_else(|| shown_by("valid_to", |_| true));
+    if let Some(document) = document {
+        fields.push(Field { uncertain: Vec::new(), ..document });
+    }
+    fields
+}
+
+const RESIDENT_ID_CARD: &str = "居民身份证";
+
+const RESIDENCE_PERMIT: &str = "港澳台居民居住证";
+
+/// The identity documents that are not a resident ID card, by what each prints of its name.
+const OTHER_IDENTITY_DOCUMENTS: &[(&str, &[&str])] = &[
+    (RESIDENCE_PERMIT, &["港澳居民居住证", "台湾居民居住证", "居民居住证"]),
+    ("港澳居民来往内地通行证", &["来往内地通行证", "往来内地通行证", "MAINLANDTRAVELPERMIT"]),
+    ("台湾居民来往大陆通行证", &["来往大陆通行证"]),
+    ("护照", &["护照", "PASSPORT", "P<CHN"]),
+];
+
+fn other_identity_document(rows: &[Row]) -> Option<Field> {
+    OTHER_IDENTITY_DOCUMENTS.iter().find_map(|(name, prints)| {
+        prints.iter().find_map(|print| {
+            let mut found = title_field(rows, print)?;
+            found.value = (*name).to_string();
+            found.probs = vec![found.probs.iter().copied().fold(1.0, f32::min); name.chars().count()];
+            Some(found)
+        })
+    })
+}
+
+/// `document`: the first row that holds `title` (spaces and case aside), boxed where it stands.
+fn title_field(rows: &[Row], title: &str) -> Option<Field> {
+    let wanted: Vec<char> = title.chars().collect();
+    rows.iter().find_map(|row| {
+        let chars: Vec<char> =
+            row.chars.iter().map(|c| c.text.chars().next().unwrap_or(' ').to_ascii_uppercase()).collect();
+        let at = find(&chars, &wanted).filter(|_| !wanted.is_empty())?;
+        let found = field("document", &[row.chars.get(at..at + wanted.len())?]);
+        Some(Field { value: title.to_string(), ..found })
+    })
+}
+
+/// 有效期限 2015.06.18-2035.06.18 → valid_from and valid_to (a date, or 长期).
+fn split_card_validity(fields: Vec<Field>) -> Vec<Field> {
+    let mut out = Vec::with_capacity(fields.len() + 1);
+    for field in fields {
+        if field.key != "validity" {
+            out.push(field);
+            continue;
+        }
+        let chars: Vec<char> = field.value.chars().collect();
+        // The dash between two dates; a date's own parts are joined by dots.
+        let Some(dash) = chars.iter().position(|c| matches!(c, '-' | '—' | '–' | '一' | '~' | '至')) else {
+            continue;
+        };
+        let part = |key: &'static str, range: std::ops::Range<usize>| Field {
+            key,
+            value: chars.get(range.clone()).map(|c| c.iter().collect()).unwrap_or_default(),
+            probs: field.probs.get(range.clone()).map(<[f32]>::to_vec).unwrap_or_default(),
+            uncertain: field.uncertain.iter().filter(|i| range.contains(i)).map(|i| i - range.start).collect(),
+            quads: field.quads.clone(),
+        };
+        out.push(part("valid_from", 0..dash));
+        out.push(part("valid_to", dash + 1..chars.len()));
+    }
+    out
 }
 
 /// The rows the fields are read from, as text with each piece in brackets and the row's height
@@ -611,6 +725,8 @@ const CREDIT_CODE: Code =
     Code { key: "uscc", len: 18, alphabet: crate::codes::USCC_CHARSET, valid: crate::codes::uscc_valid };
 const REGISTRATION_NUMBER: Code =
     Code { key: "reg_no", len: 15, alphabet: "0123456789", valid: crate::codes::reg_no_valid };
+/// 公民身份号码 (GB 11643-1999): 17 digits and a check character, a digit or X.
+const RESIDENT_ID: Code = Code { key: "id_number", len: 18, alphabet: "0123456789X", valid: crate::codes::ric_valid };
 
 /// A code that its check accepts, wherever it is printed: the candidate nearest the field's
 /// label, or the only one. Other long numbers on the page (证照编号, 编号) fail the check and are
@@ -725,10 +841,11 @@ fn unchecked_code(rows: &[Row], hits: &[Hit], key: &'static str, lengths: &[usiz
     if !lengths.contains(&n) || !field.value.chars().all(|c| c.is_ascii_alphanumeric()) {
         return None;
     }
-    let checked = match n {
-        18 => Some(crate::codes::uscc_valid(&field.value)),
-        15 => Some(crate::codes::reg_no_valid(&field.value)),
-        13 => None,
+    let checked = match (key, n) {
+        ("id_number", 18) => Some(crate::codes::ric_valid(&field.value)),
+        (_, 18) => Some(crate::codes::uscc_valid(&field.value)),
+        (_, 15) => Some(crate::codes::reg_no_valid(&field.value)),
+        (_, 13) => None,
         _ => Some(false),
     };
     if checked == Some(false) {
@@ -766,6 +883,59 @@ mod tests {
             })
             .collect();
         TextLine { quad: Quad([(x, y), (x + w, y), (x + w, y + h), (x, y + h)]), chars, score: 1.0 }
+    }
+
+    fn values(fields: &[Field]) -> Vec<(&str, &str)> {
+        fields.iter().map(|f| (f.key, f.value.as_str())).collect()
+    }
+
+    #[test]
+    fn an_id_cards_emblem_side_gives_its_authority_and_both_ends_of_its_validity() {
+        let side = |end: &str| {
+            vec![
+                line("中华人民共和国", (300.0, 80.0), 44.0, &[]),
+                line("居民身份证", (300.0, 160.0), 70.0, &[]),
+                line("签发机关", (190.0, 468.0), 26.0, &[]),
+                line("厦门市公安局思明分局", (340.0, 462.0), 32.0, &[]),
+                line("有效期限", (190.0, 540.0), 26.0, &[]),
+                line(&format!("2017.01.07-{end}"), (340.0, 534.0), 32.0, &[]),
+            ]
+        };
+        let read = id_card(&side("2037.01.07"));
+        assert_eq!(
+            values(&read),
+            [
+                ("authority", "厦门市公安局思明分局"),
+                ("valid_from", "2017.01.07"),
+                ("valid_to", "2037.01.07"),
+                ("document", "居民身份证")
+            ]
+        );
+        let never = id_card(&side("长期"));
+        assert!(values(&never).contains(&("valid_to", "长期")), "{never:?}");
+    }
+
+    #[test]
+    fn a_permits_number_under_an_id_cards_labels_is_a_residence_permit_not_an_id_card() {
+        // 810000 (Hong Kong) and a check character that holds: a 港澳台居民居住证's photo side.
+        let front = |number: &str| {
+            vec![
+                line("姓名", (60.0, 74.0), 26.0, &[]),
+                line("张伟", (160.0, 66.0), 34.0, &[]),
+                line("公民身份号码", (60.0, 540.0), 26.0, &[]),
+                line(number, (330.0, 530.0), 40.0, &[]),
+            ]
+        };
+        assert_eq!(values(&id_card(&front("810000199001011230"))), [("document", "港澳台居民居住证")]);
+        let resident = id_card(&front("11010519491231002X"));
+        assert_eq!(
+            values(&resident),
+            [("name", "张伟"), ("id_number", "11010519491231002X"), ("document", "居民身份证")]
+        );
+        // A number whose check fails is read with every character doubted.
+        let failing = id_card(&front("11010519491231003X"));
+        let number = failing.iter().find(|f| f.key == "id_number");
+        assert_eq!(number.map(|f| f.uncertain.len()), Some(18), "{failing:?}");
     }
 
     fn name(lines: &[TextLine]) -> Option<Field> {

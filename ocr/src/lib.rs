@@ -121,29 +121,31 @@ pub struct PageText {
     /// The size of the page that was turned: the page as given, or the document cut from it
     /// and seen flat.
     size: (u32, u32),
-    /// From the flattened document back onto the page as given, when it was photographed at an
-    /// angle and read flat.
-    flattened: Option<Projection>,
+    /// From the page that was read back onto the page as given, when that was a document cut
+    /// out of it: seen flat (photographed at an angle), or a small document's region.
+    back: Option<Projection>,
+    /// Whether the document was photographed at an angle and read flat.
+    flattened: bool,
 }
 
 impl PageText {
     /// The lines of an upright page of `size` that another reader read (a benchmark's baseline
     /// given the same layout).
     pub fn from_lines(lines: Vec<TextLine>, size: (u32, u32)) -> PageText {
-        PageText { lines, turn: Turn::None, size, flattened: None }
+        PageText { lines, turn: Turn::None, size, back: None, flattened: false }
     }
 
     /// A quad of the upright page on the page as given.
     pub fn on_page(&self, quad: &Quad) -> Quad {
         Quad(quad.0.map(|p| {
             let p = self.turn.back(p, self.size);
-            self.flattened.map_or(p, |back| back * p)
+            self.back.map_or(p, |back| back * p)
         }))
     }
 
     /// Whether the page was a document photographed at an angle, read flat.
     pub fn was_flattened(&self) -> bool {
-        self.flattened.is_some()
+        self.flattened
     }
 
     /// The page's width and height once turned upright, as its lines' corners are.
@@ -231,7 +233,8 @@ impl Reader {
     }
 
     /// Every text line of `page`, top to bottom, then left to right as the text reads. A
-    /// document photographed at an angle is seen flat first; a page turned on its side (most
+    /// document photographed at an angle is seen flat first, and one that fills little of the
+    /// frame (a card held up to the camera) is read from its own region; a page turned on its side (most
     /// lines taller than wide) is read turned upright, and a page read poorly is read again
     /// upside down, the better reading kept: the lines' corners are on the flat, upright page,
     /// and [`PageText::on_page`] puts them back on `page`.
@@ -240,6 +243,12 @@ impl Reader {
         let flat = if self.flatten { flatten::flatten(page, &quads) } else { None };
         let (page, quads) = match &flat {
             Some(flat) => (&flat.image, detect::detect(&self.models, &flat.image, &self.detect)?),
+            None => (page, quads),
+        };
+        let region = detect::small_document(page.dimensions(), &quads, &self.detect);
+        let cut = region.map(|(x, y, w, h)| (image::imageops::crop_imm(page, x, y, w, h).to_image(), (x, y)));
+        let (page, quads) = match &cut {
+            Some((document, _)) => (document, detect::detect(&self.models, document, &self.detect)?),
             None => (page, quads),
         };
         let tall = quads.iter().filter(|(q, _)| q.height() > 1.5 * q.width()).count();
@@ -257,7 +266,13 @@ impl Reader {
         }
         let (mut lines, turn) = best;
         script::in_simplified(&mut lines);
-        Ok(PageText { lines, turn, size: page.dimensions(), flattened: flat.map(|f| f.back) })
+        let size = page.dimensions();
+        let flattened = flat.is_some();
+        let back = match (flat.map(|f| f.back), cut.map(|(_, (x, y))| Projection::translate(x as f32, y as f32))) {
+            (Some(flat), Some(cut)) => Some(flat * cut),
+            (flat, cut) => flat.or(cut),
+        };
+        Ok(PageText { lines, turn, size, back, flattened })
     }
 
     fn read_turned(&self, page: &image::RgbImage, turn: Turn) -> Result<Vec<TextLine>> {
