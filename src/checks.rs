@@ -5,7 +5,8 @@
 use chrono::NaiveDate;
 
 use crate::case::{
-    ApplicantKind, CaseData, CompanyStatus, Industry, LandingKind, Role, SignatureSource, SignatureUse, TemplateType,
+    ApplicantKind, CaseData, CompanyStatus, Industry, LandingKind, Person, Role, SignatureSource, SignatureUse,
+    TemplateType,
 };
 use crate::error::{Error, Result};
 use crate::i18n::Text;
@@ -13,7 +14,7 @@ use crate::ident::{self, Organisation};
 use crate::lint::{self, SignatureContext, TemplateInput};
 use crate::matching::{self, DifferenceKind};
 use crate::profile::VendorProfile;
-use crate::reading::Reading;
+use crate::reading::{DocKind, Reading};
 use crate::requirements::{Finding, established_within_a_month};
 use crate::rules::{Catalog, CompareMode, Comparison, Findings, Words, arg, arg_text};
 use crate::scan::{ColourStats, RED_SEAL_MIN};
@@ -47,6 +48,7 @@ pub fn case_findings(case: &Case, profile: &VendorProfile, evidence: &Evidence<'
     risk(&mut out, case, evidence);
     handler_elsewhere(&mut out, case, evidence);
     expiries(&mut out, evidence);
+    id_cards(&mut out, case, evidence);
     materials(&mut out, case, evidence);
     landing(&mut out, case);
     Ok(out.into_vec())
@@ -460,6 +462,21 @@ fn declared(case: &Case, key: &str) -> Option<String> {
         "applicant.uscc" => data.applicant.uscc.clone(),
         "applicant.legal_rep" => data.applicant.legal_rep.clone(),
         "applicant.established" => data.applicant.established.map(|d| d.format("%Y-%m-%d").to_string()),
+        // An individual applicant without a handler of their own is their own handler.
+        "handler.name" => match &data.handler {
+            Some(handler) => Some(handler.name.clone()),
+            None if individual(data) => Some(data.applicant.name.clone()),
+            None => None,
+        },
+        "handler.id_number" => match &data.handler {
+            Some(handler) => handler.id_number.clone(),
+            None if individual(data) => data.applicant.id_number.clone(),
+            None => None,
+        },
+        // The qualified company's legal representative: the case declares only the applicant's,
+        // so for third-party use (the owner's) there is nothing to compare with.
+        "subject.legal_rep" if !third_party(data) => data.applicant.legal_rep.clone(),
+        "subject.legal_rep_id_number" if !third_party(data) => data.applicant.legal_rep_id_number.clone(),
         "signature.name" => signature.map(|s| s.name.clone()),
         "signature.owner" => signature.and_then(|s| s.owner.clone()),
         "signature.owner_uscc" => signature.and_then(|s| s.owner_uscc.clone()),
@@ -473,17 +490,29 @@ fn declared(case: &Case, key: &str) -> Option<String> {
     value.filter(|v| !v.trim().is_empty())
 }
 
+fn individual(data: &CaseData) -> bool {
+    data.applicant.kind == ApplicantKind::Individual
+}
+
+fn third_party(data: &CaseData) -> bool {
+    data.signature.as_ref().is_some_and(|s| s.usage == SignatureUse::ThirdParty)
+}
+
 /// Sets the case field `key` (a `declared` path of the rule catalog) to `value`: the fix for a
 /// mismatch where the document is right. `subject.*` is the signature's owner for third-party
 /// use, else the applicant, as [`declared`] reads it.
 pub fn set_declared(data: &mut CaseData, key: &str, value: &str) -> Result<()> {
     let value = value.trim().to_string();
-    let third_party = data.signature.as_ref().is_some_and(|s| s.usage == SignatureUse::ThirdParty);
-    let key = match (key, third_party) {
+    let key = match (key, third_party(data)) {
         ("subject.name", true) => "signature.owner",
         ("subject.uscc", true) => "signature.owner_uscc",
         ("subject.name", false) => "applicant.name",
         ("subject.uscc", false) => "applicant.uscc",
+        ("subject.legal_rep", false) => "applicant.legal_rep",
+        ("subject.legal_rep_id_number", false) => "applicant.legal_rep_id_number",
+        // As `declared` reads them: an individual without a handler is their own.
+        ("handler.name", _) if data.handler.is_none() && individual(data) => "applicant.name",
+        ("handler.id_number", _) if data.handler.is_none() && individual(data) => "applicant.id_number",
         (other, _) => other,
     };
     let missing =
@@ -492,6 +521,16 @@ pub fn set_declared(data: &mut CaseData, key: &str, value: &str) -> Result<()> {
         "applicant.name" => data.applicant.name = value,
         "applicant.uscc" => data.applicant.uscc = Some(value),
         "applicant.legal_rep" => data.applicant.legal_rep = Some(value),
+        "applicant.legal_rep_id_number" => data.applicant.legal_rep_id_number = Some(value),
+        "applicant.id_number" => data.applicant.id_number = Some(value),
+        "handler.name" => {
+            data.handler.get_or_insert_with(|| Person { name: String::new(), id_number: None, phone: None }).name =
+                value
+        }
+        "handler.id_number" => {
+            data.handler.get_or_insert_with(|| Person { name: String::new(), id_number: None, phone: None }).id_number =
+                Some(value)
+        }
         "applicant.established" => {
             let date = NaiveDate::parse_from_str(&value, "%Y-%m-%d").map_err(|_| {
                 Error::input(format!("“{value}”不是 YYYY-MM-DD 日期"), format!("“{value}” is not a YYYY-MM-DD date"))
@@ -553,13 +592,21 @@ fn documents(out: &mut Findings<'_>, case: &Case, evidence: &Evidence<'_>) {
                 .map(|k| k.label())
                 .reduce(|a, b| Text::new(format!("{}，{}", a.zh, b.zh), format!("{}, {}", a.en, b.en)))
                 .unwrap_or_else(|| Text::new("不同", "different"));
+            // An ID number is named masked, as everywhere it is listed.
+            let shown = |value: &str| {
+                if crate::reading::is_private(reading.kind, &comparison.field) {
+                    crate::i18n::mask(value)
+                } else {
+                    value.to_string()
+                }
+            };
             let args = [
                 arg_text("material", material.role.label()),
                 arg_text("field", comparison.label.clone()),
                 arg_text("kind", kind),
-                arg("expected", &expected),
-                arg("found", found),
-                arg_text("fix", mismatch_fix(&difference.kinds, found)),
+                arg("expected", shown(&expected)),
+                arg("found", shown(found)),
+                arg_text("fix", mismatch_fix(&difference.kinds, &shown(found))),
             ];
             let id = if difference.only_uncertain { "match.unsure" } else { "match.mismatch" };
             let f = out.add(id, &args);
@@ -731,18 +778,27 @@ fn expiries(out: &mut Findings<'_>, evidence: &Evidence<'_>) {
                 }
                 reading.field("term").filter(|f| f.uncertain.is_empty()).map(|f| ("term", term_end(&f.value)))
             }
-            Role::TrademarkCertificate | Role::AuthorizationLetter => reading
-                .field("valid_to")
-                .filter(|f| f.uncertain.is_empty())
-                .map(|f| ("valid_to", NaiveDate::parse_from_str(f.value.trim(), "%Y-%m-%d").ok())),
+            // An ID card's 长期 never ends: it is no date.
+            _ if material.role == Role::TrademarkCertificate
+                || material.role == Role::AuthorizationLetter
+                || reading.kind == DocKind::IdCard =>
+            {
+                reading
+                    .field("valid_to")
+                    .filter(|f| f.uncertain.is_empty())
+                    .map(|f| ("valid_to", NaiveDate::parse_from_str(f.value.trim(), "%Y-%m-%d").ok()))
+            }
             _ => None,
         };
         let Some((key, Some(end))) = ends else { continue };
         let days = (end - today).num_days();
         let args =
             [arg_text("material", material.role.label()), arg("date", end.format("%Y-%m-%d")), arg("days", days)];
+        let card = reading.kind == DocKind::IdCard;
         let id = match days {
+            d if d < 0 && card => "id_card.expired",
             d if d < 0 => "expiry.ended",
+            d if d <= EXPIRY_WARNING_DAYS && card => "id_card.expiring",
             d if d <= EXPIRY_WARNING_DAYS => "expiry.ending",
             _ => {
                 letter_validity(out, material, reading, end);
@@ -754,6 +810,111 @@ fn expiries(out: &mut Findings<'_>, evidence: &Evidence<'_>) {
         f.material_id = Some(material.id);
         f.field = Some(key.into());
         f.found = Some(end.format("%Y-%m-%d").to_string());
+    }
+}
+
+/// Whose card a material of `role` is, and whether that role is its photo side (`Some(true)`,
+/// the handheld photo included), its emblem side (`Some(false)`), or neither.
+fn card_side(role: Role) -> Option<(Text, bool)> {
+    let (person, front) = match role {
+        Role::HandlerIdFront | Role::HandlerIdHandheld => (Text::new("经办人", "handler"), true),
+        Role::HandlerIdBack => (Text::new("经办人", "handler"), false),
+        Role::LegalRepIdFront => (Text::new("法定代表人", "legal representative"), true),
+        Role::LegalRepIdBack => (Text::new("法定代表人", "legal representative"), false),
+        Role::ResponsibleIdFront => (Text::new("责任人", "responsible person"), true),
+        Role::ResponsibleIdBack => (Text::new("责任人", "responsible person"), false),
+        _ => return None,
+    };
+    Some((person, front))
+}
+
+/// What the ID cards show beyond the names and numbers compared above: another identity
+/// document in an ID card's place, one side uploaded as the other, an emblem side whose photo
+/// side is missing, and a number its check or its own card contradicts (GB 11643-1999: digits
+/// 7–14 the birth date, digit 17 odd for men). A number read with doubted characters only asks
+/// a person; one read or confirmed surely that fails its check blocks.
+fn id_cards(out: &mut Findings<'_>, case: &Case, evidence: &Evidence<'_>) {
+    let shows = |reading: &Reading, keys: &[&str]| keys.iter().any(|k| reading.field(k).is_some());
+    let cards = evidence.readings.iter().filter(|(_, r)| r.kind == DocKind::IdCard);
+    for (material, reading) in cards.clone() {
+        let mut add = |id: &str, args: &[crate::rules::Arg], field: Option<&str>| {
+            let f = out.add(id, args);
+            f.material = Some(material.role);
+            f.material_id = Some(material.id);
+            f.field = field.map(str::to_string);
+            f.bbox = field.and_then(|k| reading.field(k)).and_then(|f| f.bbox);
+        };
+        let label = arg_text("material", material.role.label());
+        if let Some(document) = reading.field("document").map(|f| f.value.as_str())
+            && document != crate::ocr::RESIDENT_ID_CARD
+        {
+            let named = Text::new(document, crate::ocr::other_identity_english(document));
+            add("id_card.other_document", &[label, arg_text("document", named)], Some("document"));
+            continue;
+        }
+        let (front, back) = (shows(reading, &["name", "id_number"]), shows(reading, &["authority", "valid_to"]));
+        let shown = match card_side(material.role) {
+            Some((_, true)) if back && !front => Some(Text::new("国徽面", "emblem side")),
+            Some((_, false)) if front && !back => Some(Text::new("人像面", "photo side")),
+            _ => None,
+        };
+        if let Some(shown) = shown {
+            add("id_card.wrong_side", &[label.clone(), arg_text("shown", shown)], None);
+        }
+        let Some(number) = reading.field("id_number") else { continue };
+        let chars: Vec<char> = number.value.chars().collect();
+        if !qualkit_ocr::codes::ric_valid(&number.value) {
+            let expected = chars.get(..17).and_then(qualkit_ocr::codes::ric_check_char).map_or('—', |c| c);
+            let id = if number.uncertain.is_empty() { "id_card.number_invalid" } else { "id_card.number_unsure" };
+            let args = [label.clone(), arg("number", crate::i18n::mask(&number.value)), arg("expected", expected)];
+            add(id, &args, Some("id_number"));
+        }
+        let in_number: String = chars.iter().skip(6).take(8).collect();
+        if let Some(birth) = reading.field("birth")
+            && in_number.len() == 8
+            && birth.value.replace('-', "") != in_number
+        {
+            let args = [
+                label.clone(),
+                arg_text("what", Text::new("出生日期", "birth date")),
+                arg("from_number", in_number),
+                arg("printed", &birth.value),
+            ];
+            add("id_card.number_disagrees", &args, Some("birth"));
+        }
+        let odd = chars.get(16).and_then(|c| c.to_digit(10)).map(|d| d % 2 == 1);
+        let printed = reading.field("sex").map(|f| f.value.as_str());
+        if let (Some(odd), Some(printed @ ("男" | "女"))) = (odd, printed)
+            && odd != (printed == "男")
+        {
+            let says = if odd { Text::new("男", "male") } else { Text::new("女", "female") };
+            let args = [
+                label,
+                arg_text("what", Text::new("性别", "sex")),
+                arg_text("from_number", says),
+                arg("printed", printed),
+            ];
+            add("id_card.number_disagrees", &args, Some("sex"));
+        }
+    }
+    // An emblem side names nobody: whose card it is shows on the photo side (or on a copy that
+    // holds both).
+    let mut people: Vec<Text> = Vec::new();
+    for material in &case.materials {
+        let Some((person, false)) = card_side(material.role) else { continue };
+        if people.contains(&person) {
+            continue;
+        }
+        let photo_side = case.materials.iter().any(|m| card_side(m.role).is_some_and(|(p, f)| f && p == person))
+            || cards
+                .clone()
+                .any(|(m, r)| card_side(m.role).is_some_and(|(p, _)| p == person) && shows(r, &["name", "id_number"]));
+        if !photo_side {
+            let f = out.add("id_card.side_missing", &[arg_text("person", person.clone())]);
+            f.material = Some(material.role);
+            f.material_id = Some(material.id);
+        }
+        people.push(person);
     }
 }
 

@@ -41,6 +41,8 @@ const PATHS: &[&str] = &[
     "handler.name",
     "handler.id_number",
     "handler.phone",
+    "handler.id_validity",
+    "subject.legal_rep_id_validity",
     "signature.name",
     "signature.source",
     "signature.type",
@@ -318,6 +320,9 @@ fn resolve(input: &SheetInput, expression: &str, template: Option<(usize, &Templ
                 .and_then(|h| h.id_number.as_ref())
                 .or(applicant.id_number.as_ref().filter(|_| individual)),
         ),
+        "handler.id_validity" => id_validity(input.readings, &[Role::HandlerIdBack, Role::HandlerIdFront]),
+        "subject.legal_rep_id_validity" if third_party => None,
+        "subject.legal_rep_id_validity" => id_validity(input.readings, &[Role::LegalRepIdBack, Role::LegalRepIdFront]),
         "handler.phone" => text(
             case.handler.as_ref().and_then(|h| h.phone.as_ref()).or(applicant.phone.as_ref().filter(|_| individual)),
         ),
@@ -461,6 +466,29 @@ fn read(readings: &[(Role, Reading)], role: Role, key: &str) -> Option<Resolved>
     Some(Resolved { value: field.value.clone(), status, hint: None })
 }
 
+/// An ID card's validity as Aliyun's forms take it, from the emblem side read (or a copy of both
+/// sides uploaded as either): `2020-01-01~2040-01-01`, a card that never expires (长期) ending
+/// 2099-12-31 as Aliyun writes a long term. A value read by OCR is to be checked until a person
+/// confirms it.
+fn id_validity(readings: &[(Role, Reading)], roles: &[Role]) -> Option<Resolved> {
+    let (from, to) = roles.iter().find_map(|role| {
+        readings
+            .iter()
+            .filter(|(r, _)| r == role)
+            .find_map(|(_, reading)| Some((reading.field("valid_from")?, reading.field("valid_to")?)))
+    })?;
+    let end = if to.value == "长期" { "2099-12-31" } else { to.value.as_str() };
+    let confirmed = [from, to].iter().all(|f| f.confidence >= 1.0 && f.uncertain.is_empty());
+    let status = if confirmed { FieldStatus::Filled } else { FieldStatus::Check };
+    let hint = (to.value == "长期").then(|| {
+        Text::new(
+            "身份证有效期限为“长期”：按阿里云长期的写法填 2099-12-31",
+            "The card never expires (长期): written 2099-12-31, as Aliyun writes a long term",
+        )
+    });
+    Some(Resolved { value: format!("{}~{end}", from.value), status, hint })
+}
+
 /// The sheet as a reader copies from it: one block per form, each field with its value, or
 /// what to type where the case has none.
 pub fn sheet_text(sheet: &FieldSheet, profile: &VendorProfile, lang: Lang) -> String {
@@ -533,13 +561,14 @@ mod tests {
         assert!(check_expression(Some("applicant.name"), FormStep::Qualification).is_ok());
         assert!(check_expression(Some("read:trademark-certificate.reg_number"), FormStep::Signature).is_ok());
         assert!(check_expression(Some("=identityCard"), FormStep::Qualification).is_ok());
+        assert!(check_expression(Some("read:handler-id-front.name"), FormStep::Qualification).is_ok());
         assert!(check_expression(None, FormStep::Qualification).is_ok());
         for (bad, step) in [
             ("applicant.nmae", FormStep::Qualification),
             ("template.text", FormStep::Signature),
             ("file:licence", FormStep::Qualification),
             ("read:icp-record.registrant", FormStep::AppIcp),
-            ("read:handler-id-front.name", FormStep::Qualification),
+            ("read:handler-id-front.registrant", FormStep::Qualification),
         ] {
             assert!(check_expression(Some(bad), step).is_err(), "{bad}");
         }

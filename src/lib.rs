@@ -332,6 +332,9 @@ pub struct MaterialView {
     pub width: Option<u32>,
     pub height: Option<u32>,
     pub reading: Option<reading::Reading>,
+    /// Each field of the reading named for people, as the document prints it (姓名, 法定代表人),
+    /// never the key.
+    pub labels: std::collections::BTreeMap<String, Text>,
 }
 
 pub fn material_views(store: &Store, id: &str) -> Result<Vec<MaterialView>> {
@@ -348,11 +351,16 @@ pub fn material_views(store: &Store, id: &str) -> Result<Vec<MaterialView>> {
             Some(kind) => store.reading(&material.sha256, kind)?,
             None => None,
         };
+        let labels = reading
+            .iter()
+            .flat_map(|r| r.fields.keys().map(move |key| (key.clone(), reading::field_label_of(r.kind, key))))
+            .collect();
         views.push(MaterialView {
             label: material.role.label(),
             width: size.map(|s| s.0),
             height: size.map(|s| s.1),
             reading,
+            labels,
             material,
         });
     }

@@ -71,9 +71,9 @@ enum Command {
     #[command(subcommand)]
     Lint(LintCommand),
     /// Read documents with OCR, field by field (licences, trademark certificates, ICP records,
-    /// app-store listings).
+    /// app-store listings, resident ID cards: either side, a copy of both, or held in hand).
     Ocr {
-        #[arg(long, value_parser = ["business-license", "trademark-certificate", "icp-record", "app-listing"])]
+        #[arg(long, value_parser = ["business-license", "trademark-certificate", "icp-record", "app-listing", "id-card"])]
         kind: String,
         #[arg(required = true)]
         files: Vec<PathBuf>,

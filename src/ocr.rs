@@ -3,8 +3,8 @@
 //! PaddleOCR's PP-OCR models (README's set-up installs them) read every kind, in-process through
 //! `qualkit-ocr`: decode under limits ([`scan::open_image`]) → text lines, each character with
 //! its probability ([`qualkit_ocr::Reader`]) → fields by their printed labels
-//! ([`qualkit_ocr::fields`] for licences, [`qualkit_ocr::forms`] for certificates, ICP pages and
-//! app listings) → each value as qualkit stores it ([`finish`]: dates ISO, punctuation as
+//! ([`qualkit_ocr::fields`] for licences and ID cards, [`qualkit_ocr::forms`] for certificates,
+//! ICP pages and app listings) → each value as qualkit stores it ([`finish`]: dates ISO, punctuation as
 //! printed). A value is returned as printed or not at all; a character the model is unsure of is
 //! listed in [`Field::uncertain`], so the checks ask a person instead of claiming a mismatch.
 //! Without the models nothing is read: the error says how to install them, and a person can
@@ -40,8 +40,9 @@ use crate::scan;
 /// takes the value of the one that has it (the App Store, 华为, 小米, 应用宝 listings). 11: a
 /// 个体工商户's 组成形式 read as 个人经营 or 家庭经营, what is not read of it doubted; a legal
 /// representative read as one character doubted; a label whose last character a value's first
-/// is printed over still ends there.
-pub const READER_VERSION: u32 = 11;
+/// is printed over still ends there. 12: resident ID cards read (either side, a copy of both, held
+/// in hand); a document that fills little of its frame is read from its own region.
+pub const READER_VERSION: u32 = 12;
 
 /// PP-OCR's models, loaded once per process and shared by every thread (a
 /// [`qualkit_ocr::Reader`] is `Sync`). A failed load is not kept: models installed while the app
@@ -100,6 +101,7 @@ pub fn reading_of(kind: DocKind, page: &qualkit_ocr::PageText) -> Reading {
         DocKind::IcpRecord => qualkit_ocr::forms::read(Form::IcpRecord, page),
         DocKind::AppListing => qualkit_ocr::forms::read(Form::AppListing, page),
         DocKind::AuthorizationLetter => Vec::new(),
+        DocKind::IdCard => qualkit_ocr::fields::id_card(&page.lines),
     };
     let mut reading = Reading::new(kind, Origin::Ocr);
     reading.reader = READER_VERSION;
@@ -122,7 +124,61 @@ pub fn reading_of(kind: DocKind, page: &qualkit_ocr::PageText) -> Reading {
             bbox.map(|(x0, y0, x1, y1)| [x0 as u32, y0 as u32, (x1 - x0).max(1.0) as u32, (y1 - y0).max(1.0) as u32]);
         reading.fields.insert(found.key.to_string(), Field { value, confidence, bbox, uncertain });
     }
+    if kind == DocKind::IdCard {
+        doubt_what_the_number_contradicts(&mut reading);
+    }
     reading
+}
+
+/// A resident ID number carries its holder's birth date (digits 7–14) and sex (digit 17: odd
+/// for men, GB 11643-1999 §5): where the card's printed birth date or sex says otherwise, one
+/// of the two was misread (or the card is not genuine), and nothing says which, so the
+/// characters that disagree are doubted on both sides. Nothing is changed: a person looks.
+fn doubt_what_the_number_contradicts(reading: &mut Reading) {
+    let Some(number) = reading.field("id_number").map(|f| f.value.chars().collect::<Vec<char>>()) else { return };
+    let mut in_number: Vec<usize> = Vec::new();
+    if let Some(birth) = reading.fields.get_mut("birth") {
+        // 1990-01-02: the date's digits at their places in the ISO form.
+        let digits: Vec<(usize, char)> = birth.value.chars().enumerate().filter(|(_, c)| c.is_ascii_digit()).collect();
+        for (k, (at, printed)) in digits.iter().enumerate() {
+            if number.get(6 + k).is_some_and(|n| n != printed) {
+                in_number.push(6 + k);
+                birth.uncertain.push(*at);
+            }
+        }
+        tidy(birth);
+    }
+    if let Some(sex) = reading.fields.get_mut("sex") {
+        let odd = number.get(16).and_then(|c| c.to_digit(10)).map(|d| d % 2 == 1);
+        let printed_male = match sex.value.as_str() {
+            "男" => Some(true),
+            "女" => Some(false),
+            _ => None,
+        };
+        if let (Some(odd), Some(male)) = (odd, printed_male)
+            && odd != male
+        {
+            in_number.push(16);
+            sex.uncertain.push(0);
+            tidy(sex);
+        }
+    }
+    if let Some(field) = reading.fields.get_mut("id_number")
+        && !in_number.is_empty()
+    {
+        field.uncertain.extend(in_number);
+        tidy(field);
+    }
+}
+
+/// A field's doubted characters in order, each once, and its confidence no higher than a
+/// doubted field's.
+fn tidy(field: &mut Field) {
+    field.uncertain.sort_unstable();
+    field.uncertain.dedup();
+    if !field.uncertain.is_empty() {
+        field.confidence = field.confidence.min(0.5);
+    }
 }
 
 /// The reader's error in the user's language: what failed, and what to do.
@@ -160,18 +216,68 @@ fn missing_warnings(kind: DocKind, reading: &Reading) -> Vec<Text> {
         DocKind::IcpRecord => &[("name", "主办单位名称", "sponsor name"), ("icp_number", "ICP 备案号", "ICP number")],
         DocKind::AppListing => &[("app_name", "应用名称", "app name"), ("developer", "开发者", "developer")],
         DocKind::AuthorizationLetter => &[],
+        DocKind::IdCard => return id_card_warnings(reading),
     };
     essential
         .iter()
         // A licence from before 2016 prints a 注册号 where later ones print the credit code.
         .filter(|(key, _, _)| reading.field(key).is_none() && !(*key == "uscc" && reading.field("reg_no").is_some()))
-        .map(|(_, zh, en)| {
-            Text::new(
-                format!("未能读出“{zh}”：请换一张更清晰的图片，或手动确认"),
-                format!("could not read the {en}: use a clearer image or confirm it by hand"),
-            )
-        })
+        .map(|(_, zh, en)| unread_warning(zh, en))
         .collect()
+}
+
+/// What an ID card's reading lacks: another identity document is said to be one qualkit does
+/// not read; an emblem side needs its validity, a photo side its name and number.
+fn id_card_warnings(reading: &Reading) -> Vec<Text> {
+    match reading.field("document").map(|f| f.value.as_str()) {
+        Some(document) if document != RESIDENT_ID_CARD => {
+            return vec![Text::new(
+                format!("这是{document}，不是居民身份证：qualkit 只识别居民身份证，请手动确认它的字段"),
+                format!(
+                    "this is a {}, not a resident ID card: qualkit reads only resident ID cards; confirm its fields by hand",
+                    other_identity_english(document)
+                ),
+            )];
+        }
+        _ => {}
+    }
+    let back = ["authority", "valid_from", "valid_to"].iter().any(|k| reading.field(k).is_some());
+    let front = ["name", "id_number", "birth", "address"].iter().any(|k| reading.field(k).is_some());
+    let essential: &[(&str, &str, &str)] = match (front, back) {
+        (false, true) => &[("valid_to", "有效期限", "validity")],
+        (true, true) => &[
+            ("name", "姓名", "name"),
+            ("id_number", "公民身份号码", "ID number"),
+            ("valid_to", "有效期限", "validity"),
+        ],
+        _ => &[("name", "姓名", "name"), ("id_number", "公民身份号码", "ID number")],
+    };
+    essential
+        .iter()
+        .filter(|(key, _, _)| reading.field(key).is_none())
+        .map(|(_, zh, en)| unread_warning(zh, en))
+        .collect()
+}
+
+/// What a resident ID card's `document` says.
+pub const RESIDENT_ID_CARD: &str = "居民身份证";
+
+/// The English name of an identity document `document` names in Chinese.
+pub fn other_identity_english(document: &str) -> &'static str {
+    match document {
+        "港澳台居民居住证" => "residence permit for Hong Kong, Macao and Taiwan residents",
+        "港澳居民来往内地通行证" => "Mainland travel permit for Hong Kong and Macao residents",
+        "台湾居民来往大陆通行证" => "Mainland travel permit for Taiwan residents",
+        "护照" => "passport",
+        _ => "identity document of another kind",
+    }
+}
+
+fn unread_warning(zh: &str, en: &str) -> Text {
+    Text::new(
+        format!("未能读出“{zh}”：请换一张更清晰的图片，或手动确认"),
+        format!("could not read the {en}: use a clearer image or confirm it by hand"),
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -183,7 +289,9 @@ pub fn finish(key: &str, pairs: &[(char, bool)]) -> (String, Vec<usize>) {
     // A business scope is a sentence and ends with its full stop; elsewhere one is noise.
     let trimmed = trim_punctuation(pairs, key == "scope");
     let (value, uncertain): (String, Vec<bool>) = match key {
-        "established" | "approved" | "valid_from" | "valid_to" => {
+        // A card that never expires prints 长期 where the date would be.
+        "valid_to" if trimmed.iter().map(|p| p.0).collect::<String>() == "长期" => trimmed.iter().copied().unzip(),
+        "established" | "approved" | "valid_from" | "valid_to" | "birth" => {
             let text: String = trimmed.iter().map(|p| p.0).collect();
             match iso_date(&text) {
                 Some(date) => {
@@ -197,7 +305,7 @@ pub fn finish(key: &str, pairs: &[(char, bool)]) -> (String, Vec<usize>) {
                 None => (String::new(), Vec::new()),
             }
         }
-        "uscc" | "reg_number" | "classes" => trimmed
+        "uscc" | "reg_number" | "classes" | "id_number" => trimmed
             .iter()
             .flat_map(|&(c, d)| c.to_string().nfkc().collect::<Vec<char>>().into_iter().map(move |c| (c, d)))
             .filter(|(c, _)| c.is_ascii_alphanumeric())
@@ -349,7 +457,7 @@ pub fn iso_date(text: &str) -> Option<String> {
     let numbers: Vec<u32> =
         folded.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty()).filter_map(|s| s.parse().ok()).collect();
     let (year, month, day) = match numbers.as_slice() {
-        [y, m, d, ..] if (1949..=2200).contains(y) => (*y, *m, *d),
+        [y, m, d, ..] if (1900..=2200).contains(y) => (*y, *m, *d),
         _ => return None,
     };
     let date = chrono::NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;

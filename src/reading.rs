@@ -17,6 +17,7 @@ kebab_enum!(
         IcpRecord = "icp-record",
         AppListing = "app-listing",
         AuthorizationLetter = "authorization-letter",
+        IdCard = "id-card",
     }
 );
 
@@ -45,6 +46,20 @@ impl DocKind {
             DocKind::AuthorizationLetter => {
                 &["authorizer", "authorizer_uscc", "authorized", "signatures", "valid_from", "valid_to"]
             }
+            // Either side or both; `document` says what the page is (居民身份证, or another
+            // identity document that is not read).
+            DocKind::IdCard => &[
+                "document",
+                "name",
+                "sex",
+                "ethnicity",
+                "birth",
+                "address",
+                "id_number",
+                "authority",
+                "valid_from",
+                "valid_to",
+            ],
         }
     }
 
@@ -56,8 +71,34 @@ impl DocKind {
             Role::IcpRecord => Some(DocKind::IcpRecord),
             Role::AppListing => Some(DocKind::AppListing),
             Role::AuthorizationLetter => Some(DocKind::AuthorizationLetter),
+            Role::LegalRepIdFront
+            | Role::LegalRepIdBack
+            | Role::HandlerIdFront
+            | Role::HandlerIdBack
+            | Role::HandlerIdHandheld
+            | Role::ResponsibleIdFront
+            | Role::ResponsibleIdBack => Some(DocKind::IdCard),
             _ => None,
         }
+    }
+}
+
+/// Whether a field of a document of `kind` identifies a person (an ID card's number and home
+/// address): shown masked wherever it is listed (findings, the review report, logs).
+pub fn is_private(kind: DocKind, key: &str) -> bool {
+    kind == DocKind::IdCard && matches!(key, "id_number" | "address")
+}
+
+/// A field key's name for people, as a document of `kind` prints it (a card's `name` is the
+/// person's 姓名, a licence's the company's 名称).
+pub fn field_label_of(kind: DocKind, key: &str) -> Text {
+    match (kind, key) {
+        (DocKind::IdCard, "name") => Text::new("姓名", "name"),
+        (DocKind::IdCard, "address") => Text::new("住址", "address"),
+        (DocKind::IdCard, "valid_from") => Text::new("有效期限起", "valid from"),
+        (DocKind::IdCard, "valid_to") => Text::new("有效期限止", "valid to"),
+        (DocKind::BusinessLicense, "legal_rep") => Text::new("法定代表人/经营者", "legal representative"),
+        _ => field_label(key),
     }
 }
 
@@ -90,6 +131,12 @@ pub fn field_label(key: &str) -> Text {
         "authorizer_uscc" => ("授权方信用代码", "authoriser's credit code"),
         "authorized" => ("被授权方", "authorised party"),
         "signatures" => ("签名", "signatures"),
+        "document" => ("证件/文件类型", "document"),
+        "sex" => ("性别", "sex"),
+        "ethnicity" => ("民族", "ethnicity"),
+        "birth" => ("出生", "date of birth"),
+        "id_number" => ("公民身份号码", "ID number"),
+        "authority" => ("签发机关", "issuing authority"),
         other => (other, other),
     };
     Text::new(zh, en)

@@ -11,7 +11,7 @@ use crate::font::Fonts;
 use crate::i18n::{Lang, mask, pick as t};
 use crate::pdf::{AMBER, Align, BLACK, GREEN, GREY, Layout, Picture, RED, Span, Style};
 use crate::profile::VendorProfile;
-use crate::reading::{Reading, field_label};
+use crate::reading::{Reading, field_label_of};
 use crate::requirements::{CheckReport, Finding, Severity, Status};
 use crate::store::{Case, Material, Store};
 
@@ -278,9 +278,15 @@ fn material_entry(
             let mut fields: Vec<(&String, &crate::reading::Field)> = reading.fields.iter().collect();
             fields.sort_by_key(|(key, _)| order.iter().position(|k| k == key).unwrap_or(order.len()));
             for (key, field) in fields {
-                let label = vec![Span::new(field_label(key).get(lang), GREY)];
+                let label = vec![Span::new(field_label_of(reading.kind, key).get(lang), GREY)];
                 let mismatch = mismatches.iter().find(|f| f.field.as_deref() == Some(key.as_str()));
+                // An ID card's number and address are printed masked, never in full.
+                let private = crate::reading::is_private(reading.kind, key);
                 let value = match mismatch {
+                    _ if private => {
+                        let masked = crate::reading::Field { value: crate::i18n::mask(&field.value), ..field.clone() };
+                        value_spans(&masked, lang)
+                    }
                     Some(f) => diff_spans(f, lang),
                     None => value_spans(field, lang),
                 };

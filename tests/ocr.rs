@@ -517,3 +517,58 @@ fn a_seal_never_becomes_part_of_a_value() {
     }
     assert!(read_values >= 20, "only {read_values} values read: the test would prove nothing");
 }
+
+/// Resident ID cards as people upload them — the photo side, the emblem side, both sides on an
+/// A4 photocopy, a person holding the card beside their face — in every condition (clean,
+/// scanned, photographed, low resolution, sealed over, photographed at an angle), values in a
+/// sans and a serif face: no field confidently wrong, and the name and number exact on all but
+/// a few pages (the benchmark has the rates).
+#[test]
+fn id_cards_are_read_side_by_side_in_every_condition() {
+    if !models() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (mut wrong, mut exact, mut total) = (Vec::new(), 0, 0);
+    for (i, document) in corpus::identity_documents(8, 35).into_iter().enumerate() {
+        for condition in Condition::ALL {
+            let page = Page::new(document.clone(), condition, i as u64).unwrap();
+            let path = write(dir.path(), &format!("id{i}"), &page);
+            let reading = read(&path, &document);
+            let truth = document.truth();
+            for (key, want) in &truth {
+                wrong.extend(confidently_wrong(&reading, key, want).map(|w| format!("{i} {condition:?} {w}")));
+            }
+            for key in ["name", "id_number"].into_iter().filter(|k| truth.contains_key(k)) {
+                total += 1;
+                exact += usize::from(reading.field(key).map(|f| &f.value) == truth.get(key));
+            }
+            let document_read = reading.field("document").map(|f| f.value.as_str());
+            assert_eq!(document_read, Some("居民身份证"), "{i} {condition:?}: {reading:?}");
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    assert!(exact * 100 >= total * 95, "name and number exact on {exact} of {total}");
+}
+
+/// Identity documents vendors accept that are not resident ID cards are said to be what they
+/// are, and nothing of them is read as an ID card's: a 港澳台居民居住证 (an ID card's layout, its
+/// number beginning 81), a 港澳居民来往内地通行证 and a passport.
+#[test]
+fn other_identity_documents_are_recognised_and_not_read_as_id_cards() {
+    if !models() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let person = corpus::id_card(&mut qualkit_fixtures::Rng::new(5));
+    for kind in qualkit_fixtures::OtherIdentity::ALL {
+        let document = Document::OtherIdentity(kind, person.clone());
+        let page = Page::new(document.clone(), Condition::Scanned, 5).unwrap();
+        let path = write(dir.path(), &format!("{kind:?}"), &page);
+        let out = qualkit::ocr::read_file(&path, DocKind::IdCard).unwrap();
+        let fields: Vec<&String> = out.reading.fields.keys().collect();
+        assert_eq!(fields, ["document"], "{kind:?}: {:?}", out.reading);
+        assert_eq!(out.reading.field("document").map(|f| f.value.as_str()), Some(kind.name()));
+        assert!(out.warnings.iter().any(|w| w.zh.contains("不是居民身份证")), "{kind:?}: {:?}", out.warnings);
+    }
+}

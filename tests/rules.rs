@@ -699,6 +699,99 @@ fn third_party(d: &mut CaseData) {
     signature.owner = Some("厦门市思明区海鸥贸易有限公司".into());
 }
 
+/// The handler's ID card, as `role`, read with `fields` (confirmed values).
+fn card(role: Role, fields: &[(&str, &str)]) -> Setup {
+    let mut reading = Reading::new(DocKind::IdCard, Origin::Ocr);
+    for (key, value) in fields {
+        reading = reading.with(key, Field::confirmed(*value));
+    }
+    let materials = if role == Role::HandlerIdFront { Vec::new() } else { vec![(role, "card.png", Picture::Colour)] };
+    Setup { edit: nothing, materials, readings: vec![(role, reading)] }
+}
+
+/// The fixture's handler, 李娜, as her card's photo side prints her (the number is GB 11643-valid
+/// and odd at digit 17: a man's, so her card here says 男).
+const HANDLER_FRONT: &[(&str, &str)] = &[
+    ("document", "居民身份证"),
+    ("name", "李娜"),
+    ("sex", "男"),
+    ("birth", "1990-01-01"),
+    ("id_number", "110105199001011232"),
+];
+
+/// `HANDLER_FRONT` with `key` read as `value`.
+fn handler_front_with(key: &'static str, value: &'static str) -> Vec<(&'static str, &'static str)> {
+    HANDLER_FRONT.iter().map(|&(k, v)| if k == key { (k, value) } else { (k, v) }).collect()
+}
+
+fn id_card_rows() -> Vec<(&'static str, Vendor, Setup, Setup)> {
+    use Vendor::*;
+    let back = [("document", "居民身份证"), ("authority", "北京市公安局朝阳分局"), ("valid_from", "2016-01-01")];
+    let unsure_number = || {
+        let mut setup = card(Role::HandlerIdFront, &handler_front_with("id_number", "110105199001011233"));
+        if let Some(f) = setup.readings[0].1.fields.get_mut("id_number") {
+            f.uncertain = vec![17];
+        }
+        setup
+    };
+    vec![
+        (
+            "id_card.other_document",
+            Aliyun,
+            card(Role::HandlerIdFront, &[("document", "港澳居民来往内地通行证")]),
+            card(Role::HandlerIdFront, HANDLER_FRONT),
+        ),
+        ("id_card.wrong_side", Huawei, card(Role::HandlerIdFront, &back), card(Role::HandlerIdFront, HANDLER_FRONT)),
+        ("id_card.wrong_side", Aliyun, card(Role::HandlerIdBack, HANDLER_FRONT), card(Role::HandlerIdBack, &back)),
+        (
+            "id_card.side_missing",
+            Volcengine,
+            Setup {
+                edit: nothing,
+                materials: vec![(Role::ResponsibleIdBack, "back.png", Picture::Colour)],
+                readings: Vec::new(),
+            },
+            Setup {
+                edit: nothing,
+                materials: vec![
+                    (Role::ResponsibleIdBack, "back.png", Picture::Colour),
+                    (Role::ResponsibleIdFront, "front.png", Picture::Grey),
+                ],
+                readings: Vec::new(),
+            },
+        ),
+        (
+            "id_card.number_invalid",
+            Aliyun,
+            card(Role::HandlerIdFront, &handler_front_with("id_number", "110105199001011233")),
+            card(Role::HandlerIdFront, HANDLER_FRONT),
+        ),
+        ("id_card.number_unsure", Aliyun, unsure_number(), card(Role::HandlerIdFront, HANDLER_FRONT)),
+        (
+            "id_card.number_disagrees",
+            Huawei,
+            card(Role::HandlerIdFront, &handler_front_with("birth", "1990-01-02")),
+            card(Role::HandlerIdFront, HANDLER_FRONT),
+        ),
+        (
+            "id_card.number_disagrees",
+            Tencent,
+            card(Role::HandlerIdFront, &handler_front_with("sex", "女")),
+            card(Role::HandlerIdFront, HANDLER_FRONT),
+        ),
+        ("id_card.expired", Aliyun, dated(Role::HandlerIdBack, DocKind::IdCard, -3, None), {
+            // A card that never expires.
+            card(Role::HandlerIdBack, &[("authority", "北京市公安局朝阳分局"), ("valid_to", "长期")])
+        }),
+        (
+            "id_card.expiring",
+            Huawei,
+            dated(Role::HandlerIdBack, DocKind::IdCard, 20, Some(-3650)),
+            dated(Role::HandlerIdBack, DocKind::IdCard, 400, Some(-3650)),
+        ),
+    ]
+}
+
 fn case_table() -> Vec<(&'static str, Vendor, Setup, Setup)> {
     use Vendor::*;
     let icp = |name: &'static str| {
@@ -1048,7 +1141,7 @@ fn case_table() -> Vec<(&'static str, Vendor, Setup, Setup)> {
 
 #[test]
 fn case_rules_both_ways() {
-    for (rule, vendor, failing, passing) in case_table() {
+    for (rule, vendor, failing, passing) in case_table().into_iter().chain(id_card_rows()) {
         let failed = case_rules(vendor, failing);
         assert!(failed.iter().any(|f| f.rule == rule), "{rule} should fire for {vendor}: got {:?}", ids(&failed));
         let passed = case_rules(vendor, passing);
@@ -1104,6 +1197,31 @@ fn an_uncertain_character_asks_instead_of_blocking() {
     };
     assert_eq!(code_rule(vec![15]), Some(("match.unsure".to_string(), Some("uscc".to_string()))));
     assert_eq!(code_rule(vec![]), Some(("match.mismatch".to_string(), Some("uscc".to_string()))));
+}
+
+/// The person on the handler's ID card is the case's handler: a name one character off is a
+/// mismatch with its diff, a number one digit off one too (named masked), and the clean card
+/// raises neither.
+#[test]
+fn the_handlers_id_card_is_compared_with_the_handler() {
+    let mismatches = |fields: &[(&str, &str)]| {
+        let findings = case_rules(Vendor::Aliyun, card(Role::HandlerIdFront, fields));
+        findings
+            .into_iter()
+            .filter(|f| f.rule == "match.mismatch" && f.material == Some(Role::HandlerIdFront))
+            .collect::<Vec<_>>()
+    };
+    let name = mismatches(&handler_front_with("name", "李那"));
+    assert_eq!(name.len(), 1, "{name:?}");
+    assert_eq!((name[0].expected.as_deref(), name[0].found.as_deref()), (Some("李娜"), Some("李那")));
+    assert!(name[0].diff.is_some());
+    let number = mismatches(&handler_front_with("id_number", "110105199001021238"));
+    assert_eq!(number.len(), 1, "{number:?}");
+    assert_eq!(number[0].field.as_deref(), Some("id_number"));
+    // The message names the numbers masked, never whole.
+    assert!(number[0].message.zh.contains("110***********1232"), "{}", number[0].message.zh);
+    assert!(!number[0].message.zh.contains("110105199001011232"), "{}", number[0].message.zh);
+    assert!(mismatches(HANDLER_FRONT).is_empty());
 }
 
 #[test]
@@ -1162,6 +1280,7 @@ fn every_rule_is_tested_both_ways_and_every_used_id_exists() {
     tested.extend(signature_table().iter().map(|r| r.0));
     tested.extend(template_table().iter().map(|r| r.0));
     tested.extend(case_table().iter().map(|r| r.0));
+    tested.extend(id_card_rows().iter().map(|r| r.0));
     tested.extend(cross_case_table().iter().map(|r| r.0));
     let defined: BTreeSet<&str> = catalog.rules().map(|r| r.id.as_str()).collect();
     let untested: Vec<_> = defined.difference(&tested).collect();

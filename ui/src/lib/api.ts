@@ -282,6 +282,8 @@ export interface MaterialView extends Material {
   width: number | null;
   height: number | null;
   reading: Reading | null;
+  /** Each read field's name as the document prints it, in both languages. */
+  labels: Record<string, Text>;
 }
 
 export interface RoleInfo {

@@ -21,6 +21,11 @@ const view: MaterialView = {
       address: { value: "厦门", confidence: 0.5 },
     },
   },
+  labels: {
+    name: { zh: "名称", en: "name" },
+    uscc: { zh: "统一社会信用代码", en: "credit code" },
+    address: { zh: "住所", en: "address" },
+  },
 };
 
 const mismatch = (material_id: number, field: string): Finding => ({
