@@ -48,6 +48,8 @@ file = "license.png"
 const TEST_LIMIT: Duration = Duration::from_secs(600);
 /// OCR of a licence in the debug app, with both cores kept busy by other work.
 const OCR_LIMIT: Duration = Duration::from_secs(180);
+/// The wizard's handler's ID number: 1990-01-01, a woman's (digit 17 even), its check holding.
+const HANDLER_ID: &str = "110105199001011240";
 
 #[tokio::test(flavor = "multi_thread")]
 async fn case_list_checklist_validator_language_and_delete() {
@@ -316,6 +318,22 @@ async fn a_case_built_in_the_wizard() {
     .expect("render the licence");
     let licence = folders.path().join("营业执照.png");
     std::fs::write(&licence, &page.bytes).expect("licence");
+    // The handler's ID card, photographed: 李娜, whose number is GB 11643-valid.
+    let card = qualkit_fixtures::IdCard {
+        name: "李娜".into(),
+        sex: "女".into(),
+        id_number: HANDLER_ID.into(),
+        birth: qualkit_fixtures::Date { year: 1990, month: 1, day: 1 },
+        ..qualkit_fixtures::corpus::id_card(&mut qualkit_fixtures::Rng::new(3))
+    };
+    let card = qualkit_fixtures::Page::new(
+        qualkit_fixtures::Document::IdCardFront(card),
+        qualkit_fixtures::Condition::Photo,
+        3,
+    )
+    .expect("render the ID card");
+    let id_card = folders.path().join("经办人身份证.jpg");
+    std::fs::write(&id_card, &card.bytes).expect("ID card");
 
     let app = App::start(|_| {}).await;
     // The one case of this data folder, once `done` holds for it.
@@ -446,6 +464,28 @@ async fn a_case_built_in_the_wizard() {
     stored_case("the licence's name taken", &|c| c.data.applicant.name == printed).await;
     app.scroll_to("#material-viewer .box").await;
     app.screenshot("14-ocr-viewer-fixed").await;
+
+    // The handler, typed one character off (李那); their ID card prints 李娜. Read, the card is
+    // compared with the case and the difference shown; the fix takes the card's name.
+    app.step("applicant").await;
+    app.type_into("#handler-name", "李那").await;
+    app.type_into("#handler-id-number", HANDLER_ID).await;
+    app.click_and_recheck("#save-step").await;
+    stored_case("the handler typed", &|c| c.data.handler.as_ref().is_some_and(|h| h.name == "李那")).await;
+    app.step("materials").await;
+    app.select("#material-role", "handler-id-front").await;
+    app.type_into("#material-path", id_card.to_str().expect("path")).await;
+    app.click_and_recheck("#material-add").await;
+    app.wait_text("#materials .material", "尚未识别").await;
+    app.click("#ocr-button").await;
+    let rule = "#guide li[data-rule='match.mismatch']";
+    let mismatch = app.wait_text_within(rule, "经办人身份证", OCR_LIMIT).await;
+    assert!(mismatch.contains("李娜") && mismatch.contains("李那"), "{mismatch}");
+    app.screenshot("14b-handler-id-mismatch").await;
+    app.click_and_recheck(&format!("{rule} button[data-fix='document']")).await;
+    stored_case("the card's name taken", &|c| c.data.handler.as_ref().is_some_and(|h| h.name == "李娜")).await;
+    app.wait_text("#materials", "个字段已识别").await;
+    assert_eq!(app.count(rule).await, 0, "no mismatch left once the card's name is taken");
 
     // Step 6, templates: one is linted live for the case's vendor and saved into the case.
     app.step("templates").await;
