@@ -62,7 +62,7 @@ pub fn read(form: Form, page: &PageText) -> Vec<Field> {
             let header_end = level.apply((0.0, page.upright_size().1 as f32 * 0.45)).1;
             fields.extend(app_name(&lines, header_end as u32))
         }
-        Form::IcpRecord => {}
+        Form::IcpRecord => fields = domain_from_homepage(fields),
     }
     fields.into_iter().map(|f| f.field(&level)).collect()
 }
@@ -285,8 +285,9 @@ const ICP_RECORD: &[Label] = &[
     field("icp_number", &["ICP备案/许可证号", "ICP备案号", "网站备案号"], Extent::One),
     field("site_name", &["网站名称"], Extent::One),
     field("domain", &["网站域名"], Extent::One),
+    field("homepage", &["网站首页网址", "首页网址"], Extent::One),
     field("approved", &["审核日期", "审核通过日期"], Extent::One),
-    stop(&["主办单位性质", "网站首页网址", "网站负责人"]),
+    stop(&["主办单位性质", "网站负责人"]),
 ];
 
 /// An app store's listing: the developer's name beside or under its label.
@@ -634,6 +635,35 @@ fn trademark_class(lines: &[Line]) -> Option<Found> {
     None
 }
 
+/// A filing that prints its site's address under 网站首页网址 (www.example.com) and no 网站域名
+/// row is filed for that address's domain: the domain is the home page without its scheme and
+/// its www. Where both are printed, 网站域名 is the domain.
+fn domain_from_homepage(fields: Vec<Found>) -> Vec<Found> {
+    let has_domain = fields.iter().any(|f| f.key == "domain");
+    fields
+        .into_iter()
+        .filter_map(|field| {
+            if field.key != "homepage" {
+                return Some(field);
+            }
+            if has_domain {
+                return None;
+            }
+            let text: String = field.glyphs.iter().map(|g| half_width(g.ch).to_ascii_lowercase()).collect();
+            let mut skip = 0;
+            for prefix in ["https://", "http://", "www."] {
+                if text.get(skip..).is_some_and(|rest| rest.starts_with(prefix)) {
+                    skip += prefix.len();
+                }
+            }
+            // Up to the first path: a domain has no slash.
+            let glyphs: Vec<Glyph> =
+                field.glyphs.into_iter().skip(skip).take_while(|g| half_width(g.ch) != '/').collect();
+            (!glyphs.is_empty()).then_some(Found { key: "domain", glyphs })
+        })
+        .collect()
+}
+
 /// 自2017年10月07日至2027年10月06日 → valid_from and valid_to.
 fn split_validity(fields: Vec<Found>) -> Vec<Found> {
     let mut out = Vec::new();
@@ -800,6 +830,28 @@ mod tests {
         assert_eq!(value(&found, "name").as_deref(), Some("厦门某某网络科技有限公司"), "{found:?}");
         assert_eq!(value(&found, "icp_number").as_deref(), Some("闽ICP备12345678号-1"), "{found:?}");
         assert_eq!(value(&found, "domain").as_deref(), Some("example.com"), "{found:?}");
+    }
+
+    #[test]
+    fn a_filing_with_only_its_home_page_gives_that_pages_domain() {
+        let filing = |rows: &[(&str, &str)]| {
+            let lines = rows
+                .iter()
+                .enumerate()
+                .flat_map(|(i, (label, value))| {
+                    let y = 100.0 + 60.0 * i as f32;
+                    [piece(label, 40.0, y), piece(value, after(label, 40.0), y)]
+                })
+                .collect();
+            value(&read_page(Form::IcpRecord, lines), "domain")
+        };
+        let home = [("主办单位名称", "厦门某某网络科技有限公司"), ("网站首页网址", "www.yunfan.example.cn")];
+        assert_eq!(filing(&home).as_deref(), Some("yunfan.example.cn"));
+        let scheme = [("网站首页网址", "http://www.yunfan.example.cn/index")];
+        assert_eq!(filing(&scheme).as_deref(), Some("yunfan.example.cn"));
+        // Both printed: the domain row is the domain.
+        let both = [("网站首页网址", "www.yunfan.example.cn"), ("网站域名", "example.cn")];
+        assert_eq!(filing(&both).as_deref(), Some("example.cn"));
     }
 
     #[test]
