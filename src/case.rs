@@ -167,6 +167,20 @@ kebab_enum!(
 );
 
 impl Role {
+    /// A side of a person's resident ID card, or the photo of them holding it.
+    pub fn is_id_card(self) -> bool {
+        matches!(
+            self,
+            Role::LegalRepIdFront
+                | Role::LegalRepIdBack
+                | Role::HandlerIdFront
+                | Role::HandlerIdBack
+                | Role::HandlerIdHandheld
+                | Role::ResponsibleIdFront
+                | Role::ResponsibleIdBack
+        )
+    }
+
     pub fn label(self) -> Text {
         let (zh, en) = match self {
             Role::BusinessLicense => ("营业执照", "business licence"),

@@ -71,13 +71,7 @@ impl DocKind {
             Role::IcpRecord => Some(DocKind::IcpRecord),
             Role::AppListing => Some(DocKind::AppListing),
             Role::AuthorizationLetter => Some(DocKind::AuthorizationLetter),
-            Role::LegalRepIdFront
-            | Role::LegalRepIdBack
-            | Role::HandlerIdFront
-            | Role::HandlerIdBack
-            | Role::HandlerIdHandheld
-            | Role::ResponsibleIdFront
-            | Role::ResponsibleIdBack => Some(DocKind::IdCard),
+            role if role.is_id_card() => Some(DocKind::IdCard),
             _ => None,
         }
     }

@@ -5,7 +5,6 @@
 use chrono::NaiveDate;
 use image::{DynamicImage, Rgb as Pixel};
 
-use crate::case::Role;
 use crate::error::Result;
 use crate::font::Fonts;
 use crate::i18n::{Lang, mask, pick as t};
@@ -196,19 +195,6 @@ fn severity_tag(severity: Severity, lang: Lang) -> (String, crate::pdf::Rgb) {
     (severity.label().get(lang).to_string(), colour)
 }
 
-fn is_identity(role: Role) -> bool {
-    matches!(
-        role,
-        Role::LegalRepIdFront
-            | Role::LegalRepIdBack
-            | Role::HandlerIdFront
-            | Role::HandlerIdBack
-            | Role::HandlerIdHandheld
-            | Role::ResponsibleIdFront
-            | Role::ResponsibleIdBack
-    )
-}
-
 /// One material: the thumbnail on the left, the fields read on the right.
 fn material_entry(
     page: &mut Layout,
@@ -372,7 +358,7 @@ fn thumbnail(
             }
         }
     }
-    let limit = if is_identity(material.role) { ID_THUMB_PIXELS } else { THUMB_PIXELS };
+    let limit = if material.role.is_id_card() { ID_THUMB_PIXELS } else { THUMB_PIXELS };
     let small = DynamicImage::ImageRgb8(rgb).thumbnail(limit, limit).to_rgb8();
     let aspect = small.width() as f32 / small.height().max(1) as f32;
     let mut jpeg = Vec::new();
