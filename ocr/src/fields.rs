@@ -513,10 +513,18 @@ fn labelled_value(rows: &[Row], hits: &[Hit], key: &'static str) -> Option<Field
     let label_x = row.chars.get(hit.from)?.x;
     // A row with a label in this field's label column starts another field (a label of the
     // other column, in a two-column form, does not).
+    // So does a row whose first piece stands in the label column, apart from the rest of the row
+    // in the value column: a label the model misread (性别 read 性剧 on a card held tilted) is
+    // still a label, and its value no part of this one.
     let starts_field = |r: usize| {
-        hits.iter().any(|l| {
-            l.row == r && rows.get(r).and_then(|o| o.chars.get(l.from)).is_some_and(|c| (c.x - label_x).abs() < 3.0 * h)
-        })
+        let Some(other) = rows.get(r) else { return false };
+        let labelled =
+            hits.iter().any(|l| l.row == r && other.chars.get(l.from).is_some_and(|c| (c.x - label_x).abs() < 3.0 * h));
+        let first_piece_end = other.starts.iter().copied().filter(|&s| s > 0).min().unwrap_or(other.chars.len());
+        let label_shaped = other.chars.first().is_some_and(|c| (c.x - label_x).abs() < 3.0 * h)
+            && first_piece_end < other.chars.len()
+            && first_piece_end.checked_sub(1).and_then(|i| other.chars.get(i)).is_some_and(|c| c.x < column - h);
+        labelled || label_shaped
     };
     // Where the next column begins for a row of the value at `y` below the label's: the nearest
     // label right of the value in the rows from the label's down to that one (a column boundary
@@ -913,6 +921,22 @@ mod tests {
         );
         let never = id_card(&side("长期"));
         assert!(values(&never).contains(&("valid_to", "长期")), "{never:?}");
+    }
+
+    #[test]
+    fn a_name_does_not_wrap_onto_a_row_whose_label_was_misread() {
+        // 性别 read 性剧: no label is found on that row, but its first piece stands in the label
+        // column, so its 男 is not the rest of the name.
+        let card = [
+            line("姓名", (60.0, 74.0), 26.0, &[]),
+            line("陈思远", (160.0, 70.0), 34.0, &[]),
+            line("性剧", (60.0, 150.0), 26.0, &[]),
+            line("男", (160.0, 146.0), 34.0, &[]),
+            line("民族", (300.0, 150.0), 26.0, &[]),
+            line("汉", (400.0, 146.0), 34.0, &[]),
+        ];
+        let read = id_card(&card);
+        assert_eq!(read.iter().find(|f| f.key == "name").map(|f| f.value.as_str()), Some("陈思远"), "{read:?}");
     }
 
     #[test]
