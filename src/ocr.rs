@@ -41,7 +41,8 @@ use crate::scan;
 /// 个体工商户's 组成形式 read as 个人经营 or 家庭经营, what is not read of it doubted; a legal
 /// representative read as one character doubted; a label whose last character a value's first
 /// is printed over still ends there. 12: resident ID cards read (either side, a copy of both, held
-/// in hand); a document that fills little of its frame is read from its own region.
+/// in hand); a document that fills little of its frame is read from its own region; an ICP
+/// page that prints only its home page (网站首页网址) gives that page's domain.
 pub const READER_VERSION: u32 = 12;
 
 /// PP-OCR's models, loaded once per process and shared by every thread (a

@@ -209,6 +209,39 @@ fn has_field(sheet: &Value, name: &str) -> bool {
     sheet["fields"].as_array().unwrap().iter().any(|f| f["field"] == name)
 }
 
+/// Aliyun's ID-validity field is filled from the handler's card as read (here a copy of both
+/// sides uploaded as the photo side, confirmed by a person): a card that never expires (长期)
+/// ends 2099-12-31, as Aliyun writes a long term, and says so.
+#[test]
+fn the_handlers_id_validity_fills_aliyuns_form_from_the_card() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let id = sample_case(tmp.path(), &data);
+    let validity = |data: &Path, out: &str| {
+        field(&export_folder(data, &id, "aliyun", &tmp.path().join(out)), "AdminIDCardExpDate").clone()
+    };
+    assert_eq!(validity(&data, "before")["status"], "to-fill");
+    let (code, v) = qualkit(
+        &data,
+        &[
+            "case",
+            "confirm",
+            &id,
+            "--role",
+            "handler-id-front",
+            "--set",
+            "valid_from=2016-05-01",
+            "--set",
+            "valid_to=长期",
+        ],
+    );
+    assert_eq!(code, 0, "{v}");
+    let filled = validity(&data, "after");
+    assert_eq!(filled["value"], "2016-05-01~2099-12-31", "{filled}");
+    assert_eq!(filled["status"], "filled", "{filled}");
+    assert!(filled["hint"]["zh"].as_str().unwrap().contains("长期"), "{filled}");
+}
+
 #[test]
 fn the_field_sheet_maps_the_case_to_each_vendors_fields() {
     let tmp = tempfile::tempdir().unwrap();
