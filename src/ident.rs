@@ -390,10 +390,6 @@ fn gs15_check_ok(digits: &[char]) -> bool {
 // ---------------------------------------------------------------------------------------------
 // Resident identity card number, GB 11643-1999 (ids §2)
 
-/// 2^(18−i) mod 11 for positions 1–17.
-const RIC_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-const RIC_CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
-
 pub fn ric(input: &str) -> Validation {
     let code = fold_code(input);
     let mut v = Validation::new(IdKind::Ric, input, code.clone());
@@ -442,8 +438,8 @@ pub fn ric(input: &str) -> Validation {
     let sequence_odd = digits.get(16..17).and_then(|d| d.parse::<u32>().ok()).is_some_and(|d| d % 2 == 1);
     v.detail("gender", json!(if sequence_odd { Text::new("男", "male") } else { Text::new("女", "female") }));
 
-    let sum: u32 = body.iter().zip(RIC_WEIGHTS).filter_map(|(c, w)| Some(c.to_digit(10)? * w)).sum();
-    let expected = RIC_CHECK.get(usize::try_from(sum % 11).unwrap_or(0)).copied().unwrap_or('?');
+    // ISO 7064 MOD 11-2, as the OCR reader checks a number it reads.
+    let expected = qualkit_ocr::codes::ric_check_char(body).unwrap_or('?');
     let found = check.first().copied().unwrap_or('?');
     if expected != found {
         return v.fail(Text::new(

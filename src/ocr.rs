@@ -23,6 +23,9 @@ use crate::i18n::Text;
 use crate::reading::{DocKind, Field, Origin, Reading};
 use crate::scan;
 
+/// What a resident ID card's `document` says (the reader's own word for it).
+pub use qualkit_ocr::fields::RESIDENT_ID_CARD;
+
 /// The version of the reader below, kept with each OCR reading: raise it when a change reads
 /// documents better, and cached readings of older versions are read again (a person's
 /// confirmations are kept). 2: names voted from crop reads (organisations' by the better model
@@ -259,9 +262,6 @@ fn id_card_warnings(reading: &Reading) -> Vec<Text> {
         .map(|(_, zh, en)| unread_warning(zh, en))
         .collect()
 }
-
-/// What a resident ID card's `document` says.
-pub const RESIDENT_ID_CARD: &str = "居民身份证";
 
 /// The English name of an identity document `document` names in Chinese.
 pub fn other_identity_english(document: &str) -> &'static str {

@@ -200,7 +200,8 @@ pub fn id_card(lines: &[TextLine]) -> Vec<Field> {
     fields
 }
 
-const RESIDENT_ID_CARD: &str = "居民身份证";
+/// What a resident ID card's `document` says.
+pub const RESIDENT_ID_CARD: &str = "居民身份证";
 
 const RESIDENCE_PERMIT: &str = "港澳台居民居住证";
 
